@@ -1,0 +1,16 @@
+import type { Role } from './roles';
+
+/** Who is calling, as proven by a verified token. */
+export interface Identity {
+  sub: string;
+  roles: Role[];
+}
+
+/**
+ * The outcome of authenticating one request. A bad token does not fail the request outright:
+ * each field's @auth decides, so public fields (e.g. federation's `_service`) keep working.
+ */
+export type Authentication =
+  | { kind: 'anonymous' }
+  | { kind: 'authenticated'; identity: Identity }
+  | { kind: 'rejected'; reason: string };

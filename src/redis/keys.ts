@@ -1,0 +1,60 @@
+/**
+ * The Redis key contract shared with the orchestrator and its agents (docs/redis-contract.md).
+ * This is the only module that knows key strings.
+ */
+export const DOMAINS = ['pm', 'fe', 'be', 'qa', 'safety'] as const;
+export type Domain = (typeof DOMAINS)[number];
+
+export class RedisKeys {
+  constructor(readonly prefix: string) {}
+
+  workflow(threadId: string): string {
+    return `${this.prefix}:workflow:${threadId}`;
+  }
+
+  /** Sorted set of thread ids scored by `created_at`. */
+  get workflowIndex(): string {
+    return `${this.prefix}:workflows`;
+  }
+
+  workflowTasks(threadId: string): string {
+    return `${this.prefix}:workflow:${threadId}:tasks`;
+  }
+
+  /** Task and result keys are `<prefix><id>`: scripts that discover task ids build them from these. */
+  get taskKeyPrefix(): string {
+    return `${this.prefix}:task:`;
+  }
+
+  get resultKeyPrefix(): string {
+    return `${this.prefix}:result:`;
+  }
+
+  task(taskId: string): string {
+    return this.taskKeyPrefix + taskId;
+  }
+
+  result(taskId: string): string {
+    return this.resultKeyPrefix + taskId;
+  }
+
+  queue(domain: Domain): string {
+    return `${this.prefix}:tasks:${domain}`;
+  }
+
+  get queues(): string[] {
+    return DOMAINS.map((domain) => this.queue(domain));
+  }
+
+  get resultsChannel(): string {
+    return `${this.prefix}:results`;
+  }
+
+  get audit(): string {
+    return `${this.prefix}:audit`;
+  }
+
+  rateLimit(contextIdentity: string, fieldIdentity: string): string {
+    return `${this.prefix}:ratelimit:${fieldIdentity}:${contextIdentity}`;
+  }
+}
