@@ -28,15 +28,20 @@ const envSchema = z
       .default('5/1m'),
   })
   .superRefine((env, ctx) => {
-    if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
+    if (env.NODE_ENV !== 'production') return;
+    if (!env.JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when NODE_ENV=production' });
+    }
+    // The embedded Redis is a demo: production state lives where the orchestrator writes it.
+    if (!env.REDIS_URL) {
+      ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'is required when NODE_ENV=production' });
     }
   });
 
 export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
   port: number;
-  /** Absent: run on the embedded in-memory Redis. */
+  /** Absent (never in production): run on the embedded in-memory Redis, seeded with demo workflows. */
   redisUrl?: string;
   keyPrefix: string;
   /** Absent only outside production: a random development secret is generated at start. */

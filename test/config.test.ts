@@ -1,0 +1,57 @@
+import { ConfigError, loadConfig } from '../src/config';
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('configuration from the environment', () => {
+  it('has sane defaults for local development', () => {
+    expect(loadConfig({})).toEqual({
+      nodeEnv: 'development',
+      port: 4000,
+      redisUrl: undefined,
+      keyPrefix: 'wave',
+      jwtSecret: undefined,
+      maxGate: 7,
+      resetRateLimit: { max: 5, window: '1m' },
+    });
+  });
+
+  it('reads every setting', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      PORT: '8080',
+      REDIS_URL: 'redis://redis.internal:6380/2',
+      KEY_PREFIX: 'wave-staging',
+      JWT_SECRET: 'x'.repeat(32),
+      MAX_GATE: '9',
+      RESET_RATE_LIMIT: '10/30s',
+    });
+    expect(config).toMatchObject({ nodeEnv: 'production', port: 8080, keyPrefix: 'wave-staging', maxGate: 9 });
+    expect(config.resetRateLimit).toEqual({ max: 10, window: '30s' });
+  });
+
+  it('reports every bad value at once, each naming its variable', () => {
+    const problems = problemsOf({ PORT: 'eighty', REDIS_URL: 'localhost:6379', MAX_GATE: '-1', RESET_RATE_LIMIT: 'often', KEY_PREFIX: 'a b' });
+    expect(problems.map((problem) => problem.split(':')[0]).sort()).toEqual(
+      ['KEY_PREFIX', 'MAX_GATE', 'PORT', 'REDIS_URL', 'RESET_RATE_LIMIT'].sort(),
+    );
+  });
+
+  it('refuses to start in production without JWT_SECRET or REDIS_URL', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+      'JWT_SECRET: is required when NODE_ENV=production',
+      'REDIS_URL: is required when NODE_ENV=production',
+    ]);
+  });
+
+  it('refuses a JWT secret too short to resist brute force', () => {
+    expect(problemsOf({ JWT_SECRET: 'short' })).toEqual(['JWT_SECRET: must be at least 32 characters']);
+  });
+});
