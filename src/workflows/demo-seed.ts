@@ -1,0 +1,152 @@
+import type { RedisClient } from '../redis/client';
+import type { Domain, RedisKeys } from '../redis/keys';
+import type { Phase, TaskStatus } from './workflow.types';
+
+const MINUTE = 60_000;
+
+interface DemoTask {
+  id: string;
+  domain: Domain;
+  status: TaskStatus;
+  data: Record<string, unknown>;
+  /** Minutes before now. */
+  enqueuedAgo: number;
+  startedAgo?: number;
+  heartbeatAgo?: number;
+  agent?: string;
+  queued?: boolean;
+  /** The orchestrator may queue a task without indexing it. */
+  indexed?: boolean;
+  /** Owner only inside the data JSON, as older orchestrator versions wrote it. */
+  ownerInDataOnly?: boolean;
+  result?: Record<string, unknown>;
+}
+
+interface DemoWorkflow {
+  threadId: string;
+  gate: number;
+  phase: Phase;
+  createdAgo: number;
+  updatedAgo: number;
+  note: string;
+  tasks: DemoTask[];
+}
+
+/** One healthy workflow of each kind, and one stuck in each way the research note lists. */
+const DEMO_WORKFLOWS: DemoWorkflow[] = [
+  {
+    threadId: 'WAVE1-FE-001-healthy',
+    gate: 2,
+    phase: 'running',
+    createdAgo: 240,
+    updatedAgo: 1,
+    note: 'healthy: an agent is working and heartbeating',
+    tasks: [
+      { id: 'demo-fe-001-build', domain: 'fe', status: 'in_progress', data: { story: 'FE-001', step: 'build login form' }, enqueuedAgo: 20, startedAgo: 18, heartbeatAgo: 0, agent: 'fe-agent-1' },
+      { id: 'demo-fe-001-review', domain: 'qa', status: 'pending', data: { story: 'FE-001', step: 'review login form' }, enqueuedAgo: 2, queued: true },
+    ],
+  },
+  {
+    threadId: 'WAVE1-BE-001-done',
+    gate: 7,
+    phase: 'completed',
+    createdAgo: 1440,
+    updatedAgo: 600,
+    note: 'healthy: finished every gate',
+    tasks: [
+      { id: 'demo-be-001-api', domain: 'be', status: 'completed', data: { story: 'BE-001', step: 'orders API' }, enqueuedAgo: 900, startedAgo: 890, heartbeatAgo: 700, agent: 'be-agent-1', result: { success: true, summary: 'orders API merged' } },
+    ],
+  },
+  {
+    threadId: 'WAVE1-BE-002-agent-crash',
+    gate: 1,
+    phase: 'running',
+    createdAgo: 180,
+    updatedAgo: 150,
+    note: 'stuck: task enqueued but never picked up (the agent crashed); the task is not indexed',
+    tasks: [
+      { id: 'demo-be-002-schema', domain: 'be', status: 'pending', data: { story: 'BE-002', step: 'migrate schema' }, enqueuedAgo: 150, queued: true, indexed: false },
+    ],
+  },
+  {
+    threadId: 'WAVE1-FE-002-dead-agent',
+    gate: 3,
+    phase: 'running',
+    createdAgo: 150,
+    updatedAgo: 60,
+    note: 'stuck: task in progress but its agent died (heartbeat stale)',
+    tasks: [
+      { id: 'demo-fe-002-checkout', domain: 'fe', status: 'in_progress', data: { story: 'FE-002', step: 'checkout page' }, enqueuedAgo: 65, startedAgo: 60, heartbeatAgo: 55, agent: 'fe-agent-2' },
+    ],
+  },
+  {
+    threadId: 'WAVE1-QA-001-unadvanced',
+    gate: 4,
+    phase: 'running',
+    createdAgo: 120,
+    updatedAgo: 90,
+    note: 'stuck: result submitted but the orchestrator never advanced the gate',
+    tasks: [
+      { id: 'demo-qa-001-e2e', domain: 'qa', status: 'completed', data: { thread_id: 'WAVE1-QA-001-unadvanced', story: 'QA-001', step: 'e2e suite' }, enqueuedAgo: 100, startedAgo: 98, heartbeatAgo: 85, agent: 'qa-agent-1', ownerInDataOnly: true, result: { success: true, passed: 42, failed: 0 } },
+    ],
+  },
+  {
+    threadId: 'WAVE1-PM-001-safety-block',
+    gate: 5,
+    phase: 'blocked',
+    createdAgo: 90,
+    updatedAgo: 45,
+    note: 'stuck: safety block with no clear path forward',
+    tasks: [
+      { id: 'demo-pm-001-scope', domain: 'pm', status: 'completed', data: { story: 'PM-001', step: 'scope payments change' }, enqueuedAgo: 80, startedAgo: 79, heartbeatAgo: 70, agent: 'pm-agent-1', result: { success: true } },
+      { id: 'demo-pm-001-safety', domain: 'safety', status: 'blocked', data: { story: 'PM-001', step: 'safety review', blocked_reason: 'touches payment credentials; no reviewer assigned' }, enqueuedAgo: 50, startedAgo: 48, heartbeatAgo: 45, agent: 'safety-agent-1' },
+    ],
+  },
+];
+
+const ago = (now: number, minutes: number | undefined): string | undefined =>
+  minutes === undefined ? undefined : String(now - minutes * MINUTE);
+
+function taskFields(threadId: string, task: DemoTask, now: number): Record<string, string> {
+  const fields: Record<string, string | undefined> = {
+    thread_id: task.ownerInDataOnly ? undefined : threadId,
+    data: JSON.stringify(task.data),
+    status: task.status,
+    queue: task.domain,
+    enqueued_at: ago(now, task.enqueuedAgo),
+    started_at: ago(now, task.startedAgo),
+    heartbeat_at: ago(now, task.heartbeatAgo),
+    agent: task.agent,
+  };
+  return Object.fromEntries(Object.entries(fields).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
+/**
+ * Writes the demo workflows with raw commands, as the orchestrator would. Does nothing when the
+ * index already holds workflows. Returns how many workflows it wrote.
+ */
+export async function seedDemoWorkflows(redis: RedisClient, keys: RedisKeys, now: number): Promise<number> {
+  if ((await redis.zcard(keys.workflowIndex)) > 0) return 0;
+  const batch = redis.multi();
+  for (const workflow of DEMO_WORKFLOWS) {
+    const { threadId } = workflow;
+    const createdAt = ago(now, workflow.createdAgo)!;
+    batch.hset(keys.workflow(threadId), {
+      thread_id: threadId,
+      gate: String(workflow.gate),
+      phase: workflow.phase,
+      created_at: createdAt,
+      updated_at: ago(now, workflow.updatedAgo)!,
+      note: workflow.note,
+    });
+    batch.zadd(keys.workflowIndex, createdAt, threadId);
+    for (const task of workflow.tasks) {
+      batch.hset(keys.task(task.id), taskFields(threadId, task, now));
+      if (task.indexed !== false) batch.sadd(keys.workflowTasks(threadId), task.id);
+      if (task.queued) batch.lpush(keys.queue(task.domain), task.id);
+      if (task.result) batch.set(keys.result(task.id), JSON.stringify(task.result));
+    }
+  }
+  await batch.exec();
+  return DEMO_WORKFLOWS.length;
+}

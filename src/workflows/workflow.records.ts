@@ -1,0 +1,101 @@
+import { DOMAINS, type Domain } from '../redis/keys';
+import { PHASES, TASK_STATUSES, type Phase, type Task, type TaskStatus, type Workflow } from './workflow.types';
+
+/**
+ * Reading the hashes the orchestrator writes. A record with missing or garbage fields falls back
+ * to a sensible value instead of failing, so one bad hash never breaks a list.
+ */
+
+/** Epoch milliseconds as a decimal string (the contract), or ISO-8601 (tolerated). */
+export function parseTimestamp(value: string | undefined | null): Date | null {
+  if (value === undefined || value === null || value.trim() === '') return null;
+  const text = value.trim();
+  const millis = /^\d+(\.\d+)?$/.test(text) ? Number(text) : Date.parse(text);
+  if (!Number.isFinite(millis)) return null;
+  const date = new Date(millis);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+function parseEnum<T extends string>(values: readonly T[], value: string | undefined, fallback: T): T {
+  const normalized = value?.trim().toLowerCase();
+  return values.find((candidate) => candidate === normalized) ?? fallback;
+}
+
+export function parsePhase(value: string | undefined): Phase {
+  return parseEnum(PHASES, value, 'pending');
+}
+
+function parseStatus(value: string | undefined): TaskStatus {
+  return parseEnum(TASK_STATUSES, value, 'pending');
+}
+
+/** `queue` holds the domain (`fe`); a full queue key (`wave:tasks:fe`) is accepted too. */
+function parseDomain(value: string | undefined): Domain | null {
+  const last = value?.trim().toLowerCase().split(':').pop();
+  return DOMAINS.find((domain) => domain === last) ?? null;
+}
+
+function parseGate(value: string | undefined): number {
+  const gate = Number(value);
+  return Number.isSafeInteger(gate) && gate >= 0 ? gate : 0;
+}
+
+/** Parsed JSON, the raw string when it is not JSON, null when absent. */
+export function parseJson(value: string | null | undefined): unknown {
+  if (value === undefined || value === null) return null;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+function isEmpty(hash: Record<string, string> | null | undefined): hash is null | undefined {
+  return !hash || Object.keys(hash).length === 0;
+}
+
+/** The workflow in `hash`, or null when there is no record. `indexScore` is its score in the index. */
+export function toWorkflow(
+  threadId: string,
+  hash: Record<string, string> | null | undefined,
+  indexScore?: string | null,
+): Workflow | null {
+  if (isEmpty(hash)) return null;
+  const createdAt = parseTimestamp(hash.created_at) ?? parseTimestamp(indexScore) ?? parseTimestamp(hash.updated_at);
+  const updatedAt = parseTimestamp(hash.updated_at) ?? createdAt;
+  return {
+    threadId,
+    gate: parseGate(hash.gate),
+    phase: parsePhase(hash.phase),
+    createdAt: createdAt ?? new Date(0),
+    updatedAt: updatedAt ?? new Date(0),
+  };
+}
+
+/** The task in `hash`, or null when there is no record. */
+export function toTask(
+  taskId: string,
+  owner: string,
+  hash: Record<string, string> | null | undefined,
+  result: string | null | undefined,
+): Task | null {
+  if (isEmpty(hash)) return null;
+  return {
+    id: taskId,
+    threadId: hash.thread_id || owner,
+    domain: parseDomain(hash.queue),
+    status: parseStatus(hash.status),
+    data: parseJson(hash.data),
+    enqueuedAt: parseTimestamp(hash.enqueued_at),
+    startedAt: parseTimestamp(hash.started_at),
+    heartbeatAt: parseTimestamp(hash.heartbeat_at),
+    agent: hash.agent || null,
+    result: parseJson(result),
+  };
+}
+
+/** Oldest first, then by id, so a workflow's tasks always list in the same order. */
+export function byEnqueueTime(a: Task, b: Task): number {
+  const difference = (a.enqueuedAt?.getTime() ?? 0) - (b.enqueuedAt?.getTime() ?? 0);
+  return difference !== 0 ? difference : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}

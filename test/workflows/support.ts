@@ -1,0 +1,144 @@
+import { connectRedis, createEmbeddedRedis, type RedisClient } from '../../src/redis/client';
+import { RedisKeys, type Domain } from '../../src/redis/keys';
+import { WorkflowService } from '../../src/workflows/workflow.service';
+import { RedisServer } from '../helpers/redis-server';
+
+export const keys = new RedisKeys('wave');
+export const MAX_GATE = 7;
+export const NOW = 1_767_225_600_000; // 2026-01-01T00:00:00Z
+
+/** A Redis to test against: the embedded ioredis-mock or a real redis-server owned by the file. */
+export interface Backend {
+  redis: RedisClient;
+  service: WorkflowService;
+  server?: RedisServer;
+}
+
+export type BackendName = 'ioredis-mock' | 'redis-server';
+export const BACKENDS: BackendName[] = ['ioredis-mock', 'redis-server'];
+
+/**
+ * Registers the hooks of one backend: started before the file's tests, emptied before each test,
+ * disposed after. Read its fields inside tests only.
+ */
+export function useBackend(name: BackendName, clock: () => number = () => NOW): Backend {
+  const backend = {} as Backend;
+  beforeAll(async () => {
+    if (name === 'redis-server') {
+      backend.server = await RedisServer.start();
+      backend.redis = connectRedis(backend.server.url);
+    } else {
+      backend.redis = createEmbeddedRedis();
+    }
+    backend.service = new WorkflowService(backend.redis, keys, { maxGate: MAX_GATE, now: clock });
+  });
+  beforeEach(async () => {
+    await backend.redis.flushall();
+  });
+  afterAll(async () => {
+    backend.redis?.disconnect();
+    await backend.server?.dispose();
+  });
+  return backend;
+}
+
+export interface RawTask {
+  id: string;
+  threadId?: string;
+  domain?: Domain;
+  status?: string;
+  data?: unknown;
+  /** Push the id on its domain queue (as the orchestrator does for pending work). */
+  queued?: boolean;
+  /** Add the id to the workflow's index set; the orchestrator sometimes does not. */
+  indexed?: boolean;
+  /** Leave `thread_id` out of the hash, so only the data JSON names the owner. */
+  ownerInDataOnly?: boolean;
+  result?: unknown;
+}
+
+/** Writes a workflow record exactly as the orchestrator does: raw HSET and ZADD. */
+export async function writeWorkflow(
+  redis: RedisClient,
+  threadId: string,
+  fields: { gate?: number; phase?: string; createdAt?: number } = {},
+): Promise<void> {
+  const createdAt = String(fields.createdAt ?? NOW - 60_000);
+  await redis.hset(keys.workflow(threadId), {
+    thread_id: threadId,
+    gate: String(fields.gate ?? 3),
+    phase: fields.phase ?? 'running',
+    created_at: createdAt,
+    updated_at: createdAt,
+  });
+  await redis.zadd(keys.workflowIndex, createdAt, threadId);
+}
+
+/** Writes a task exactly as the orchestrator does: raw HSET, SADD, LPUSH, SET. */
+export async function writeTask(redis: RedisClient, task: RawTask): Promise<void> {
+  const domain = task.domain ?? 'fe';
+  const data = task.data ?? { thread_id: task.threadId, step: 'work' };
+  const fields: Record<string, string> = {
+    data: typeof data === 'string' ? data : JSON.stringify(data),
+    status: task.status ?? 'pending',
+    queue: domain,
+    enqueued_at: String(NOW - 30_000),
+  };
+  if (task.threadId !== undefined && !task.ownerInDataOnly) fields.thread_id = task.threadId;
+  await redis.hset(keys.task(task.id), fields);
+  if (task.indexed !== false && task.threadId !== undefined) await redis.sadd(keys.workflowTasks(task.threadId), task.id);
+  if (task.queued) await redis.lpush(keys.queue(domain), task.id);
+  if (task.result !== undefined) await redis.set(keys.result(task.id), JSON.stringify(task.result));
+}
+
+export function resetRequest(threadId: string, overrides: Partial<Parameters<WorkflowService['resetWorkflow']>[0]> = {}) {
+  return {
+    threadId,
+    clearTasks: true,
+    clearResults: true,
+    resetToGate: 0,
+    reason: 'stuck after agent crash',
+    actor: 'operator@example.com',
+    ...overrides,
+  };
+}
+
+/** Every key with its type and value, for comparing the whole keyspace before and after. */
+export async function dumpKeys(redis: RedisClient): Promise<Map<string, unknown>> {
+  const all: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, batch] = await redis.scan(cursor, 'COUNT', 1000);
+    all.push(...batch);
+    cursor = next;
+  } while (cursor !== '0');
+  const types = redis.pipeline();
+  for (const key of all) types.type(key);
+  const typeReplies = ((await types.exec()) ?? []).map(([, value]) => value as string);
+  const values = redis.pipeline();
+  all.forEach((key, i) => {
+    const type = typeReplies[i];
+    if (type === 'string') values.get(key);
+    else if (type === 'hash') values.hgetall(key);
+    else if (type === 'list') values.lrange(key, 0, -1);
+    else if (type === 'set') values.smembers(key);
+    else if (type === 'zset') values.zrange(key, 0, -1, 'WITHSCORES');
+    else values.xrange(key, '-', '+');
+  });
+  const valueReplies = ((await values.exec()) ?? []).map(([, value]) => value);
+  return new Map(
+    all.map((key, i) => {
+      const value = valueReplies[i];
+      return [key, { type: typeReplies[i], value: typeReplies[i] === 'set' ? [...(value as string[])].sort() : value }];
+    }),
+  );
+}
+
+export async function auditEntries(redis: RedisClient): Promise<Record<string, string>[]> {
+  const entries = await redis.xrange(keys.audit, '-', '+');
+  return entries.map(([, fields]) => {
+    const record: Record<string, string> = {};
+    for (let i = 0; i + 1 < fields.length; i += 2) record[fields[i]] = fields[i + 1];
+    return record;
+  });
+}
