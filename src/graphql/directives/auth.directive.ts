@@ -1,0 +1,142 @@
+/**
+ * `@auth(requires: Role = VIEWER)` on a field or an object type, enforced by a schema transform.
+ *
+ * Wiring (type-graphql 2):
+ *   buildSchema({ resolvers, directives: [authDirective, rateLimitDirective] })
+ *   and `@Directive('@auth(requires: OPERATOR)')` on a field or an `@ObjectType` class.
+ * The `Role` enum enters the schema through the directive's argument: do NOT `registerEnumType`
+ * another enum named `Role`, that would be two types with one name.
+ * Then apply the transforms with `applySecurityDirectives` (./index.ts), which fixes their order.
+ *
+ * Context: `context.auth` (an `Authentication`); a context without it is treated as anonymous.
+ */
+import { astFromDirective, getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
+import {
+  defaultFieldResolver,
+  DirectiveLocation,
+  GraphQLDirective,
+  GraphQLEnumType,
+  GraphQLError,
+  type GraphQLFieldConfig,
+  type GraphQLSchema,
+  print,
+  printType,
+} from 'graphql';
+import type { Authentication } from '../../auth/identity';
+import { hasRole, isRole, type Role, ROLES } from '../../auth/roles';
+
+const AUTH = 'auth';
+
+export const AUTH_ERROR_CODES = {
+  unauthenticated: 'UNAUTHENTICATED',
+  forbidden: 'FORBIDDEN',
+} as const;
+
+/** `enum Role { VIEWER OPERATOR ADMIN }`; its internal values are the token's role strings. */
+export const RoleEnum = new GraphQLEnumType({
+  name: 'Role',
+  description: 'Roles in increasing power: ADMIN includes OPERATOR, which includes VIEWER.',
+  values: Object.fromEntries(ROLES.map((role) => [role.toUpperCase(), { value: role }])),
+});
+
+export const authDirective = new GraphQLDirective({
+  name: AUTH,
+  description: 'The least role a caller needs; on an object type it applies to every field without its own @auth.',
+  locations: [DirectiveLocation.FIELD_DEFINITION, DirectiveLocation.OBJECT],
+  args: { requires: { type: RoleEnum, defaultValue: 'viewer' satisfies Role } },
+});
+
+/** The same definitions as SDL, for schemas built from type definitions (makeExecutableSchema). */
+export const authDirectiveTypeDefs = [printType(RoleEnum), print(astFromDirective(authDirective))].join('\n');
+
+/** Anything getDirective reads: a field, a field config or a type. */
+type Directable = Parameters<typeof getDirective>[1];
+
+/**
+ * The role an @auth names. `RoleEnum` gives `operator`; a schema built from SDL has its own `Role`
+ * enum whose values are the names (`OPERATOR`): both are accepted, anything else fails the build.
+ */
+function declaredRole(schema: GraphQLSchema, node: Directable | undefined): Role | undefined {
+  const usage = node && getDirective(schema, node, AUTH)?.[0];
+  if (!usage) return undefined;
+  const role = String(usage.requires).toLowerCase();
+  if (!isRole(role)) throw new Error(`@auth names an unknown role: ${String(usage.requires)}`);
+  return role;
+}
+
+/** The field's own @auth, else its object type's. */
+function requiredRole(
+  schema: GraphQLSchema,
+  field: Directable,
+  type: Directable | undefined,
+): Role | undefined {
+  return declaredRole(schema, field) ?? declaredRole(schema, type);
+}
+
+function unauthenticated(auth: Authentication | undefined): GraphQLError {
+  const message =
+    auth?.kind === 'rejected'
+      ? `Authentication failed (${auth.reason}): send a valid bearer token in the Authorization header.`
+      : 'Authentication required: send a bearer token in the Authorization header.';
+  return new GraphQLError(message, { extensions: { code: AUTH_ERROR_CODES.unauthenticated } });
+}
+
+function forbidden(coordinate: string, required: Role): GraphQLError {
+  return new GraphQLError(`${coordinate} requires the ${required} role, which your token does not grant.`, {
+    extensions: { code: AUTH_ERROR_CODES.forbidden },
+  });
+}
+
+/** Throws unless the caller holds `required`; runs before the resolver so a refused call touches nothing. */
+function assertAllowed(context: unknown, coordinate: string, required: Role): void {
+  const auth = (context as { auth?: Authentication } | null | undefined)?.auth;
+  if (auth?.kind !== 'authenticated') throw unauthenticated(auth);
+  if (!hasRole(auth.identity.roles, required)) throw forbidden(coordinate, required);
+}
+
+function guardField(
+  field: GraphQLFieldConfig<unknown, unknown>,
+  coordinate: string,
+  required: Role,
+): GraphQLFieldConfig<unknown, unknown> {
+  const { resolve = defaultFieldResolver, subscribe } = field;
+  return {
+    ...field,
+    resolve: (source, args, context, info) => {
+      assertAllowed(context, coordinate, required);
+      return resolve(source, args, context, info);
+    },
+    // A subscription's events come from `subscribe`: guarding only `resolve` would let it open.
+    ...(subscribe && {
+      subscribe: (source, args, context, info) => {
+        assertAllowed(context, coordinate, required);
+        return subscribe(source, args, context, info);
+      },
+    }),
+  };
+}
+
+/** Wraps every field carrying @auth (directly or through its object type) with the role check. */
+export function authDirectiveTransformer(schema: GraphQLSchema): GraphQLSchema {
+  return mapSchema(schema, {
+    [MapperKind.OBJECT_FIELD]: (field, fieldName, typeName) => {
+      const required = requiredRole(schema, field, schema.getType(typeName));
+      return required ? guardField(field, `${typeName}.${fieldName}`, required) : field;
+    },
+  });
+}
+
+/**
+ * Root fields (`Query.x`, `Mutation.x`, `Subscription.x`) with no @auth on the field or its root type,
+ * except the coordinates in `exempt` (e.g. `Query._service` for federation).
+ */
+export function rootFieldsMissingAuth(schema: GraphQLSchema, exempt: readonly string[] = []): string[] {
+  const roots = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()];
+  return roots.flatMap((root) => {
+    if (!root) return [];
+    return Object.values(root.getFields())
+      .filter((field) => requiredRole(schema, field, root) === undefined)
+      .map((field) => `${root.name}.${field.name}`)
+      .filter((coordinate) => !exempt.includes(coordinate));
+  });
+}
