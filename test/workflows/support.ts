@@ -112,6 +112,7 @@ export async function dumpKeys(redis: RedisClient): Promise<Map<string, unknown>
     all.push(...batch);
     cursor = next;
   } while (cursor !== '0');
+  all.sort();
   const types = redis.pipeline();
   for (const key of all) types.type(key);
   const typeReplies = ((await types.exec()) ?? []).map(([, value]) => value as string);

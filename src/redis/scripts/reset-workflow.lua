@@ -24,8 +24,9 @@ local function decimal(n)
   return string.format('%d', n)
 end
 
--- ioredis-mock runs scripts in fengari, which has no cjson: there, a strict pattern that only
--- accepts a plain string value stands in for the parser.
+-- ioredis-mock runs scripts in fengari, which has no cjson: there, a strict pattern stands in for
+-- the parser. It accepts a plain string value only, and only when no object or array opens before
+-- the key (so the key is surely top level); anything else reads as "no owner".
 local function threadIdInData(data)
   if cjson then
     local ok, decoded = pcall(cjson.decode, data)
@@ -34,7 +35,11 @@ local function threadIdInData(data)
     end
     return nil
   end
-  return string.match(data, '"thread_id"%s*:%s*"([^"\\]*)"')
+  local start, _, owner = string.find(data, '"thread_id"%s*:%s*"([^"\\]*)"')
+  if start and string.match(string.sub(data, 1, start - 1), '^%s*{[^{}%[%]]*$') then
+    return owner
+  end
+  return nil
 end
 
 -- A task belongs to the workflow named by its hash's thread_id, else by thread_id in its data JSON.

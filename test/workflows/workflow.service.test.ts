@@ -1,0 +1,237 @@
+import { WorkflowError, type Phase } from '../../src/workflows/workflow.types';
+import { BACKENDS, NOW, keys, useBackend, writeTask, writeWorkflow } from './support';
+
+describe.each(BACKENDS)('WorkflowService on %s', (backendName) => {
+  let clock = NOW;
+  const backend = useBackend(backendName, () => clock);
+  beforeEach(() => {
+    clock = NOW;
+  });
+
+  async function listAll(first: number, phase?: Phase): Promise<{ ids: string[]; pages: number }> {
+    const ids: string[] = [];
+    let after: string | null = null;
+    let pages = 0;
+    for (;;) {
+      const page = await backend.service.listWorkflows({ first, after, phase });
+      pages += 1;
+      ids.push(...page.workflows.map((workflow) => workflow.threadId));
+      if (!page.hasNextPage) return { ids, pages };
+      after = page.endCursor;
+    }
+  }
+
+  describe('listWorkflows', () => {
+    it('pages through workflows in creation order', async () => {
+      for (const [threadId, createdAt] of [['c', 3], ['a', 1], ['b', 2], ['d', 4], ['e', 5]] as const) {
+        await writeWorkflow(backend.redis, threadId, { createdAt });
+      }
+      const first = await backend.service.listWorkflows({ first: 2 });
+      expect(first.workflows.map((workflow) => workflow.threadId)).toEqual(['a', 'b']);
+      expect(first.hasNextPage).toBe(true);
+      const second = await backend.service.listWorkflows({ first: 2, after: first.endCursor });
+      expect(second.workflows.map((workflow) => workflow.threadId)).toEqual(['c', 'd']);
+      const third = await backend.service.listWorkflows({ first: 2, after: second.endCursor });
+      expect(third.workflows.map((workflow) => workflow.threadId)).toEqual(['e']);
+      expect(third.hasNextPage).toBe(false);
+    });
+
+    it('breaks ties of creation time by thread id without skipping or repeating any', async () => {
+      const ids = ['t-05', 't-01', 't-04', 't-02', 't-03', 't-06', 't-07'];
+      for (const threadId of ids) await writeWorkflow(backend.redis, threadId, { createdAt: 1000 });
+      await writeWorkflow(backend.redis, 'later', { createdAt: 2000 });
+      expect(await listAll(2)).toEqual({ ids: [...ids].sort().concat('later'), pages: 4 });
+    });
+
+    it('continues from a cursor whose workflow was deleted meanwhile', async () => {
+      for (const [threadId, createdAt] of [['a', 1], ['b', 2], ['c', 3]] as const) {
+        await writeWorkflow(backend.redis, threadId, { createdAt });
+      }
+      const page = await backend.service.listWorkflows({ first: 2 });
+      await backend.redis.zrem(keys.workflowIndex, 'b');
+      const next = await backend.service.listWorkflows({ first: 2, after: page.endCursor });
+      expect(next.workflows.map((workflow) => workflow.threadId)).toEqual(['c']);
+    });
+
+    it('filters by phase and stops after a bounded number of examined entries', async () => {
+      const pipeline = backend.redis.pipeline();
+      for (let i = 0; i < 1200; i++) {
+        const threadId = `wf-${String(i).padStart(4, '0')}`;
+        const phase = i === 3 || i === 1100 ? 'blocked' : 'running';
+        pipeline.hset(keys.workflow(threadId), 'thread_id', threadId, 'gate', '1', 'phase', phase, 'created_at', String(i));
+        pipeline.zadd(keys.workflowIndex, i, threadId);
+      }
+      await pipeline.exec();
+      const page = await backend.service.listWorkflows({ first: 5, phase: 'blocked' });
+      expect(page.workflows.map((workflow) => workflow.threadId)).toEqual(['wf-0003']);
+      expect(page.hasNextPage).toBe(true);
+      const rest = await listAll(5, 'blocked');
+      expect(rest).toEqual({ ids: ['wf-0003', 'wf-1100'], pages: 3 });
+    });
+
+    it('returns an empty last page for an empty index', async () => {
+      expect(await backend.service.listWorkflows({ first: 10 })).toEqual({ workflows: [], endCursor: null, hasNextPage: false });
+    });
+
+    it('skips index entries without a record and reads garbage fields with fallbacks', async () => {
+      await backend.redis.zadd(keys.workflowIndex, 1, 'ghost', 2, 'garbled');
+      await backend.redis.hset(keys.workflow('garbled'), 'gate', 'seven', 'phase', 'EXPLODED', 'updated_at', 'yesterday');
+      await writeWorkflow(backend.redis, 'iso', { createdAt: 3 });
+      await backend.redis.hset(keys.workflow('iso'), 'created_at', '2026-01-01T00:00:00.000Z', 'phase', 'RUNNING');
+      const page = await backend.service.listWorkflows({ first: 10 });
+      expect(page.workflows).toEqual([
+        { threadId: 'garbled', gate: 0, phase: 'pending', createdAt: new Date(2), updatedAt: new Date(2) },
+        { threadId: 'iso', gate: 3, phase: 'running', createdAt: new Date('2026-01-01T00:00:00.000Z'), updatedAt: new Date(3) },
+      ]);
+    });
+
+    it.each([0, 101, 2.5, Number.NaN])('refuses first = %p with BAD_USER_INPUT on field first', async (first) => {
+      await expect(backend.service.listWorkflows({ first })).rejects.toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+    });
+
+    it.each(['garbage', 'WzEsMl0', Buffer.from('[1]').toString('base64url'), Buffer.from('["x","a"]').toString('base64url')])(
+      'refuses the malformed cursor %p with BAD_USER_INPUT on field after',
+      async (after) => {
+        await expect(backend.service.listWorkflows({ first: 1, after })).rejects.toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+      },
+    );
+  });
+
+  describe('life cycle', () => {
+    it('starts a workflow at gate 0, phase pending, indexed by its creation time', async () => {
+      const workflow = await backend.service.startWorkflow({ threadId: 'wf-new' });
+      expect(workflow).toEqual({ threadId: 'wf-new', gate: 0, phase: 'pending', createdAt: new Date(NOW), updatedAt: new Date(NOW) });
+      expect(await backend.service.getWorkflow('wf-new')).toEqual(workflow);
+      expect(await backend.redis.zscore(keys.workflowIndex, 'wf-new')).toBe(String(NOW));
+    });
+
+    it('generates a thread id when none is given', async () => {
+      const workflow = await backend.service.startWorkflow({});
+      expect(workflow.threadId).toMatch(/^[0-9a-f-]{36}$/);
+    });
+
+    it('refuses to start a workflow whose id exists, with CONFLICT', async () => {
+      await writeWorkflow(backend.redis, 'wf-1', { gate: 4 });
+      await expect(backend.service.startWorkflow({ threadId: 'wf-1' })).rejects.toMatchObject({ code: 'CONFLICT' });
+      expect(await backend.redis.hget(keys.workflow('wf-1'), 'gate')).toBe('4');
+    });
+
+    it.each(['pending', 'stopped', 'blocked', 'failed'])('runs a %s workflow', async (phase) => {
+      await writeWorkflow(backend.redis, 'wf-1', { phase });
+      clock = NOW + 5;
+      expect(await backend.service.runWorkflow('wf-1')).toMatchObject({ phase: 'running', updatedAt: new Date(NOW + 5) });
+    });
+
+    it.each(['running', 'completed'])('refuses to run a %s workflow with CONFLICT', async (phase) => {
+      await writeWorkflow(backend.redis, 'wf-1', { phase });
+      const attempt = backend.service.runWorkflow('wf-1');
+      await expect(attempt).rejects.toBeInstanceOf(WorkflowError);
+      await expect(attempt).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining(phase) });
+      expect(await backend.redis.hget(keys.workflow('wf-1'), 'phase')).toBe(phase);
+    });
+
+    it.each(['pending', 'running', 'blocked'])('stops a %s workflow and keeps its tasks', async (phase) => {
+      await writeWorkflow(backend.redis, 'wf-1', { phase });
+      await writeTask(backend.redis, { id: 't1', threadId: 'wf-1', queued: true });
+      expect(await backend.service.stopWorkflow('wf-1')).toMatchObject({ phase: 'stopped' });
+      expect(await backend.redis.lrange(keys.queue('fe'), 0, -1)).toEqual(['t1']);
+      expect(await backend.service.runWorkflow('wf-1')).toMatchObject({ phase: 'running' });
+    });
+
+    it.each(['stopped', 'completed', 'failed'])('refuses to stop a %s workflow with CONFLICT', async (phase) => {
+      await writeWorkflow(backend.redis, 'wf-1', { phase });
+      await expect(backend.service.stopWorkflow('wf-1')).rejects.toMatchObject({ code: 'CONFLICT' });
+    });
+
+    it('reads a record without a phase as pending, so it can be run', async () => {
+      await backend.redis.hset(keys.workflow('bare'), 'gate', '1');
+      expect(await backend.service.runWorkflow('bare')).toMatchObject({ phase: 'running' });
+    });
+
+    it('answers NOT_FOUND when running or stopping an unknown workflow', async () => {
+      await expect(backend.service.runWorkflow('nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(backend.service.stopWorkflow('nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      expect(await backend.redis.exists(keys.workflow('nope'))).toBe(0);
+    });
+
+    it('lets exactly one of two concurrent runs win', async () => {
+      await writeWorkflow(backend.redis, 'wf-1', { phase: 'pending' });
+      const outcomes = await Promise.allSettled([backend.service.runWorkflow('wf-1'), backend.service.runWorkflow('wf-1')]);
+      expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+    });
+
+    it('returns null for an unknown workflow', async () => {
+      expect(await backend.service.getWorkflow('nope')).toBeNull();
+    });
+  });
+
+  describe('tasks and queues', () => {
+    it('enqueues a task: records it, indexes it, pushes it on the left of its queue and touches the workflow', async () => {
+      await writeWorkflow(backend.redis, 'wf-1');
+      await backend.redis.lpush(keys.queue('be'), 'older');
+      clock = NOW + 7;
+      const task = await backend.service.enqueueTask({ threadId: 'wf-1', domain: 'be', data: { step: 'api' } });
+      expect(task).toMatchObject({ threadId: 'wf-1', domain: 'be', status: 'pending', data: { step: 'api' }, enqueuedAt: new Date(NOW + 7) });
+      expect(await backend.redis.hgetall(keys.task(task.id))).toEqual({
+        thread_id: 'wf-1',
+        data: '{"step":"api"}',
+        status: 'pending',
+        queue: 'be',
+        enqueued_at: String(NOW + 7),
+      });
+      expect(await backend.redis.smembers(keys.workflowTasks('wf-1'))).toEqual([task.id]);
+      expect(await backend.redis.rpop(keys.queue('be'))).toBe('older');
+      expect(await backend.redis.hget(keys.workflow('wf-1'), 'updated_at')).toBe(String(NOW + 7));
+      expect(await backend.service.getTasks('wf-1')).toEqual([task]);
+    });
+
+    it('refuses to enqueue for an unknown workflow with NOT_FOUND and writes nothing', async () => {
+      await expect(backend.service.enqueueTask({ threadId: 'nope', domain: 'fe', data: {} })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      expect(await backend.redis.dbsize()).toBe(0);
+    });
+
+    it('refuses an unknown domain with BAD_USER_INPUT', async () => {
+      await writeWorkflow(backend.redis, 'wf-1');
+      const request = { threadId: 'wf-1', domain: 'ops' as never, data: {} };
+      await expect(backend.service.enqueueTask(request)).rejects.toMatchObject({ code: 'BAD_USER_INPUT', field: 'domain' });
+    });
+
+    it('reads tasks with their results, oldest first, tolerating garbage fields', async () => {
+      await writeWorkflow(backend.redis, 'wf-1');
+      await writeTask(backend.redis, { id: 'b', threadId: 'wf-1', status: 'completed', result: { ok: true } });
+      await backend.redis.hset(keys.task('a'), 'thread_id', 'wf-1', 'status', 'weird', 'data', 'not json', 'queue', 'wave:tasks:qa', 'enqueued_at', '5');
+      await backend.redis.sadd(keys.workflowTasks('wf-1'), 'a', 'missing');
+      await backend.redis.set(keys.result('a'), 'plain text');
+      const tasks = await backend.service.getTasks('wf-1');
+      expect(tasks.map((task) => [task.id, task.status, task.domain, task.data, task.result])).toEqual([
+        ['a', 'pending', 'qa', 'not json', 'plain text'],
+        ['b', 'completed', 'fe', { thread_id: 'wf-1', step: 'work' }, { ok: true }],
+      ]);
+    });
+
+    it('reads the tasks of many workflows at once', async () => {
+      for (const threadId of ['w1', 'w2', 'w3']) await writeWorkflow(backend.redis, threadId);
+      await writeTask(backend.redis, { id: 'w1-a', threadId: 'w1' });
+      await writeTask(backend.redis, { id: 'w2-a', threadId: 'w2' });
+      await writeTask(backend.redis, { id: 'w2-b', threadId: 'w2' });
+      const byWorkflow = await backend.service.getTasksOfWorkflows(['w1', 'w2', 'w3', 'w1']);
+      expect([...byWorkflow].map(([threadId, tasks]) => [threadId, tasks.map((task) => task.id)])).toEqual([
+        ['w1', ['w1-a']],
+        ['w2', ['w2-a', 'w2-b']],
+        ['w3', []],
+      ]);
+    });
+
+    it('reports the length of every domain queue', async () => {
+      await backend.redis.lpush(keys.queue('fe'), 'x', 'y');
+      await backend.redis.lpush(keys.queue('safety'), 'z');
+      expect(await backend.service.queueLengths()).toEqual([
+        { domain: 'pm', length: 0 },
+        { domain: 'fe', length: 2 },
+        { domain: 'be', length: 0 },
+        { domain: 'qa', length: 0 },
+        { domain: 'safety', length: 1 },
+      ]);
+    });
+  });
+});
