@@ -31,6 +31,6 @@ declare module 'ioredis' {
     enqueueTask(...keysAndArgs: (string | number)[]): Result<number, Context>;
     createWorkflow(...keysAndArgs: (string | number)[]): Result<number, Context>;
     transitionWorkflow(...keysAndArgs: (string | number)[]): Result<[number, string], Context>;
-    rateLimitHit(...keysAndArgs: (string | number)[]): Result<number[], Context>;
+    rateLimitHit(...keysAndArgs: (string | number)[]): Result<string[], Context>;
   }
 }
