@@ -77,6 +77,9 @@ export class WorkflowService {
     if (!Number.isSafeInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
       throw new WorkflowError('BAD_USER_INPUT', `first must be an integer from 1 to ${MAX_PAGE_SIZE}`, 'first');
     }
+    if (phase && !PHASES.includes(phase)) {
+      throw new WorkflowError('BAD_USER_INPUT', `phase must be one of ${PHASES.join(', ')}`, 'phase');
+    }
     let position: IndexPosition | null = options.after ? decodeCursor(options.after) : null;
     const budget = phase ? Math.max(EXAMINED_PER_ITEM * first, MIN_EXAMINED) : Number.POSITIVE_INFINITY;
     const workflows: Workflow[] = [];

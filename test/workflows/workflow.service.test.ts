@@ -89,6 +89,11 @@ describe.each(BACKENDS)('WorkflowService on %s', (backendName) => {
       await expect(backend.service.listWorkflows({ first })).rejects.toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
     });
 
+    it('refuses an unknown phase filter with BAD_USER_INPUT on field phase', async () => {
+      const options = { first: 1, phase: 'RUNNING' as Phase };
+      await expect(backend.service.listWorkflows(options)).rejects.toMatchObject({ code: 'BAD_USER_INPUT', field: 'phase' });
+    });
+
     it.each(['garbage', 'WzEsMl0', Buffer.from('[1]').toString('base64url'), Buffer.from('["x","a"]').toString('base64url')])(
       'refuses the malformed cursor %p with BAD_USER_INPUT on field after',
       async (after) => {
