@@ -1,0 +1,41 @@
+import { printSchemaWithDirectives } from '@graphql-tools/utils';
+import type { GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import type { RateLimitPolicy } from '../config';
+import type { RedisClient } from '../redis/client';
+import type { RedisKeys } from '../redis/keys';
+import { applySecurityDirectives, securityDirectives } from './directives';
+import { ResetResolver } from './reset.resolver';
+import { WorkflowResolver } from './workflow.resolver';
+
+/** The schema as declared in code, directives included: what schema/schema.graphql shows. */
+export function buildDeclaredSchema(): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: [WorkflowResolver, ResetResolver],
+    directives: [...securityDirectives],
+    // Inputs are validated by the domain service, which names the offending field.
+    validate: false,
+  });
+}
+
+const SCHEMA_FILE_HEADER = '# Generated from the code by `npm run schema:print`; do not edit by hand.\n\n';
+
+/** The text of schema/schema.graphql: the declared schema with its @auth and @rateLimit directives. */
+export async function printDeclaredSchema(): Promise<string> {
+  return SCHEMA_FILE_HEADER + printSchemaWithDirectives(await buildDeclaredSchema()) + '\n';
+}
+
+export interface SchemaDependencies {
+  redis: RedisClient;
+  keys: RedisKeys;
+  resetRateLimit: RateLimitPolicy;
+}
+
+/** The schema the server executes, with @auth and @rateLimit enforced. */
+export async function buildExecutableSchema(deps: SchemaDependencies): Promise<GraphQLSchema> {
+  return applySecurityDirectives(await buildDeclaredSchema(), {
+    redis: deps.redis,
+    keys: deps.keys,
+    overrides: { 'Mutation.resetWorkflow': deps.resetRateLimit },
+  });
+}

@@ -1,0 +1,35 @@
+import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
+import type { Phase } from '../workflows/workflow.types';
+import { GraphQLJSON } from 'graphql-scalars';
+import type { Domain } from '../redis/keys';
+import { TaskDomain, WorkflowPhase } from './enums';
+
+@InputType()
+export class StartWorkflowInput {
+  @Field(() => ID, { nullable: true, description: 'The thread id to use; a UUID is generated when omitted.' })
+  threadId?: string | null;
+}
+
+@InputType()
+export class EnqueueTaskInput {
+  @Field(() => ID)
+  threadId!: string;
+
+  @Field(() => TaskDomain)
+  domain!: Domain;
+
+  @Field(() => GraphQLJSON, { description: 'The payload handed to the agent, stored as JSON.' })
+  data!: unknown;
+}
+
+@ArgsType()
+export class WorkflowsArgs {
+  @Field(() => Int, { defaultValue: 20, description: 'Page size, 1..100.' })
+  first!: number;
+
+  @Field(() => String, { nullable: true, description: 'The `endCursor` of the previous page.' })
+  after?: string | null;
+
+  @Field(() => WorkflowPhase, { nullable: true, description: 'Only workflows in this phase.' })
+  phase?: Phase | null;
+}

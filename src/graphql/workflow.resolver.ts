@@ -1,0 +1,68 @@
+import { Arg, Args, Ctx, Directive, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from './context';
+import { EnqueueTaskInput, StartWorkflowInput, WorkflowsArgs } from './workflow.inputs';
+import { QueueLength, Task, Workflow, WorkflowConnection } from './workflow.type';
+
+/** Lifecycle mutations are cheap but write: a generous limit that still stops a runaway script. */
+const LIFECYCLE_RATE_LIMIT = '@rateLimit(window: "1m", max: 120)';
+
+@Resolver(() => Workflow)
+export class WorkflowResolver {
+  @Query(() => Workflow, { nullable: true, description: 'One workflow, or null when no record exists.' })
+  @Directive('@auth(requires: VIEWER)')
+  async workflow(@Arg('threadId', () => ID) threadId: string, @Ctx() ctx: RequestContext): Promise<Workflow | null> {
+    return ctx.workflows.getWorkflow(threadId);
+  }
+
+  @Query(() => WorkflowConnection, { description: 'Workflows in creation order, a page at a time.' })
+  @Directive('@auth(requires: VIEWER)')
+  async workflows(@Args(() => WorkflowsArgs) args: WorkflowsArgs, @Ctx() ctx: RequestContext): Promise<WorkflowConnection> {
+    const page = await ctx.workflows.listWorkflows(args);
+    return {
+      nodes: page.workflows,
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
+    };
+  }
+
+  @Query(() => [QueueLength], { description: 'How many task ids wait in each domain queue.' })
+  @Directive('@auth(requires: VIEWER)')
+  async queues(@Ctx() ctx: RequestContext): Promise<QueueLength[]> {
+    return ctx.workflows.queueLengths();
+  }
+
+  @FieldResolver(() => [Task], { description: "The workflow's indexed tasks, with their results." })
+  async tasks(@Root() workflow: Workflow, @Ctx() ctx: RequestContext): Promise<Task[]> {
+    return ctx.tasksOfWorkflow.load(workflow.threadId);
+  }
+
+  @Mutation(() => Workflow, { description: 'Create a workflow at gate 0, phase PENDING.' })
+  @Directive('@auth(requires: OPERATOR)')
+  @Directive(LIFECYCLE_RATE_LIMIT)
+  async startWorkflow(
+    @Arg('input', () => StartWorkflowInput, { nullable: true }) input: StartWorkflowInput | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Workflow> {
+    return ctx.workflows.startWorkflow({ threadId: input?.threadId });
+  }
+
+  @Mutation(() => Workflow, { description: 'Move a PENDING, STOPPED, BLOCKED or FAILED workflow to RUNNING.' })
+  @Directive('@auth(requires: OPERATOR)')
+  @Directive(LIFECYCLE_RATE_LIMIT)
+  async runWorkflow(@Arg('threadId', () => ID) threadId: string, @Ctx() ctx: RequestContext): Promise<Workflow> {
+    return ctx.workflows.runWorkflow(threadId);
+  }
+
+  @Mutation(() => Workflow, { description: 'Move a workflow to STOPPED; its tasks stay, so runWorkflow resumes it.' })
+  @Directive('@auth(requires: OPERATOR)')
+  @Directive(LIFECYCLE_RATE_LIMIT)
+  async stopWorkflow(@Arg('threadId', () => ID) threadId: string, @Ctx() ctx: RequestContext): Promise<Workflow> {
+    return ctx.workflows.stopWorkflow(threadId);
+  }
+
+  @Mutation(() => Task, { description: "Queue a task for a domain's agents and add it to the workflow's index." })
+  @Directive('@auth(requires: OPERATOR)')
+  @Directive(LIFECYCLE_RATE_LIMIT)
+  async enqueueTask(@Arg('input', () => EnqueueTaskInput) input: EnqueueTaskInput, @Ctx() ctx: RequestContext): Promise<Task> {
+    return ctx.workflows.enqueueTask(input);
+  }
+}

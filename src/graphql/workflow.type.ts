@@ -1,0 +1,80 @@
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { GraphQLJSON } from 'graphql-scalars';
+import type { Domain } from '../redis/keys';
+import type { Phase, TaskStatus as TaskStatusValue } from '../workflows/workflow.types';
+import { TaskDomain, TaskStatus, WorkflowPhase } from './enums';
+
+@ObjectType({ description: 'A unit of work of a workflow, queued for one agent domain.' })
+export class Task {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => TaskDomain, { nullable: true, description: 'Null when the orchestrator did not record a queue.' })
+  domain!: Domain | null;
+
+  @Field(() => TaskStatus)
+  status!: TaskStatusValue;
+
+  @Field(() => GraphQLJSON, { nullable: true, description: 'The task payload as the orchestrator wrote it.' })
+  data!: unknown;
+
+  @Field(() => Date, { nullable: true })
+  enqueuedAt!: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  startedAt!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: "The agent's last sign of life." })
+  heartbeatAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'The agent working on it.' })
+  agent!: string | null;
+
+  @Field(() => GraphQLJSON, { nullable: true, description: 'The TaskResult an agent submitted, if any.' })
+  result!: unknown;
+}
+
+@ObjectType({ description: 'A multi-agent workflow run, identified by its thread id.' })
+export class Workflow {
+  @Field(() => ID)
+  threadId!: string;
+
+  @Field(() => Int, { description: 'The quality gate the workflow has reached.' })
+  gate!: number;
+
+  @Field(() => WorkflowPhase)
+  phase!: Phase;
+
+  @Field(() => Date)
+  createdAt!: Date;
+
+  @Field(() => Date)
+  updatedAt!: Date;
+}
+
+@ObjectType()
+export class PageInfo {
+  @Field(() => Boolean)
+  hasNextPage!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Pass as `after` to fetch the next page.' })
+  endCursor!: string | null;
+}
+
+@ObjectType({ description: 'Workflows in creation order, oldest first.' })
+export class WorkflowConnection {
+  @Field(() => [Workflow])
+  nodes!: Workflow[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+}
+
+@ObjectType({ description: 'How many task ids wait in one domain queue.' })
+export class QueueLength {
+  @Field(() => TaskDomain)
+  domain!: Domain;
+
+  @Field(() => Int)
+  length!: number;
+}
