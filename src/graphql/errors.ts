@@ -1,0 +1,52 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError } from 'graphql';
+import type { Logger } from 'pino';
+import { isRedisUnavailable } from '../redis/errors';
+import { WorkflowError } from '../workflows/workflow.types';
+
+/** Codes a client may see as-is; anything else is an internal error and is masked. */
+const PUBLIC_CODES = new Set([
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'CONFLICT',
+  'RATE_LIMITED',
+  'SERVICE_UNAVAILABLE',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+/**
+ * Apollo's formatError: domain errors get their stable code, Redis outages SERVICE_UNAVAILABLE,
+ * and everything unexpected is logged and masked so no stack or Redis detail reaches a client.
+ */
+export function createErrorFormatter(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+    if (original instanceof WorkflowError) {
+      const field = original.field ? { field: original.field } : {};
+      return { ...base, message: original.message, extensions: { code: original.code, ...field } };
+    }
+    if (isRedisUnavailable(original)) {
+      logger.warn({ err: original, path: formatted.path }, 'redis unavailable');
+      return {
+        ...base,
+        message: 'The workflow store is unavailable; retry shortly.',
+        extensions: { code: 'SERVICE_UNAVAILABLE' },
+      };
+    }
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && PUBLIC_CODES.has(code)) {
+      const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    logger.error({ err: original, path: formatted.path }, 'unexpected error');
+    return { ...base, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  };
+}

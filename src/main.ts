@@ -1,0 +1,61 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { issueToken, TokenVerifier } from './auth/tokens';
+import { ConfigError, loadConfig, type Config } from './config';
+import { createLogger } from './logger';
+import { connectRedis, createEmbeddedRedis } from './redis/client';
+import { RedisKeys } from './redis/keys';
+import { createApp } from './server';
+import { seedDemoWorkflows } from './workflows/demo-seed';
+
+/** How long the printed development token stays valid. */
+const DEVELOPMENT_TOKEN_LIFETIME = '12h';
+
+function readConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const logger = createLogger(config);
+  const redis = config.redisUrl ? connectRedis(config.redisUrl) : createEmbeddedRedis();
+  // Outside production a missing secret gets a random one: tokens then live as long as the process.
+  const secret = config.jwtSecret ?? randomBytes(32).toString('hex');
+  if (!config.redisUrl) {
+    await seedDemoWorkflows(redis, new RedisKeys(config.keyPrefix), Date.now());
+  }
+  const app = await createApp({ config, redis, tokens: new TokenVerifier({ secret }), logger });
+  const url = await app.listen(config.port);
+  logger.info({ url, redis: config.redisUrl ? 'external' : 'embedded' }, 'WAVE control API listening');
+  if (config.nodeEnv !== 'production') {
+    const token = issueToken(secret, { sub: 'dev-operator', roles: ['operator'] }, DEVELOPMENT_TOKEN_LIFETIME);
+    process.stdout.write(
+      `\nWAVE control API on ${url} (${config.redisUrl ? 'Redis at REDIS_URL' : 'embedded in-memory Redis with demo workflows'})\n` +
+        `Development operator token (valid ${DEVELOPMENT_TOKEN_LIFETIME}):\n\n  ${token}\n\n` +
+        `Try: curl -s ${url} -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" ` +
+        `-d '{"query":"{ workflows(first: 10) { nodes { threadId phase gate } } }"}'\n\n`,
+    );
+  }
+
+  const shutdown = async (signal: string): Promise<void> => {
+    logger.info({ signal }, 'shutting down');
+    await app.stop();
+    await redis.quit();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error('WAVE control API failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});
