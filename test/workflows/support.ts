@@ -2,6 +2,7 @@ import { connectRedis, createEmbeddedRedis, type RedisClient } from '../../src/r
 import { RedisKeys, type Domain } from '../../src/redis/keys';
 import { WorkflowService } from '../../src/workflows/workflow.service';
 import { RedisServer } from '../helpers/redis-server';
+export { dumpKeys } from '../helpers/keyspace';
 
 export const keys = new RedisKeys('wave');
 export const MAX_GATE = 7;
@@ -101,38 +102,6 @@ export function resetRequest(threadId: string, overrides: Partial<Parameters<Wor
     actor: 'operator@example.com',
     ...overrides,
   };
-}
-
-/** Every key with its type and value, for comparing the whole keyspace before and after. */
-export async function dumpKeys(redis: RedisClient): Promise<Map<string, unknown>> {
-  const all: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.scan(cursor, 'COUNT', 1000);
-    all.push(...batch);
-    cursor = next;
-  } while (cursor !== '0');
-  all.sort();
-  const types = redis.pipeline();
-  for (const key of all) types.type(key);
-  const typeReplies = ((await types.exec()) ?? []).map(([, value]) => value as string);
-  const values = redis.pipeline();
-  all.forEach((key, i) => {
-    const type = typeReplies[i];
-    if (type === 'string') values.get(key);
-    else if (type === 'hash') values.hgetall(key);
-    else if (type === 'list') values.lrange(key, 0, -1);
-    else if (type === 'set') values.smembers(key);
-    else if (type === 'zset') values.zrange(key, 0, -1, 'WITHSCORES');
-    else values.xrange(key, '-', '+');
-  });
-  const valueReplies = ((await values.exec()) ?? []).map(([, value]) => value);
-  return new Map(
-    all.map((key, i) => {
-      const value = valueReplies[i];
-      return [key, { type: typeReplies[i], value: typeReplies[i] === 'set' ? [...(value as string[])].sort() : value }];
-    }),
-  );
 }
 
 export async function auditEntries(redis: RedisClient): Promise<Record<string, string>[]> {

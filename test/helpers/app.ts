@@ -1,0 +1,73 @@
+import type Redis from 'ioredis';
+import pino from 'pino';
+import { issueToken, TokenVerifier } from '../../src/auth/tokens';
+import type { Role } from '../../src/auth/roles';
+import { loadConfig } from '../../src/config';
+import { connectRedis, type RedisClient } from '../../src/redis/client';
+import { createApp, type App } from '../../src/server';
+import { RedisServer } from './redis-server';
+
+export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256!';
+
+export interface GraphQLResponse {
+  status: number;
+  headers: Headers;
+  body: { data?: Record<string, any> | null; errors?: Array<{ message: string; extensions?: Record<string, any> }> };
+}
+
+/** The real server over real HTTP, on a Redis the test owns. */
+export class TestApp {
+  private constructor(
+    readonly app: App,
+    readonly url: string,
+    /** The server's own client, to wait for its reconnection. */
+    readonly redis: RedisClient,
+  ) {}
+
+  static async start(redisUrl: string, env: NodeJS.ProcessEnv = {}): Promise<TestApp> {
+    const config = loadConfig({ NODE_ENV: 'test', REDIS_URL: redisUrl, JWT_SECRET: TEST_SECRET, ...env });
+    const redis = connectRedis(redisUrl);
+    const app = await createApp({ config, redis, tokens: new TokenVerifier({ secret: TEST_SECRET }), logger: pino({ level: 'silent' }) });
+    return new TestApp(app, await app.listen(0), redis);
+  }
+
+  token(roles: Role[], sub = `user-${roles.join('-') || 'none'}`): string {
+    return issueToken(TEST_SECRET, { sub, roles }, '5m');
+  }
+
+  async request(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<GraphQLResponse> {
+    const response = await fetch(this.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResponse["body"] };
+  }
+
+  async stop(): Promise<void> {
+    await this.app.stop();
+    this.redis.disconnect();
+  }
+}
+
+/**
+ * Registers hooks that run the server on a real redis-server of its own for the file's tests, and
+ * give a plain client for arranging and inspecting keys as the orchestrator would. Read inside tests.
+ */
+export function useTestApp(env: NodeJS.ProcessEnv = {}): { app: TestApp; redis: Redis } {
+  const fixture = {} as { app: TestApp; redis: Redis; server: RedisServer };
+  beforeAll(async () => {
+    fixture.server = await RedisServer.start();
+    fixture.app = await TestApp.start(fixture.server.url, env);
+    fixture.redis = fixture.server.client();
+  });
+  beforeEach(async () => {
+    await fixture.redis.flushall();
+  });
+  afterAll(async () => {
+    await fixture.app?.stop();
+    fixture.redis?.disconnect();
+    await fixture.server?.dispose();
+  });
+  return fixture;
+}

@@ -1,0 +1,78 @@
+import jwt from 'jsonwebtoken';
+import type { Role } from '../../src/auth/roles';
+import { TEST_SECRET, useTestApp } from '../helpers/app';
+import { dumpWorkflowState } from '../helpers/keyspace';
+
+/** One operation per root field, each valid, so only @auth decides the outcome. */
+const ROOT_FIELDS: Array<{ field: string; required: Role; query: string }> = [
+  { field: 'workflow', required: 'viewer', query: '{ workflow(threadId: "wf-1") { threadId } }' },
+  { field: 'workflows', required: 'viewer', query: '{ workflows(first: 5) { nodes { threadId } } }' },
+  { field: 'queues', required: 'viewer', query: '{ queues { domain length } }' },
+  { field: 'startWorkflow', required: 'operator', query: 'mutation { startWorkflow(input: { threadId: "wf-new" }) { threadId } }' },
+  { field: 'runWorkflow', required: 'operator', query: 'mutation { runWorkflow(threadId: "wf-2") { phase } }' },
+  { field: 'stopWorkflow', required: 'operator', query: 'mutation { stopWorkflow(threadId: "wf-1") { phase } }' },
+  {
+    field: 'enqueueTask',
+    required: 'operator',
+    query: 'mutation { enqueueTask(input: { threadId: "wf-1", domain: FE, data: { step: 1 } }) { id } }',
+  },
+  {
+    field: 'resetWorkflow',
+    required: 'operator',
+    query: 'mutation { resetWorkflow(input: { threadId: "wf-1", reason: "auth matrix" }) { success } }',
+  },
+];
+
+const ROLE_ORDER: Role[] = ['viewer', 'operator', 'admin'];
+
+describe('@auth on every root field over HTTP', () => {
+  const fixture = useTestApp();
+
+  beforeEach(async () => {
+    await fixture.redis.hset('wave:workflow:wf-1', { thread_id: 'wf-1', gate: '2', phase: 'running', created_at: '1000', updated_at: '1000' });
+    await fixture.redis.hset('wave:workflow:wf-2', { thread_id: 'wf-2', gate: '0', phase: 'stopped', created_at: '2000', updated_at: '2000' });
+    await fixture.redis.zadd('wave:workflows', 1000, 'wf-1', 2000, 'wf-2');
+  });
+
+  const badTokens: Array<[string, () => string | undefined]> = [
+    ['no token', () => undefined],
+    ['a garbage token', () => 'not-a-jwt'],
+    ['a token signed with another secret', () => jwt.sign({ sub: 'x', roles: ['admin'] }, 'another-secret-another-secret-000', { expiresIn: '5m' })],
+    ['an expired token', () => jwt.sign({ sub: 'x', roles: ['admin'], exp: Math.floor(Date.now() / 1000) - 60 }, TEST_SECRET)],
+  ];
+
+  describe.each(ROOT_FIELDS)('$field', ({ field, required, query }) => {
+    it.each(badTokens)('answers UNAUTHENTICATED to %s and changes nothing', async (_label, token) => {
+      const before = await dumpWorkflowState(fixture.redis);
+      const { body } = await fixture.app.request(query, {}, token());
+      expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      expect(body.data?.[field] ?? null).toBeNull();
+      expect(await dumpWorkflowState(fixture.redis)).toEqual(before);
+    });
+
+    it.each(ROLE_ORDER)(`gives role %s what ${required} may do`, async (role) => {
+      const before = await dumpWorkflowState(fixture.redis);
+      const { body } = await fixture.app.request(query, {}, fixture.app.token([role]));
+      if (ROLE_ORDER.indexOf(role) >= ROLE_ORDER.indexOf(required)) {
+        expect(body.errors).toBeUndefined();
+        expect(body.data?.[field]).toBeDefined();
+      } else {
+        expect(body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+        expect(await dumpWorkflowState(fixture.redis)).toEqual(before);
+      }
+    });
+
+    it('answers FORBIDDEN to a valid token without roles', async () => {
+      const { body } = await fixture.app.request(query, {}, fixture.app.token([]));
+      expect(body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    });
+  });
+
+  it('covers every root field of the schema', async () => {
+    const { body } = await fixture.app.request('{ __schema { queryType { fields { name } } mutationType { fields { name } } } }');
+    const names = [...body.data!.__schema.queryType.fields, ...body.data!.__schema.mutationType.fields].map(
+      (f: { name: string }) => f.name,
+    );
+    expect(names.sort()).toEqual(ROOT_FIELDS.map((f) => f.field).sort());
+  });
+});
