@@ -22,6 +22,7 @@ const envSchema = z
       .default('wave'),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     MAX_GATE: z.coerce.number().int().min(0).max(1000).default(7),
+    SEED_DEMO: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
     RESET_RATE_LIMIT: z
       .string()
       .regex(RATE_LIMIT_PATTERN, 'must look like 5/1m (max calls / window)')
@@ -31,6 +32,9 @@ const envSchema = z
     if (env.NODE_ENV !== 'production') return;
     if (!env.JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when NODE_ENV=production' });
+    }
+    if (env.SEED_DEMO === 'true') {
+      ctx.addIssue({ code: 'custom', path: ['SEED_DEMO'], message: 'must not be true when NODE_ENV=production' });
     }
     // The embedded Redis is a demo: production state lives where the orchestrator writes it.
     if (!env.REDIS_URL) {
@@ -47,6 +51,8 @@ export interface Config {
   /** Absent only outside production: a random development secret is generated at start. */
   jwtSecret?: string;
   maxGate: number;
+  /** Write the demo workflows at start (default: only on the embedded Redis; never in production). */
+  seedDemo: boolean;
   resetRateLimit: RateLimitPolicy;
 }
 
@@ -76,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     keyPrefix: value.KEY_PREFIX,
     jwtSecret: value.JWT_SECRET,
     maxGate: value.MAX_GATE,
+    seedDemo: value.SEED_DEMO ? value.SEED_DEMO === 'true' : !value.REDIS_URL && value.NODE_ENV !== 'production',
     resetRateLimit: parseRateLimit(value.RESET_RATE_LIMIT),
   };
 }

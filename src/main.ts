@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const redis = config.redisUrl ? connectRedis(config.redisUrl) : createEmbeddedRedis();
   // Outside production a missing secret gets a random one: tokens then live as long as the process.
   const secret = config.jwtSecret ?? randomBytes(32).toString('hex');
-  if (!config.redisUrl) {
+  if (config.seedDemo) {
     await seedDemoWorkflows(redis, new RedisKeys(config.keyPrefix), Date.now());
   }
   const app = await createApp({ config, redis, tokens: new TokenVerifier({ secret }), logger });
@@ -38,7 +38,8 @@ async function main(): Promise<void> {
   if (config.nodeEnv !== 'production') {
     const token = issueToken(secret, { sub: 'dev-operator', roles: ['operator'] }, DEVELOPMENT_TOKEN_LIFETIME);
     process.stdout.write(
-      `\nWAVE control API on ${url} (${config.redisUrl ? 'Redis at REDIS_URL' : 'embedded in-memory Redis with demo workflows'})\n` +
+      `\nWAVE control API on ${url} (${config.redisUrl ? 'Redis at REDIS_URL' : 'embedded in-memory Redis'}` +
+        `${config.seedDemo ? ', demo workflows seeded' : ''})\n` +
         `Development operator token (valid ${DEVELOPMENT_TOKEN_LIFETIME}):\n\n  ${token}\n\n` +
         `Try: curl -s ${url} -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" ` +
         `-d '{"query":"{ workflows(first: 10) { nodes { threadId phase gate } } }"}'\n\n`,

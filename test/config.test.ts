@@ -19,6 +19,7 @@ describe('configuration from the environment', () => {
       keyPrefix: 'wave',
       jwtSecret: undefined,
       maxGate: 7,
+      seedDemo: true,
       resetRateLimit: { max: 5, window: '1m' },
     });
   });
@@ -48,6 +49,15 @@ describe('configuration from the environment', () => {
     expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
       'JWT_SECRET: is required when NODE_ENV=production',
       'REDIS_URL: is required when NODE_ENV=production',
+    ]);
+  });
+
+  it('seeds demo workflows on the embedded Redis only, unless SEED_DEMO says otherwise', () => {
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).seedDemo).toBe(false);
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', SEED_DEMO: 'true' }).seedDemo).toBe(true);
+    expect(loadConfig({ SEED_DEMO: 'false' }).seedDemo).toBe(false);
+    expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), REDIS_URL: 'redis://r:6379', SEED_DEMO: 'true' })).toEqual([
+      'SEED_DEMO: must not be true when NODE_ENV=production',
     ]);
   });
 
