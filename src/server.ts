@@ -40,6 +40,7 @@ export async function createApp({ config, redis, tokens, logger }: AppDependenci
   const schema = await buildExecutableSchema({ redis, keys, resetRateLimit: config.resetRateLimit });
 
   const app = express();
+  app.disable('x-powered-by');
   const httpServer = createServer(app);
   const isProduction = config.nodeEnv === 'production';
   const apollo = new ApolloServer<RequestContext>({
