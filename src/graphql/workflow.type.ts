@@ -61,9 +61,21 @@ export class PageInfo {
   endCursor!: string | null;
 }
 
+@ObjectType()
+export class WorkflowEdge {
+  @Field(() => String, { description: 'Pass as `after` to continue right after this workflow.' })
+  cursor!: string;
+
+  @Field(() => Workflow)
+  node!: Workflow;
+}
+
 @ObjectType({ description: 'Workflows in creation order, oldest first.' })
 export class WorkflowConnection {
-  @Field(() => [Workflow])
+  @Field(() => [WorkflowEdge])
+  edges!: WorkflowEdge[];
+
+  @Field(() => [Workflow], { description: 'The nodes of `edges`, for clients that need no cursor per item.' })
   nodes!: Workflow[];
 
   @Field(() => PageInfo)

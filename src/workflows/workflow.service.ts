@@ -16,6 +16,7 @@ import {
   type StartWorkflowRequest,
   type Task,
   type Workflow,
+  type WorkflowEdge,
   type WorkflowPage,
 } from './workflow.types';
 
@@ -82,26 +83,26 @@ export class WorkflowService {
     }
     let position: IndexPosition | null = options.after ? decodeCursor(options.after) : null;
     const budget = phase ? Math.max(EXAMINED_PER_ITEM * first, MIN_EXAMINED) : Number.POSITIVE_INFINITY;
-    const workflows: Workflow[] = [];
+    const edges: WorkflowEdge[] = [];
     let examined = 0;
     let exhausted = false;
-    while (workflows.length < first && examined < budget && !exhausted) {
-      const wanted = phase ? Math.min(FILTER_BATCH, budget - examined) : first - workflows.length;
+    while (edges.length < first && examined < budget && !exhausted) {
+      const wanted = phase ? Math.min(FILTER_BATCH, budget - examined) : first - edges.length;
       const entries = await this.readIndexAfter(position, wanted);
       exhausted = entries.length < wanted;
       for (const entry of entries) {
         examined += 1;
         position = entry;
         const workflow = toWorkflow(entry.threadId, entry.hash, String(entry.score));
-        if (workflow && (!phase || workflow.phase === phase)) workflows.push(workflow);
-        if (workflows.length === first) {
+        if (workflow && (!phase || workflow.phase === phase)) edges.push({ workflow, cursor: encodeCursor(entry) });
+        if (edges.length === first) {
           exhausted = false;
           break;
         }
       }
     }
     const hasNextPage = !exhausted && position !== null && (await this.readIndexAfter(position, 1, false)).length > 0;
-    return { workflows, endCursor: examined > 0 && position ? encodeCursor(position) : null, hasNextPage };
+    return { edges, endCursor: examined > 0 && position ? encodeCursor(position) : null, hasNextPage };
   }
 
   async getTasks(threadId: string): Promise<Task[]> {

@@ -30,8 +30,14 @@ export interface Task {
   result: unknown;
 }
 
+export interface WorkflowEdge {
+  workflow: Workflow;
+  /** Pass as `after` to continue right after this workflow. */
+  cursor: string;
+}
+
 export interface WorkflowPage {
-  workflows: Workflow[];
+  edges: WorkflowEdge[];
   /** Opaque cursor of the last position examined; pass it as `after` to continue. */
   endCursor: string | null;
   hasNextPage: boolean;

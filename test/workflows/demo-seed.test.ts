@@ -9,7 +9,7 @@ describe.each(BACKENDS)('seedDemoWorkflows on %s', (backendName) => {
   it('writes healthy workflows and one stuck in each way the research note lists', async () => {
     expect(await seedDemoWorkflows(backend.redis, keys, NOW)).toBe(6);
     const page = await backend.service.listWorkflows({ first: 10 });
-    expect(page.workflows.map((workflow) => [workflow.threadId, workflow.phase])).toEqual([
+    expect(page.edges.map(({ workflow }) => [workflow.threadId, workflow.phase])).toEqual([
       ['WAVE1-BE-001-done', 'completed'],
       ['WAVE1-FE-001-healthy', 'running'],
       ['WAVE1-BE-002-agent-crash', 'running'],

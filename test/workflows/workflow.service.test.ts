@@ -15,7 +15,7 @@ describe.each(BACKENDS)('WorkflowService on %s', (backendName) => {
     for (;;) {
       const page = await backend.service.listWorkflows({ first, after, phase });
       pages += 1;
-      ids.push(...page.workflows.map((workflow) => workflow.threadId));
+      ids.push(...page.edges.map(({ workflow }) => workflow.threadId));
       if (!page.hasNextPage) return { ids, pages };
       after = page.endCursor;
     }
@@ -27,13 +27,22 @@ describe.each(BACKENDS)('WorkflowService on %s', (backendName) => {
         await writeWorkflow(backend.redis, threadId, { createdAt });
       }
       const first = await backend.service.listWorkflows({ first: 2 });
-      expect(first.workflows.map((workflow) => workflow.threadId)).toEqual(['a', 'b']);
+      expect(first.edges.map(({ workflow }) => workflow.threadId)).toEqual(['a', 'b']);
       expect(first.hasNextPage).toBe(true);
       const second = await backend.service.listWorkflows({ first: 2, after: first.endCursor });
-      expect(second.workflows.map((workflow) => workflow.threadId)).toEqual(['c', 'd']);
+      expect(second.edges.map(({ workflow }) => workflow.threadId)).toEqual(['c', 'd']);
       const third = await backend.service.listWorkflows({ first: 2, after: second.endCursor });
-      expect(third.workflows.map((workflow) => workflow.threadId)).toEqual(['e']);
+      expect(third.edges.map(({ workflow }) => workflow.threadId)).toEqual(['e']);
       expect(third.hasNextPage).toBe(false);
+    });
+
+    it("continues right after any workflow of a page from that workflow's own cursor", async () => {
+      for (const [threadId, createdAt] of [['a', 1], ['b', 2], ['c', 3], ['d', 4]] as const) {
+        await writeWorkflow(backend.redis, threadId, { createdAt });
+      }
+      const page = await backend.service.listWorkflows({ first: 3 });
+      const next = await backend.service.listWorkflows({ first: 2, after: page.edges[0].cursor });
+      expect(next.edges.map(({ workflow }) => workflow.threadId)).toEqual(['b', 'c']);
     });
 
     it('breaks ties of creation time by thread id without skipping or repeating any', async () => {
@@ -50,7 +59,7 @@ describe.each(BACKENDS)('WorkflowService on %s', (backendName) => {
       const page = await backend.service.listWorkflows({ first: 2 });
       await backend.redis.zrem(keys.workflowIndex, 'b');
       const next = await backend.service.listWorkflows({ first: 2, after: page.endCursor });
-      expect(next.workflows.map((workflow) => workflow.threadId)).toEqual(['c']);
+      expect(next.edges.map(({ workflow }) => workflow.threadId)).toEqual(['c']);
     });
 
     it('filters by phase and stops after a bounded number of examined entries', async () => {
@@ -63,14 +72,14 @@ describe.each(BACKENDS)('WorkflowService on %s', (backendName) => {
       }
       await pipeline.exec();
       const page = await backend.service.listWorkflows({ first: 5, phase: 'blocked' });
-      expect(page.workflows.map((workflow) => workflow.threadId)).toEqual(['wf-0003']);
+      expect(page.edges.map(({ workflow }) => workflow.threadId)).toEqual(['wf-0003']);
       expect(page.hasNextPage).toBe(true);
       const rest = await listAll(5, 'blocked');
       expect(rest).toEqual({ ids: ['wf-0003', 'wf-1100'], pages: 3 });
     });
 
     it('returns an empty last page for an empty index', async () => {
-      expect(await backend.service.listWorkflows({ first: 10 })).toEqual({ workflows: [], endCursor: null, hasNextPage: false });
+      expect(await backend.service.listWorkflows({ first: 10 })).toEqual({ edges: [], endCursor: null, hasNextPage: false });
     });
 
     it('skips index entries without a record and reads garbage fields with fallbacks', async () => {
@@ -79,7 +88,7 @@ describe.each(BACKENDS)('WorkflowService on %s', (backendName) => {
       await writeWorkflow(backend.redis, 'iso', { createdAt: 3 });
       await backend.redis.hset(keys.workflow('iso'), 'created_at', '2026-01-01T00:00:00.000Z', 'phase', 'RUNNING');
       const page = await backend.service.listWorkflows({ first: 10 });
-      expect(page.workflows).toEqual([
+      expect(page.edges.map((edge) => edge.workflow)).toEqual([
         { threadId: 'garbled', gate: 0, phase: 'pending', createdAt: new Date(2), updatedAt: new Date(2) },
         { threadId: 'iso', gate: 3, phase: 'running', createdAt: new Date('2026-01-01T00:00:00.000Z'), updatedAt: new Date(3) },
       ]);
