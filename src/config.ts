@@ -8,6 +8,9 @@ export interface RateLimitPolicy {
   window: string;
 }
 
+const flag = z.enum(['true', 'false'], { message: 'must be true or false' }).optional();
+const positiveInt = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
+
 const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -20,18 +23,59 @@ const envSchema = z
       .string()
       .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 characters of letters, digits, "_", "." or "-"')
       .default('wave'),
-    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     MAX_GATE: z.coerce.number().int().min(0).max(1000).default(7),
-    SEED_DEMO: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
+    SEED_DEMO: flag,
     RESET_RATE_LIMIT: z
       .string()
       .regex(RATE_LIMIT_PATTERN, 'must look like 5/1m (max calls / window)')
       .default('5/1m'),
+
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    JWT_PUBLIC_KEY: z
+      .string()
+      .transform((pem) => pem.replace(/\\n/g, '\n'))
+      .refine((pem) => pem.includes('-----BEGIN PUBLIC KEY-----'), 'must be a PEM public key (BEGIN PUBLIC KEY)')
+      .optional(),
+    JWT_JWKS_URL: z.string().url('must be a URL').optional(),
+    JWT_ISSUER: z.string().min(1).optional(),
+    JWT_AUDIENCE: z.string().min(1).optional(),
+    JWT_CLOCK_TOLERANCE: z.coerce.number().int().min(0).max(300).default(5),
+    JWT_ROLES_CLAIM: z
+      .string()
+      .regex(/^[A-Za-z0-9_:/.-]+$/, 'must be a claim name or a dotted path such as realm_access.roles')
+      .default('roles'),
+
+    MAX_DEPTH: positiveInt(8),
+    MAX_ALIASES: positiveInt(15),
+    MAX_TOKENS: positiveInt(1000),
+    MAX_DIRECTIVES: positiveInt(50),
+    MAX_COST: positiveInt(5000),
+    BODY_LIMIT: z
+      .string()
+      .regex(/^\d+(b|kb|mb)$/, 'must look like 100kb')
+      .default('100kb'),
+    INTROSPECTION: flag,
+    FIELD_SUGGESTIONS: flag,
+    ALLOW_BATCHED_REQUESTS: flag,
+    CORS_ORIGINS: z
+      .string()
+      .transform((list) => list.split(',').map((origin) => origin.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'must be origins like https://dash.example.com, comma-separated')))
+      .default([]),
+    CORS_CREDENTIALS: flag,
+    TRUST_PROXY: z
+      .string()
+      .regex(/^(false|true|loopback|\d+)$/, 'must be false, true, loopback or the number of proxies in front')
+      .default('false'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
-    if (!env.JWT_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when NODE_ENV=production' });
+    if (!env.JWT_SECRET && !env.JWT_PUBLIC_KEY && !env.JWT_JWKS_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWT_SECRET'],
+        message: 'is required when NODE_ENV=production (or JWT_PUBLIC_KEY or JWT_JWKS_URL)',
+      });
     }
     if (env.SEED_DEMO === 'true') {
       ctx.addIssue({ code: 'custom', path: ['SEED_DEMO'], message: 'must not be true when NODE_ENV=production' });
@@ -42,18 +86,55 @@ const envSchema = z
     }
   });
 
+/** How bearer tokens are verified. At least one key source is set in production. */
+export interface AuthConfig {
+  /** HS256 shared secret; absent outside production means a random development secret. */
+  secret?: string;
+  /** PEM public key: RS256 for RSA keys, ES256 for P-256 keys. */
+  publicKey?: string;
+  /** An identity provider's JWKS: keys picked by `kid`. */
+  jwksUrl?: string;
+  issuer?: string;
+  audience?: string;
+  /** Seconds of clock skew accepted on `exp` and `nbf`. */
+  clockToleranceSeconds: number;
+  /** Where the roles array sits in the token: a claim name or a dotted path. */
+  rolesClaim: string;
+}
+
+/** Limits on what one operation may ask for (GraphQL Armor). */
+export interface QueryLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxDirectives: number;
+  maxCost: number;
+}
+
+export interface HttpConfig {
+  bodyLimit: string;
+  introspection: boolean;
+  fieldSuggestions: boolean;
+  allowBatchedRequests: boolean;
+  corsOrigins: string[];
+  corsCredentials: boolean;
+  /** Express's `trust proxy`: only then is X-Forwarded-For believed for client addresses. */
+  trustProxy: boolean | number | 'loopback';
+}
+
 export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
   port: number;
-  /** Absent (never in production): run on the embedded in-memory Redis, seeded with demo workflows. */
+  /** Absent (never in production): run on the embedded in-memory Redis. */
   redisUrl?: string;
   keyPrefix: string;
-  /** Absent only outside production: a random development secret is generated at start. */
-  jwtSecret?: string;
   maxGate: number;
   /** Write the demo workflows at start (default: only on the embedded Redis; never in production). */
   seedDemo: boolean;
   resetRateLimit: RateLimitPolicy;
+  auth: AuthConfig;
+  queryLimits: QueryLimits;
+  http: HttpConfig;
 }
 
 export class ConfigError extends Error {
@@ -68,6 +149,11 @@ function parseRateLimit(value: string): RateLimitPolicy {
   return { max: Number(max), window };
 }
 
+function parseTrustProxy(value: string): HttpConfig['trustProxy'] {
+  if (value === 'true' || value === 'false') return value === 'true';
+  return value === 'loopback' ? value : Number(value);
+}
+
 /** Reads and validates every setting at once, so an operator sees all problems in one go. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
@@ -75,14 +161,42 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   const value = parsed.data;
+  const isProduction = value.NODE_ENV === 'production';
+  // Exploration aids are on while developing and off in production unless asked for.
+  const developmentDefault = (setting: 'true' | 'false' | undefined): boolean =>
+    setting ? setting === 'true' : !isProduction;
   return {
     nodeEnv: value.NODE_ENV,
     port: value.PORT,
     redisUrl: value.REDIS_URL,
     keyPrefix: value.KEY_PREFIX,
-    jwtSecret: value.JWT_SECRET,
     maxGate: value.MAX_GATE,
-    seedDemo: value.SEED_DEMO ? value.SEED_DEMO === 'true' : !value.REDIS_URL && value.NODE_ENV !== 'production',
+    seedDemo: value.SEED_DEMO ? value.SEED_DEMO === 'true' : !value.REDIS_URL && !isProduction,
     resetRateLimit: parseRateLimit(value.RESET_RATE_LIMIT),
+    auth: {
+      secret: value.JWT_SECRET,
+      publicKey: value.JWT_PUBLIC_KEY,
+      jwksUrl: value.JWT_JWKS_URL,
+      issuer: value.JWT_ISSUER,
+      audience: value.JWT_AUDIENCE,
+      clockToleranceSeconds: value.JWT_CLOCK_TOLERANCE,
+      rolesClaim: value.JWT_ROLES_CLAIM,
+    },
+    queryLimits: {
+      maxDepth: value.MAX_DEPTH,
+      maxAliases: value.MAX_ALIASES,
+      maxTokens: value.MAX_TOKENS,
+      maxDirectives: value.MAX_DIRECTIVES,
+      maxCost: value.MAX_COST,
+    },
+    http: {
+      bodyLimit: value.BODY_LIMIT,
+      introspection: developmentDefault(value.INTROSPECTION),
+      fieldSuggestions: developmentDefault(value.FIELD_SUGGESTIONS),
+      allowBatchedRequests: value.ALLOW_BATCHED_REQUESTS === 'true',
+      corsOrigins: value.CORS_ORIGINS,
+      corsCredentials: value.CORS_CREDENTIALS === 'true',
+      trustProxy: parseTrustProxy(value.TRUST_PROXY),
+    },
   };
 }

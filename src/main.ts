@@ -28,11 +28,11 @@ async function main(): Promise<void> {
   const logger = createLogger(config);
   const redis = config.redisUrl ? connectRedis(config.redisUrl) : createEmbeddedRedis();
   // Outside production a missing secret gets a random one: tokens then live as long as the process.
-  const secret = config.jwtSecret ?? randomBytes(32).toString('hex');
+  const secret = config.auth.secret ?? randomBytes(32).toString('hex');
   if (config.seedDemo) {
     await seedDemoWorkflows(redis, new RedisKeys(config.keyPrefix), Date.now());
   }
-  const app = await createApp({ config, redis, tokens: new TokenVerifier({ secret }), logger });
+  const app = await createApp({ config, redis, tokens: new TokenVerifier({ ...config.auth, secret }), logger });
   const url = await app.listen(config.port);
   logger.info({ url, redis: config.redisUrl ? 'external' : 'embedded' }, 'WAVE control API listening');
   if (config.nodeEnv !== 'production') {

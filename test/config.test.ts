@@ -17,11 +17,49 @@ describe('configuration from the environment', () => {
       port: 4000,
       redisUrl: undefined,
       keyPrefix: 'wave',
-      jwtSecret: undefined,
       maxGate: 7,
       seedDemo: true,
       resetRateLimit: { max: 5, window: '1m' },
+      auth: {
+        secret: undefined,
+        publicKey: undefined,
+        jwksUrl: undefined,
+        issuer: undefined,
+        audience: undefined,
+        clockToleranceSeconds: 5,
+        rolesClaim: 'roles',
+      },
+      queryLimits: { maxDepth: 8, maxAliases: 15, maxTokens: 1000, maxDirectives: 50, maxCost: 5000 },
+      http: {
+        bodyLimit: '100kb',
+        introspection: true,
+        fieldSuggestions: true,
+        allowBatchedRequests: false,
+        corsOrigins: [],
+        corsCredentials: false,
+        trustProxy: false,
+      },
     });
+  });
+
+  it('turns introspection and field suggestions off in production unless asked for', () => {
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), REDIS_URL: 'redis://r:6379' };
+    expect(loadConfig(production).http).toMatchObject({ introspection: false, fieldSuggestions: false });
+    expect(loadConfig({ ...production, INTROSPECTION: 'true' }).http.introspection).toBe(true);
+  });
+
+  it('reads CORS origins as a list and refuses anything but origins', () => {
+    expect(loadConfig({ CORS_ORIGINS: 'https://dash.example.com, http://localhost:5173' }).http.corsOrigins).toEqual([
+      'https://dash.example.com',
+      'http://localhost:5173',
+    ]);
+    expect(problemsOf({ CORS_ORIGINS: '*' })[0]).toMatch(/^CORS_ORIGINS/);
+  });
+
+  it('accepts a public key or a JWKS URL instead of a secret in production', () => {
+    const production = { NODE_ENV: 'production', REDIS_URL: 'redis://r:6379' };
+    expect(problemsOf({ ...production, JWT_JWKS_URL: 'https://idp.example.com/.well-known/jwks.json' })).toEqual([]);
+    expect(problemsOf({ ...production, JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\\nMIIB\\n-----END PUBLIC KEY-----' })).toEqual([]);
   });
 
   it('reads every setting', () => {
@@ -31,11 +69,17 @@ describe('configuration from the environment', () => {
       REDIS_URL: 'redis://redis.internal:6380/2',
       KEY_PREFIX: 'wave-staging',
       JWT_SECRET: 'x'.repeat(32),
+      JWT_ISSUER: 'https://idp.example.com/',
+      JWT_AUDIENCE: 'wave-control',
+      JWT_ROLES_CLAIM: 'realm_access.roles',
+      MAX_DEPTH: '6',
       MAX_GATE: '9',
       RESET_RATE_LIMIT: '10/30s',
     });
     expect(config).toMatchObject({ nodeEnv: 'production', port: 8080, keyPrefix: 'wave-staging', maxGate: 9 });
     expect(config.resetRateLimit).toEqual({ max: 10, window: '30s' });
+    expect(config.auth).toMatchObject({ issuer: 'https://idp.example.com/', audience: 'wave-control', rolesClaim: 'realm_access.roles' });
+    expect(config.queryLimits.maxDepth).toBe(6);
   });
 
   it('reports every bad value at once, each naming its variable', () => {
@@ -47,7 +91,7 @@ describe('configuration from the environment', () => {
 
   it('refuses to start in production without JWT_SECRET or REDIS_URL', () => {
     expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
-      'JWT_SECRET: is required when NODE_ENV=production',
+      'JWT_SECRET: is required when NODE_ENV=production (or JWT_PUBLIC_KEY or JWT_JWKS_URL)',
       'REDIS_URL: is required when NODE_ENV=production',
     ]);
   });
