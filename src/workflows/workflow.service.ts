@@ -3,7 +3,7 @@ import type { RedisClient } from '../redis/client';
 import { DOMAINS, type RedisKeys } from '../redis/keys';
 import { decodeCursor, encodeCursor, isAfter, type IndexPosition } from './workflow.cursor';
 import { byEnqueueTime, parsePhase, toTask, toWorkflow } from './workflow.records';
-import { validateResetRequest, validateThreadId } from './workflow.validation';
+import { serializeTaskData, validateResetRequest, validateThreadId } from './workflow.validation';
 import {
   PHASES,
   WorkflowError,
@@ -171,7 +171,7 @@ export class WorkflowService {
     if (!DOMAINS.includes(domain)) {
       throw new WorkflowError('BAD_USER_INPUT', `domain must be one of ${DOMAINS.join(', ')}`, 'domain');
     }
-    const data = JSON.stringify(request.data ?? null);
+    const data = serializeTaskData(request.data, threadId);
     const taskId = randomUUID();
     const now = this.now();
     const outcome = Number(

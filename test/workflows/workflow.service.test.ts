@@ -210,6 +210,21 @@ describe.each(BACKENDS)('WorkflowService on %s', (backendName) => {
       await expect(backend.service.enqueueTask(request)).rejects.toMatchObject({ code: 'BAD_USER_INPUT', field: 'domain' });
     });
 
+    it.each([
+      ['a payload that is not an object', ['step']],
+      ['null', null],
+      ['a payload naming another workflow', { thread_id: 'wf-2' }],
+      ['a payload over 32 KiB', { blob: 'x'.repeat(33 * 1024) }],
+    ])('refuses %s with BAD_USER_INPUT on field data and writes nothing', async (_label, data) => {
+      await writeWorkflow(backend.redis, 'wf-1');
+      const keysBefore = await backend.redis.dbsize();
+      await expect(backend.service.enqueueTask({ threadId: 'wf-1', domain: 'fe', data })).rejects.toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'data',
+      });
+      expect(await backend.redis.dbsize()).toBe(keysBefore);
+    });
+
     it('reads tasks with their results, oldest first, tolerating garbage fields', async () => {
       await writeWorkflow(backend.redis, 'wf-1');
       await writeTask(backend.redis, { id: 'b', threadId: 'wf-1', status: 'completed', result: { ok: true } });
