@@ -11,6 +11,9 @@ import type { Config } from './config';
 import { createRequestContext, type RequestContext } from './graphql/context';
 import { createErrorFormatter } from './graphql/errors';
 import { buildExecutableSchema } from './graphql/schema';
+import { createQueryProtection } from './graphql/security/query-limits';
+import { requestErrorHandler } from './http/body-errors';
+import { corsPolicy } from './http/cors';
 import type { RedisClient } from './redis/client';
 import { RedisKeys } from './redis/keys';
 import { WorkflowService } from './workflows/workflow.service';
@@ -31,9 +34,6 @@ export interface App {
   stop(): Promise<void>;
 }
 
-/** Request bodies above this are refused before parsing: no legitimate operation comes near it. */
-const MAX_BODY_SIZE = '100kb';
-
 export async function createApp({ config, redis, tokens, logger }: AppDependencies): Promise<App> {
   const keys = new RedisKeys(config.keyPrefix);
   const workflows = new WorkflowService(redis, keys, { maxGate: config.maxGate });
@@ -41,17 +41,26 @@ export async function createApp({ config, redis, tokens, logger }: AppDependenci
 
   const app = express();
   app.disable('x-powered-by');
+  // Only behind a configured proxy is X-Forwarded-For believed; otherwise req.ip is the socket's peer.
+  app.set('trust proxy', config.http.trustProxy);
   const httpServer = createServer(app);
   const isProduction = config.nodeEnv === 'production';
+  const queryProtection = createQueryProtection(config.queryLimits, config.http);
   const apollo = new ApolloServer<RequestContext>({
     schema,
     formatError: createErrorFormatter(logger),
+    // Not even in development: a stack tells an attacker more than it tells us (the log has it).
     includeStacktraceInErrorResponses: false,
-    introspection: !isProduction,
+    introspection: config.http.introspection,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: config.http.allowBatchedRequests,
+    parseOptions: queryProtection.parseOptions,
+    validationRules: queryProtection.validationRules,
     // main.ts owns the signals: it stops the server, then closes Redis, then exits 0.
     stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      ...queryProtection.plugins,
       ...(isProduction ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],
   });
@@ -62,12 +71,14 @@ export async function createApp({ config, redis, tokens, logger }: AppDependenci
   });
   app.use(
     '/graphql',
-    express.json({ limit: MAX_BODY_SIZE }),
+    ...corsPolicy(config.http),
+    express.json({ limit: config.http.bodyLimit }),
     expressMiddleware(apollo, {
       context: async ({ req }) =>
-        createRequestContext(workflows, tokens.authenticate(req.headers.authorization), req.ip ?? 'unknown'),
+        createRequestContext(workflows, await tokens.authenticate(req.headers.authorization), req.ip ?? 'unknown'),
     }),
   );
+  app.use(requestErrorHandler(config.http.bodyLimit, logger));
 
   return {
     httpServer,

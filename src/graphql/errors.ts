@@ -3,6 +3,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { isRedisUnavailable } from '../redis/errors';
 import { WorkflowError } from '../workflows/workflow.types';
+import { queryLimitCode } from './security/query-limits';
 
 /** Codes a client may see as-is; anything else is an internal error and is masked. */
 const PUBLIC_CODES = new Set([
@@ -22,8 +23,9 @@ const PUBLIC_CODES = new Set([
 ]);
 
 /**
- * Apollo's formatError: domain errors get their stable code, Redis outages SERVICE_UNAVAILABLE,
- * and everything unexpected is logged and masked so no stack or Redis detail reaches a client.
+ * Apollo's formatError: domain errors get their stable code, query-limit refusals theirs (QUERY_TOO_DEEP,
+ * TOO_MANY_ALIASES, ...), Redis outages SERVICE_UNAVAILABLE, and everything unexpected is logged and
+ * masked so no stack or Redis detail reaches a client.
  */
 export function createErrorFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -32,6 +34,10 @@ export function createErrorFormatter(logger: Logger) {
     if (original instanceof WorkflowError) {
       const field = original.field ? { field: original.field } : {};
       return { ...base, message: original.message, extensions: { code: original.code, ...field } };
+    }
+    const limit = queryLimitCode(error);
+    if (limit) {
+      return { ...base, extensions: { code: limit } };
     }
     if (isRedisUnavailable(original)) {
       logger.warn({ err: original, path: formatted.path }, 'redis unavailable');

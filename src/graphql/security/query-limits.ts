@@ -1,0 +1,96 @@
+/**
+ * Limits on what one operation may ask for, checked before anything executes (GraphQL Armor).
+ *
+ * Codes a client sees, all with HTTP 400 and nothing executed:
+ *   QUERY_TOO_DEEP       more nested selections than MAX_DEPTH
+ *   TOO_MANY_ALIASES     more aliases than MAX_ALIASES
+ *   TOO_MANY_TOKENS      a document of more lexical tokens than MAX_TOKENS (parsing stops there)
+ *   TOO_MANY_DIRECTIVES  more directive uses than MAX_DIRECTIVES
+ *   QUERY_TOO_COMPLEX    an estimated cost above MAX_COST (see COST_WEIGHTS)
+ *
+ * Apollo files every validation failure under GRAPHQL_VALIDATION_FAILED; `queryLimitCode` recovers
+ * the specific code for the error formatter.
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
+import type { HttpConfig, QueryLimits } from '../../config';
+
+export type QueryLimitCode =
+  | 'QUERY_TOO_DEEP'
+  | 'TOO_MANY_ALIASES'
+  | 'TOO_MANY_TOKENS'
+  | 'TOO_MANY_DIRECTIVES'
+  | 'QUERY_TOO_COMPLEX';
+
+/**
+ * The cost estimate: every field costs `scalarCost` or `objectCost`, a child selection counts
+ * `depthCostFactor` times its own cost, and a selection with a literal `first: n` counts n times.
+ * With these weights the dashboard page (workflows(first: 50) with every workflow's tasks) costs
+ * about 1400 and a full page of 100 about 2800, while two full pages in one operation are refused.
+ */
+export const COST_WEIGHTS = { objectCost: 2, scalarCost: 1, depthCostFactor: 1.2 } as const;
+
+/** A limit refused the operation; carried through Apollo as the original error of its ValidationError. */
+export class QueryLimitError extends GraphQLError {
+  constructor(
+    readonly code: QueryLimitCode,
+    message: string,
+  ) {
+    super(message, { extensions: { code } });
+    this.name = 'QueryLimitError';
+  }
+}
+
+/** Armor prefixes every rejection with "Syntax Error: " although none is one; the rest reads well. */
+const ARMOR_PREFIX = /^Syntax Error: /;
+
+/** Reports to the validation context, so Apollo answers 400 and executes nothing (throwing would be a 500). */
+function reportAs(code: QueryLimitCode) {
+  return {
+    propagateOnRejection: false,
+    onReject: [
+      (context: ValidationContext | null, error: GraphQLError) =>
+        context?.reportError(new QueryLimitError(code, error.message.replace(ARMOR_PREFIX, ''))),
+    ],
+  };
+}
+
+/** graphql-js's own message when `parseOptions.maxTokens` stops the parser ("more that" is theirs). */
+const TOKEN_LIMIT_MESSAGE = /Document contains more tha[nt] \d+ tokens\. Parsing aborted\./;
+
+/**
+ * The stable code of an error a query limit raised, or undefined. `error` is what Apollo hands
+ * formatError: a ValidationError around a QueryLimitError, or the SyntaxError of the token limit.
+ */
+export function queryLimitCode(error: unknown): QueryLimitCode | undefined {
+  if (!(error instanceof GraphQLError)) return undefined;
+  if (error.originalError instanceof QueryLimitError) return error.originalError.code;
+  if (error.extensions.code === 'GRAPHQL_PARSE_FAILED' && TOKEN_LIMIT_MESSAGE.test(error.message)) return 'TOO_MANY_TOKENS';
+  return undefined;
+}
+
+export interface QueryProtection {
+  plugins: ApolloServerPlugin[];
+  validationRules: ValidationRule[];
+  /** Apollo's parse options: the token limit lives in graphql-js's parser. */
+  parseOptions: { maxTokens: number };
+}
+
+/**
+ * Armor's depth, alias, directive and cost rules and its field-suggestion mask, from the config.
+ * The token limit is graphql-js's `maxTokens` parse option rather than Armor's Apollo plugin, which
+ * throws from a parsing hook and so turns every over-long document (and every syntax error) into an
+ * HTTP 500 (graphql-armor issues #571, #751); the parser option stops at the same token, with a 400.
+ */
+export function createQueryProtection(limits: QueryLimits, http: HttpConfig): QueryProtection {
+  const { plugins, validationRules } = new ApolloArmor({
+    maxDepth: { n: limits.maxDepth, flattenFragments: true, ...reportAs('QUERY_TOO_DEEP') },
+    maxAliases: { n: limits.maxAliases, ...reportAs('TOO_MANY_ALIASES') },
+    maxDirectives: { n: limits.maxDirectives, ...reportAs('TOO_MANY_DIRECTIVES') },
+    costLimit: { maxCost: limits.maxCost, flattenFragments: true, ...COST_WEIGHTS, ...reportAs('QUERY_TOO_COMPLEX') },
+    maxTokens: { enabled: false },
+    blockFieldSuggestion: { enabled: !http.fieldSuggestions },
+  }).protect();
+  return { plugins, validationRules, parseOptions: { maxTokens: limits.maxTokens } };
+}

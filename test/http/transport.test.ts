@@ -1,0 +1,125 @@
+import { postJson, send, useTestApps } from './support';
+
+const QUEUES = '{ queues { domain length } }';
+const START = 'mutation { startWorkflow(input: { threadId: "wf-csrf" }) { threadId } }';
+
+/** What a stack trace looks like in any error body. */
+const STACK = /stacktrace|\n\s+at |\.ts:\d+/;
+
+describe('the HTTP transport of /graphql', () => {
+  const fixture = useTestApps({
+    defaults: {},
+    batching: { ALLOW_BATCHED_REQUESTS: 'true' },
+    development: { NODE_ENV: 'development' },
+    production: { NODE_ENV: 'production' },
+  });
+  const bearer = (roles: Array<'viewer' | 'operator'> = ['viewer']) => ({
+    authorization: `Bearer ${fixture.apps.defaults.token(roles)}`,
+  });
+
+  describe('body size', () => {
+    it('answers a body over BODY_LIMIT with 413 and a JSON PAYLOAD_TOO_LARGE error', async () => {
+      const response = await postJson(fixture.apps.defaults.url, { query: QUEUES, variables: { padding: 'x'.repeat(101 * 1024) } }, bearer());
+      expect(response.status).toBe(413);
+      expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(response.json).toEqual({
+        errors: [{ message: 'The request body is larger than the 100kb limit.', extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
+      });
+    });
+
+    it('answers malformed JSON with 400 and a JSON BAD_REQUEST error', async () => {
+      const response = await send(fixture.apps.defaults.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...bearer() },
+        body: '{"query": "{ queues { length } }"',
+      });
+      expect(response.status).toBe(400);
+      expect(response.json).toEqual({ errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
+    });
+  });
+
+  describe('CSRF prevention', () => {
+    it('refuses a simple POST (text/plain) without running it', async () => {
+      const response = await send(fixture.apps.defaults.url, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain', ...bearer(['operator']) },
+        body: JSON.stringify({ query: START }),
+      });
+      expect(response.status).toBe(400);
+      expect(response.json.errors[0].extensions.code).toBe('BAD_REQUEST');
+      expect(response.json.errors[0].message).toMatch(/Cross-Site Request Forgery/);
+      expect(await fixture.redis.exists('wave:workflow:wf-csrf')).toBe(0);
+    });
+
+    it('refuses a simple GET without the apollo-require-preflight header', async () => {
+      const response = await send(`${fixture.apps.defaults.url}?query=${encodeURIComponent(QUEUES)}`, { headers: bearer() });
+      expect(response.status).toBe(400);
+      expect(response.json.errors[0].message).toMatch(/Cross-Site Request Forgery/);
+    });
+
+    it('answers a GET that carries apollo-require-preflight', async () => {
+      const response = await send(`${fixture.apps.defaults.url}?query=${encodeURIComponent(QUEUES)}`, {
+        headers: { 'apollo-require-preflight': 'true', ...bearer() },
+      });
+      expect(response.status).toBe(200);
+      expect(response.json.data.queues).toBeDefined();
+    });
+  });
+
+  describe('HTTP batching', () => {
+    it('refuses an array of operations by default, running none of them', async () => {
+      const response = await postJson(fixture.apps.defaults.url, [{ query: START }, { query: QUEUES }], bearer(['operator']));
+      expect(response.status).toBe(400);
+      expect(response.json.errors[0]).toMatchObject({ message: 'Operation batching disabled.', extensions: { code: 'BAD_REQUEST' } });
+      expect(await fixture.redis.exists('wave:workflow:wf-csrf')).toBe(0);
+    });
+
+    it('answers each operation of an array when ALLOW_BATCHED_REQUESTS is true', async () => {
+      const response = await postJson(fixture.apps.batching.url, [{ query: START }, { query: QUEUES }], bearer(['operator']));
+      expect(response.status).toBe(200);
+      expect(response.json).toEqual([
+        { data: { startWorkflow: { threadId: 'wf-csrf' } } },
+        { data: { queues: expect.any(Array) } },
+      ]);
+    });
+  });
+
+  describe('introspection and field suggestions', () => {
+    it('hides field suggestions and refuses introspection in production by default', async () => {
+      const production = fixture.apps.production;
+      const typo = await production.request('{ queus { length } }', {}, production.token(['viewer']));
+      expect(typo.body.errors?.[0].message).toMatch(/^Cannot query field "queus" on type "Query"\./);
+      expect(typo.body.errors?.[0].message).not.toMatch(/Did you mean|"queues"/);
+      const introspection = await production.request('{ __schema { types { name } } }', {}, production.token(['viewer']));
+      expect(introspection.status).toBe(400);
+      expect(introspection.body.errors?.[0].message).toMatch(/introspection is not allowed/);
+    });
+
+    it('suggests fields and answers introspection outside production', async () => {
+      const typo = await fixture.apps.defaults.request('{ queus { length } }');
+      expect(typo.body.errors?.[0].message).toMatch(/Did you mean "queues"\?/);
+      const introspection = await fixture.apps.defaults.request('{ __schema { queryType { name } } }');
+      expect(introspection.body.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+    });
+  });
+
+  describe.each(['development', 'production'] as const)('in %s', (mode) => {
+    it.each([
+      ['a syntax error', { query: '{ queues { ' }],
+      ['a validation error', { query: '{ nope }' }],
+      ['a malformed variable', { query: 'query Q($first: Int!) { workflows(first: $first) { nodes { threadId } } }', variables: { first: 'many' } }],
+      ['an operation that is no string', { query: 42 }],
+    ])('shows no stack trace for %s', async (_label, body) => {
+      const response = await postJson(fixture.apps[mode].url, body);
+      expect(response.status).toBe(400);
+      expect(response.json.errors.length).toBeGreaterThan(0);
+      expect(response.text).not.toMatch(STACK);
+    });
+
+    it('shows no stack trace for malformed JSON', async () => {
+      const response = await send(fixture.apps[mode].url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
+      expect(response.status).toBe(400);
+      expect(response.text).not.toMatch(STACK);
+    });
+  });
+});
