@@ -12,6 +12,7 @@ import { createRequestContext, type RequestContext } from './graphql/context';
 import { createErrorFormatter } from './graphql/errors';
 import { buildExecutableSchema } from './graphql/schema';
 import { createQueryProtection } from './graphql/security/query-limits';
+import { rateLimitStatusPlugin } from './graphql/security/rate-limit-status.plugin';
 import { requestErrorHandler } from './http/body-errors';
 import { corsPolicy } from './http/cors';
 import type { RedisClient } from './redis/client';
@@ -61,6 +62,7 @@ export async function createApp({ config, redis, tokens, logger }: AppDependenci
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ...queryProtection.plugins,
+      rateLimitStatusPlugin(),
       ...(isProduction ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],
   });

@@ -31,7 +31,6 @@ import { SlidingWindowStore, type WindowLimit } from './rate-limit.store';
 
 const RATE_LIMIT = 'rateLimit';
 export const RATE_LIMITED = 'RATE_LIMITED';
-const TOO_MANY_REQUESTS = 429;
 
 const WINDOW_PATTERN = /^(\d+)(ms|s|m|h|d)$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -82,14 +81,9 @@ export function rateLimitIdentity(context: unknown): string {
 function rateLimited(coordinate: string, policy: RateLimitPolicy, retryAfter: number): GraphQLError {
   return new GraphQLError(
     `Rate limit reached for ${coordinate}: at most ${policy.max} calls per ${policy.window}. Retry in ${retryAfter} s.`,
-    {
-      extensions: {
-        code: RATE_LIMITED,
-        retryAfter,
-        // Apollo Server turns this into the HTTP status and header, and strips it from the body.
-        http: { status: TOO_MANY_REQUESTS, headers: new Map([['retry-after', String(retryAfter)]]) },
-      },
-    },
+    // No `http` extension: one refused field must not turn a partly successful response into a 429.
+    // The server's rate-limit status plugin answers 429 when the whole operation was refused.
+    { extensions: { code: RATE_LIMITED, retryAfter } },
   );
 }
 
