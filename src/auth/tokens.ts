@@ -1,11 +1,9 @@
-import jwt, { type JwtPayload, TokenExpiredError } from 'jsonwebtoken';
+import jwt, { type JwtHeader, type JwtPayload, TokenExpiredError } from 'jsonwebtoken';
+import type { AuthConfig } from '../config';
+import { identityFromClaims } from './claims';
 import type { Authentication, Identity } from './identity';
-import { isRole } from './roles';
+import { JwksKeySource, publicKeySource, secretKeySource, type KeySource, type PinnedKey } from './signing-keys';
 
-/** The only algorithm accepted: pinning it rules out `alg: none` and key-confusion tokens. */
-const ALGORITHM = 'HS256';
-/** Same floor as JWT_SECRET in config.ts: a short HMAC secret can be brute-forced offline. */
-const MIN_SECRET_LENGTH = 32;
 const BEARER = /^Bearer +([^\s]+)$/i;
 
 /** Reasons a client may see: generic on purpose, they never echo the token or say which check failed. */
@@ -14,51 +12,78 @@ export const REJECTION = {
   expired: 'token expired',
 } as const;
 
-/** Either the verified identity or a safe rejection reason. */
-type ClaimsOutcome = { ok: true; identity: Identity } | { ok: false; reason: string };
+const rejected = (reason: string): Authentication => ({ kind: 'rejected', reason });
 
-/** A token this server accepts for `identity`, expiring after `expiresIn` (seconds, or `ms` syntax: `12h`). */
+/** A token this server accepts for `identity` (HS256), expiring after `expiresIn` (seconds, or `ms` syntax: `12h`). */
 export function issueToken(secret: string, { sub, roles }: Identity, expiresIn: jwt.SignOptions['expiresIn']): string {
-  return jwt.sign({ roles }, secret, { algorithm: ALGORITHM, subject: sub, expiresIn });
+  return jwt.sign({ roles }, secret, { algorithm: 'HS256', subject: sub, expiresIn });
 }
 
-/** Verifies bearer JWTs: HS256 only, `exp` and `sub` required. */
+/**
+ * Verifies bearer JWTs against the configured key sources (HS256 secret, PEM public key, JWKS), each
+ * pinned to its algorithm: a token's `alg` only selects among keys already bound to that algorithm,
+ * so `none` and HS256-signed-with-the-public-key tokens find no key. `exp` and `sub` are required.
+ */
 export class TokenVerifier {
-  private readonly secret: string;
+  private readonly sources: KeySource[] = [];
 
-  constructor({ secret }: { secret: string }) {
-    if (secret.length < MIN_SECRET_LENGTH) {
-      throw new Error(`JWT secret must be at least ${MIN_SECRET_LENGTH} characters`);
+  constructor(private readonly config: AuthConfig) {
+    if (config.secret !== undefined) this.sources.push(secretKeySource(config.secret));
+    if (config.publicKey !== undefined) this.sources.push(publicKeySource(config.publicKey));
+    // Last, so a token a local key verifies never costs a fetch.
+    if (config.jwksUrl !== undefined) this.sources.push(new JwksKeySource(config.jwksUrl));
+    if (this.sources.length === 0) {
+      throw new Error('No JWT key source: set a secret, a public key or a JWKS URL');
     }
-    this.secret = secret;
   }
 
   /** Never throws: a bad token becomes `rejected` so each field's @auth decides what to do with it. */
-  authenticate(authorizationHeader: string | undefined): Authentication {
+  async authenticate(authorizationHeader?: string): Promise<Authentication> {
     if (authorizationHeader === undefined) return { kind: 'anonymous' };
     const match = BEARER.exec(authorizationHeader.trim());
-    if (!match) return { kind: 'rejected', reason: REJECTION.invalid };
-    const outcome = this.verify(match[1]);
-    return outcome.ok ? { kind: 'authenticated', identity: outcome.identity } : { kind: 'rejected', reason: outcome.reason };
+    if (!match) return rejected(REJECTION.invalid);
+    try {
+      return await this.verify(match[1]);
+    } catch {
+      return rejected(REJECTION.invalid);
+    }
   }
 
-  private verify(token: string): ClaimsOutcome {
+  private async verify(token: string): Promise<Authentication> {
+    const header = jwt.decode(token, { complete: true })?.header;
+    if (!header) return rejected(REJECTION.invalid);
+    for (const source of this.sources) {
+      const pinned = await this.keyFrom(source, header);
+      const outcome = pinned && this.verifyWith(token, pinned);
+      if (outcome) return outcome;
+    }
+    return rejected(REJECTION.invalid);
+  }
+
+  /** The outcome of checking `token` against one key, or undefined when this key does not accept it (another may). */
+  private verifyWith(token: string, { key, algorithm }: PinnedKey): Authentication | undefined {
     let payload: string | JwtPayload;
     try {
-      payload = jwt.verify(token, this.secret, { algorithms: [ALGORITHM] });
+      payload = jwt.verify(token, key, {
+        algorithms: [algorithm],
+        issuer: this.config.issuer,
+        audience: this.config.audience,
+        clockTolerance: this.config.clockToleranceSeconds,
+      });
     } catch (error) {
-      return { ok: false, reason: error instanceof TokenExpiredError ? REJECTION.expired : REJECTION.invalid };
+      // jsonwebtoken checks the signature first, so an expired token was genuinely signed with this key.
+      return error instanceof TokenExpiredError ? rejected(REJECTION.expired) : undefined;
     }
-    return claimsToIdentity(payload);
+    const identity = identityFromClaims(payload, this.config.rolesClaim);
+    return identity ? { kind: 'authenticated', identity } : rejected(REJECTION.invalid);
   }
-}
 
-/** jsonwebtoken checks `exp` only when present, so its presence is required here. */
-function claimsToIdentity(payload: string | JwtPayload): ClaimsOutcome {
-  if (typeof payload !== 'object' || payload === null) return { ok: false, reason: REJECTION.invalid };
-  if (typeof payload.exp !== 'number') return { ok: false, reason: REJECTION.invalid };
-  if (typeof payload.sub !== 'string' || payload.sub.length === 0) return { ok: false, reason: REJECTION.invalid };
-  const claimed: unknown = payload.roles;
-  const roles = Array.isArray(claimed) ? [...new Set(claimed.filter(isRole))] : [];
-  return { ok: true, identity: { sub: payload.sub, roles } };
+  /** An unreachable JWKS only means that source has no key: others may still verify the token. */
+  private async keyFrom(source: KeySource, header: JwtHeader): Promise<PinnedKey | undefined> {
+    try {
+      return await source.keyFor(header);
+    } catch {
+      return undefined;
+    }
+  }
 }

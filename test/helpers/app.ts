@@ -27,7 +27,7 @@ export class TestApp {
   static async start(redisUrl: string, env: NodeJS.ProcessEnv = {}): Promise<TestApp> {
     const config = loadConfig({ NODE_ENV: 'test', REDIS_URL: redisUrl, JWT_SECRET: TEST_SECRET, ...env });
     const redis = connectRedis(redisUrl);
-    const app = await createApp({ config, redis, tokens: new TokenVerifier({ secret: TEST_SECRET }), logger: pino({ level: 'silent' }) });
+    const app = await createApp({ config, redis, tokens: new TokenVerifier(config.auth), logger: pino({ level: 'silent' }) });
     return new TestApp(app, await app.listen(0), redis);
   }
 
