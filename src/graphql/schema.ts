@@ -1,5 +1,5 @@
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import type { GraphQLSchema } from 'graphql';
+import { specifiedDirectives, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import type { RateLimitPolicy } from '../config';
 import type { RedisClient } from '../redis/client';
@@ -12,7 +12,8 @@ import { WorkflowResolver } from './workflow.resolver';
 export function buildDeclaredSchema(): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: [WorkflowResolver, ResetResolver],
-    directives: [...securityDirectives],
+    // Listing directives replaces the standard ones: keep @include, @skip, @deprecated, @specifiedBy.
+    directives: [...specifiedDirectives, ...securityDirectives],
     // Inputs are validated by the domain service, which names the offending field.
     validate: false,
   });
