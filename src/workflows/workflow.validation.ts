@@ -17,6 +17,10 @@ export function validateThreadId(threadId: string, field = 'threadId'): string {
   if (typeof threadId !== 'string' || threadId.length === 0 || threadId.length > MAX_THREAD_ID_LENGTH) {
     throw new WorkflowError('BAD_USER_INPUT', `${field} must be 1 to ${MAX_THREAD_ID_LENGTH} characters`, field);
   }
+  // A lone surrogate is written to Redis as U+FFFD, so two different ids would share one key.
+  if (!threadId.isWellFormed()) {
+    throw new WorkflowError('BAD_USER_INPUT', `${field} must be well-formed Unicode`, field);
+  }
   if (CONTROL_CHARACTERS.test(threadId)) {
     throw new WorkflowError('BAD_USER_INPUT', `${field} must not contain control characters`, field);
   }

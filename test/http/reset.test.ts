@@ -108,6 +108,7 @@ describe('resetWorkflow over HTTP on a real Redis', () => {
     ['a negative gate', { threadId: 'wf-1', reason: 'r', resetToGate: -1 }, 'resetToGate'],
     ['an empty reason', { threadId: 'wf-1', reason: '' }, 'reason'],
     ['a thread id with control characters', { threadId: 'wf\n1', reason: 'r' }, 'threadId'],
+    ['a thread id with a lone surrogate, which Redis would store as U+FFFD', { threadId: 'wf-\ud800', reason: 'r' }, 'threadId'],
   ])('refuses %s with BAD_USER_INPUT naming the field', async (_label, input, field) => {
     await writeStuckWorkflow(fixture.redis, 'wf-1', 1000);
     const before = await dumpWorkflowState(fixture.redis);
