@@ -1,6 +1,6 @@
 import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import type { Algorithm, JwtHeader } from 'jsonwebtoken';
-import type { JwksClient } from 'jwks-rsa';
+import { JwksClient } from 'jwks-rsa';
 
 /** Same floor as JWT_SECRET in config.ts: a short HMAC secret can be brute-forced offline. */
 const MIN_SECRET_LENGTH = 32;
@@ -117,10 +117,7 @@ export class JwksKeySource implements KeySource {
   private readonly budget = new FetchBudget(JWKS_REQUESTS_PER_MINUTE, 60_000);
 
   constructor(jwksUri: string) {
-    // jwks-rsa loads jose, an ES module that Jest (before Node 24.9) cannot require: loading it only
-    // when a JWKS is configured keeps every other server and test free of it.
-    const { JwksClient: Client } = require('jwks-rsa') as typeof import('jwks-rsa');
-    this.client = new Client({
+    this.client = new JwksClient({
       jwksUri,
       cache: true,
       cacheMaxAge: JWKS_CACHE_MAX_AGE_MS,

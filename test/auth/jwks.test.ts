@@ -1,6 +1,3 @@
-/**
- * @jest-environment ./test/auth/jwks.environment.ts
- */
 import jwt from 'jsonwebtoken';
 import { JWKS_REQUESTS_PER_MINUTE } from '../../src/auth/signing-keys';
 import { REJECTION, TokenVerifier, issueToken } from '../../src/auth/tokens';
@@ -17,8 +14,6 @@ import {
   sign,
   unsignedToken,
 } from './token-forge';
-
-jest.mock('jose', () => requireNative('jose'));
 
 const SECRET = 'a-test-secret-that-is-at-least-32-characters';
 const rsa = rsaKeyPair();

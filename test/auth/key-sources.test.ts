@@ -1,6 +1,3 @@
-/**
- * @jest-environment ./test/auth/jwks.environment.ts
- */
 import type { AuthConfig } from '../../src/config';
 import { REJECTION, TokenVerifier } from '../../src/auth/tokens';
 import { JwksServer } from './jwks-server';
@@ -20,8 +17,6 @@ import {
   unsignedToken,
   type Signer,
 } from './token-forge';
-
-jest.mock('jose', () => requireNative('jose'));
 
 
 const SECRET = 'a-test-secret-that-is-at-least-32-characters';
