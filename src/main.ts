@@ -27,16 +27,18 @@ async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config);
   const redis = config.redisUrl ? connectRedis(config.redisUrl) : createEmbeddedRedis();
-  // Outside production a missing secret gets a random one: tokens then live as long as the process.
-  const secret = config.auth.secret ?? randomBytes(32).toString('hex');
+  // With no key source at all (development only: config refuses it in production), a random secret
+  // per process signs the printed development token.
+  const { secret, publicKey, jwksUrl } = config.auth;
+  const signingSecret = secret ?? (publicKey || jwksUrl ? undefined : randomBytes(32).toString('hex'));
   if (config.seedDemo) {
     await seedDemoWorkflows(redis, new RedisKeys(config.keyPrefix), Date.now());
   }
-  const app = await createApp({ config, redis, tokens: new TokenVerifier({ ...config.auth, secret }), logger });
+  const app = await createApp({ config, redis, tokens: new TokenVerifier({ ...config.auth, secret: signingSecret }), logger });
   const url = await app.listen(config.port);
   logger.info({ url, redis: config.redisUrl ? 'external' : 'embedded' }, 'WAVE control API listening');
-  if (config.nodeEnv !== 'production') {
-    const token = issueToken(secret, { sub: 'dev-operator', roles: ['operator'] }, DEVELOPMENT_TOKEN_LIFETIME);
+  if (config.nodeEnv !== 'production' && signingSecret) {
+    const token = issueToken(signingSecret, { sub: 'dev-operator', roles: ['operator'] }, DEVELOPMENT_TOKEN_LIFETIME);
     process.stdout.write(
       `\nWAVE control API on ${url} (${config.redisUrl ? 'Redis at REDIS_URL' : 'embedded in-memory Redis'}` +
         `${config.seedDemo ? ', demo workflows seeded' : ''})\n` +
