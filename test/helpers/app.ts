@@ -51,23 +51,40 @@ export class TestApp {
 }
 
 /**
- * Registers hooks that run the server on a real redis-server of its own for the file's tests, and
- * give a plain client for arranging and inspecting keys as the orchestrator would. Read inside tests.
+ * Registers hooks that run one server per named configuration, all on one real redis-server of the
+ * file's own, and a plain client on it. Read inside tests.
  */
-export function useTestApp(env: NodeJS.ProcessEnv = {}): { app: TestApp; redis: Redis } {
-  const fixture = {} as { app: TestApp; redis: Redis; server: RedisServer };
+export function useTestApps<Name extends string>(
+  configurations: Record<Name, NodeJS.ProcessEnv>,
+): { apps: Record<Name, TestApp>; redis: Redis } {
+  const fixture = { apps: {} as Record<Name, TestApp> } as { apps: Record<Name, TestApp>; redis: Redis; server: RedisServer };
   beforeAll(async () => {
     fixture.server = await RedisServer.start();
-    fixture.app = await TestApp.start(fixture.server.url, env);
     fixture.redis = fixture.server.client();
+    for (const [name, env] of Object.entries(configurations) as Array<[Name, NodeJS.ProcessEnv]>) {
+      fixture.apps[name] = await TestApp.start(fixture.server.url, env);
+    }
   });
   beforeEach(async () => {
     await fixture.redis.flushall();
   });
   afterAll(async () => {
-    await fixture.app?.stop();
+    for (const app of Object.values(fixture.apps) as TestApp[]) await app.stop();
     fixture.redis?.disconnect();
     await fixture.server?.dispose();
   });
   return fixture;
+}
+
+/** useTestApps with a single configuration: the server and a plain client on its Redis. */
+export function useTestApp(env: NodeJS.ProcessEnv = {}): { readonly app: TestApp; readonly redis: Redis } {
+  const fixture = useTestApps({ app: env });
+  return {
+    get app() {
+      return fixture.apps.app;
+    },
+    get redis() {
+      return fixture.redis;
+    },
+  };
 }

@@ -1,6 +1,7 @@
 import type { Express, Request } from 'express';
 import type { TestApp } from '../helpers/app';
-import { send, useTestApps } from './support';
+import { useTestApps } from '../helpers/app';
+import { send } from './support';
 
 /**
  * The address the rate limit counts an anonymous caller by is express's `req.ip`. No GraphQL field

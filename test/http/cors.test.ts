@@ -1,4 +1,5 @@
-import { send, useTestApps } from './support';
+import { useTestApps } from '../helpers/app';
+import { send } from './support';
 
 const DASHBOARD = 'https://dash.example.com';
 const FOREIGN = 'https://evil.example.net';

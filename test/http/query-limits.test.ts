@@ -1,4 +1,4 @@
-import { useTestApps } from './support';
+import { useTestApps } from '../helpers/app';
 
 /** The dashboard's page query: what a legitimate client asks for most. */
 const dashboardPage = (first: number, alias = 'workflows') => `

@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { useTestApps } from './support';
+import { useTestApps } from '../helpers/app';
 
 const reset = (alias: string, threadId: string) =>
   `${alias}: resetWorkflow(input: { threadId: "${threadId}", reason: "stuck" }) { success }`;

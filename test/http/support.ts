@@ -1,32 +1,3 @@
-import type Redis from 'ioredis';
-import { TestApp } from '../helpers/app';
-import { RedisServer } from '../helpers/redis-server';
-
-/**
- * Registers hooks that run one server per named configuration, all on one real redis-server of the
- * file's own, and a plain client on it. Read inside tests.
- */
-export function useTestApps<Name extends string>(
-  configurations: Record<Name, NodeJS.ProcessEnv>,
-): { apps: Record<Name, TestApp>; redis: Redis } {
-  const fixture = { apps: {} as Record<Name, TestApp> } as { apps: Record<Name, TestApp>; redis: Redis; server: RedisServer };
-  beforeAll(async () => {
-    fixture.server = await RedisServer.start();
-    fixture.redis = fixture.server.client();
-    for (const [name, env] of Object.entries(configurations) as Array<[Name, NodeJS.ProcessEnv]>) {
-      fixture.apps[name] = await TestApp.start(fixture.server.url, env);
-    }
-  });
-  beforeEach(async () => {
-    await fixture.redis.flushall();
-  });
-  afterAll(async () => {
-    for (const app of Object.values(fixture.apps) as TestApp[]) await app.stop();
-    fixture.redis?.disconnect();
-    await fixture.server?.dispose();
-  });
-  return fixture;
-}
 
 export interface RawResponse {
   status: number;

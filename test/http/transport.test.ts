@@ -1,4 +1,5 @@
-import { postJson, send, useTestApps } from './support';
+import { useTestApps } from '../helpers/app';
+import { postJson, send } from './support';
 
 const QUEUES = '{ queues { domain length } }';
 const START = 'mutation { startWorkflow(input: { threadId: "wf-csrf" }) { threadId } }';
