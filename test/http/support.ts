@@ -1,4 +1,3 @@
-
 export interface RawResponse {
   status: number;
   headers: Headers;
