@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseDurationMs } from './duration';
 
 /** A rate limit written as `<max>/<window>`, e.g. `5/1m`; the window uses `ms` syntax (`30s`, `1m`, `1h`). */
 const RATE_LIMIT_PATTERN = /^(\d+)\/(\d+(?:ms|s|m|h|d))$/;
@@ -8,6 +9,15 @@ export interface RateLimitPolicy {
   window: string;
 }
 
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const ms = parseDurationMs(value);
+      if (ms === null) ctx.addIssue({ code: 'custom', message: 'must be a duration like 30s, 10m or 24h' });
+      return ms ?? 0;
+    });
 const flag = z.enum(['true', 'false'], { message: 'must be true or false' }).optional();
 const positiveInt = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 
@@ -29,6 +39,12 @@ const envSchema = z
       .string()
       .regex(RATE_LIMIT_PATTERN, 'must look like 5/1m (max calls / window)')
       .default('5/1m'),
+    REQUIRE_RESET_CONFIRMATION: flag,
+    RESET_IDEMPOTENCY_TTL: duration('24h'),
+    RESET_PLAN_TTL: duration('15m'),
+    STUCK_QUEUED_AFTER: duration('10m'),
+    STUCK_RUNNING_AFTER: duration('5m'),
+    STUCK_RESULT_AFTER: duration('5m'),
 
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     JWT_PUBLIC_KEY: z
@@ -122,6 +138,27 @@ export interface HttpConfig {
   trustProxy: boolean | number | 'loopback';
 }
 
+/** How resets are confirmed and repeated (docs/redis-contract.md, "Reset"). */
+export interface ResetConfig {
+  rateLimit: RateLimitPolicy;
+  /** A real reset must carry the planToken of a preview. */
+  requireConfirmation: boolean;
+  /** How long a requestId's summary is kept and replayed. */
+  idempotencyTtlMs: number;
+  /** How long a preview's planToken can confirm a reset. */
+  planTtlMs: number;
+}
+
+/** When a workflow counts as stuck (Workflow.health). */
+export interface StuckThresholds {
+  /** A pending task waited in its queue this long without an agent taking it. */
+  queuedAfterMs: number;
+  /** An in-progress task's agent gave no heartbeat for this long. */
+  runningAfterMs: number;
+  /** A result was stored this long ago and the workflow did not move since. */
+  resultAfterMs: number;
+}
+
 export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
   port: number;
@@ -131,7 +168,8 @@ export interface Config {
   maxGate: number;
   /** Write the demo workflows at start (default: only on the embedded Redis; never in production). */
   seedDemo: boolean;
-  resetRateLimit: RateLimitPolicy;
+  reset: ResetConfig;
+  stuck: StuckThresholds;
   auth: AuthConfig;
   queryLimits: QueryLimits;
   http: HttpConfig;
@@ -172,7 +210,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     keyPrefix: value.KEY_PREFIX,
     maxGate: value.MAX_GATE,
     seedDemo: value.SEED_DEMO ? value.SEED_DEMO === 'true' : !value.REDIS_URL && !isProduction,
-    resetRateLimit: parseRateLimit(value.RESET_RATE_LIMIT),
+    reset: {
+      rateLimit: parseRateLimit(value.RESET_RATE_LIMIT),
+      requireConfirmation: value.REQUIRE_RESET_CONFIRMATION
+        ? value.REQUIRE_RESET_CONFIRMATION === 'true'
+        : isProduction,
+      idempotencyTtlMs: value.RESET_IDEMPOTENCY_TTL,
+      planTtlMs: value.RESET_PLAN_TTL,
+    },
+    stuck: {
+      queuedAfterMs: value.STUCK_QUEUED_AFTER,
+      runningAfterMs: value.STUCK_RUNNING_AFTER,
+      resultAfterMs: value.STUCK_RESULT_AFTER,
+    },
     auth: {
       secret: value.JWT_SECRET,
       publicKey: value.JWT_PUBLIC_KEY,

@@ -38,7 +38,7 @@ export interface App {
 export async function createApp({ config, redis, tokens, logger }: AppDependencies): Promise<App> {
   const keys = new RedisKeys(config.keyPrefix);
   const workflows = new WorkflowService(redis, keys, { maxGate: config.maxGate });
-  const schema = await buildExecutableSchema({ redis, keys, resetRateLimit: config.resetRateLimit });
+  const schema = await buildExecutableSchema({ redis, keys, resetRateLimit: config.reset.rateLimit });
 
   const app = express();
   app.disable('x-powered-by');

@@ -19,7 +19,8 @@ describe('configuration from the environment', () => {
       keyPrefix: 'wave',
       maxGate: 7,
       seedDemo: true,
-      resetRateLimit: { max: 5, window: '1m' },
+      reset: { rateLimit: { max: 5, window: '1m' }, requireConfirmation: false, idempotencyTtlMs: 86_400_000, planTtlMs: 900_000 },
+      stuck: { queuedAfterMs: 600_000, runningAfterMs: 300_000, resultAfterMs: 300_000 },
       auth: {
         secret: undefined,
         publicKey: undefined,
@@ -46,6 +47,14 @@ describe('configuration from the environment', () => {
     const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), REDIS_URL: 'redis://r:6379' };
     expect(loadConfig(production).http).toMatchObject({ introspection: false, fieldSuggestions: false });
     expect(loadConfig({ ...production, INTROSPECTION: 'true' }).http.introspection).toBe(true);
+  });
+
+  it('requires reset confirmation in production unless turned off, and reads durations', () => {
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), REDIS_URL: 'redis://r:6379' };
+    expect(loadConfig(production).reset.requireConfirmation).toBe(true);
+    expect(loadConfig({ ...production, REQUIRE_RESET_CONFIRMATION: 'false' }).reset.requireConfirmation).toBe(false);
+    expect(loadConfig({ STUCK_QUEUED_AFTER: '90s' }).stuck.queuedAfterMs).toBe(90_000);
+    expect(problemsOf({ STUCK_RUNNING_AFTER: 'soon' })).toEqual(['STUCK_RUNNING_AFTER: must be a duration like 30s, 10m or 24h']);
   });
 
   it('reads CORS origins as a list and refuses anything but origins', () => {
@@ -77,7 +86,7 @@ describe('configuration from the environment', () => {
       RESET_RATE_LIMIT: '10/30s',
     });
     expect(config).toMatchObject({ nodeEnv: 'production', port: 8080, keyPrefix: 'wave-staging', maxGate: 9 });
-    expect(config.resetRateLimit).toEqual({ max: 10, window: '30s' });
+    expect(config.reset.rateLimit).toEqual({ max: 10, window: '30s' });
     expect(config.auth).toMatchObject({ issuer: 'https://idp.example.com/', audience: 'wave-control', rolesClaim: 'realm_access.roles' });
     expect(config.queryLimits.maxDepth).toBe(6);
   });

@@ -24,6 +24,7 @@ import {
 } from 'graphql';
 import { getGraphQLRateLimiter } from 'graphql-rate-limit';
 import type { Authentication } from '../../auth/identity';
+import { parseDurationMs } from '../../duration';
 import type { RateLimitPolicy } from '../../config';
 import type { RedisClient } from '../../redis/client';
 import type { RedisKeys } from '../../redis/keys';
@@ -32,8 +33,6 @@ import { SlidingWindowStore, type WindowLimit } from './rate-limit.store';
 const RATE_LIMIT = 'rateLimit';
 export const RATE_LIMITED = 'RATE_LIMITED';
 
-const WINDOW_PATTERN = /^(\d+)(ms|s|m|h|d)$/;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 export const rateLimitDirective = new GraphQLDirective({
   name: RATE_LIMIT,
@@ -58,9 +57,8 @@ export interface RateLimitOptions {
 
 /** Milliseconds in a window written as `<n><ms|s|m|h|d>`; throws on anything else, at schema build. */
 export function parseWindow(window: string, coordinate: string): number {
-  const match = WINDOW_PATTERN.exec(window);
-  const windowMs = match ? Number(match[1]) * UNIT_MS[match[2]] : 0;
-  if (windowMs <= 0) throw new Error(`@rateLimit on ${coordinate}: window "${window}" must look like 30s, 1m or 1h`);
+  const windowMs = parseDurationMs(window);
+  if (windowMs === null) throw new Error(`@rateLimit on ${coordinate}: window "${window}" must look like 30s, 1m or 1h`);
   return windowMs;
 }
 
