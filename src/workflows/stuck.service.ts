@@ -1,0 +1,201 @@
+import { createHash } from 'node:crypto';
+import type { StuckThresholds } from '../config';
+import { diagnoseWorkflow, SETTLED_PHASES } from './stuck-diagnosis';
+import {
+  STUCK_KINDS,
+  type ListStuckWorkflowsOptions,
+  type ResetStuckRequest,
+  type StuckReason,
+  type StuckResetBatch,
+  type StuckResetError,
+  type StuckResetOutcome,
+  type StuckWorkflow,
+  type StuckWorkflowPage,
+  type WorkflowHealth,
+} from './stuck.types';
+import { MAX_REASON_LENGTH } from './workflow.validation';
+import { MAX_PAGE_SIZE, type WorkflowService } from './workflow.service';
+import { WorkflowError, type Workflow } from './workflow.types';
+
+export interface StuckWorkflowServiceOptions {
+  thresholds: StuckThresholds;
+  /** Clock in epoch milliseconds; tests pin it. */
+  now?: () => number;
+}
+
+/** A page of stuck workflows examines at most this many workflows per requested item, and at least MIN_EXAMINED. */
+const EXAMINED_PER_ITEM = 10;
+const MIN_EXAMINED = 500;
+/** How many workflows one batch reset may touch. */
+export const MAX_RESET_LIMIT = 100;
+export const MAX_REQUEST_ID_LENGTH = 200;
+/** Room left in a per-workflow request id for `:` and the hash (24 hex digits). */
+const REQUEST_ID_PREFIX_LENGTH = MAX_REQUEST_ID_LENGTH - 25;
+
+/** Diagnoses stuck workflows and resets them in batches, over the workflow contract only. */
+export class StuckWorkflowService {
+  private readonly now: () => number;
+
+  constructor(
+    private readonly workflows: WorkflowService,
+    private readonly options: StuckWorkflowServiceOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  async health(workflow: Workflow): Promise<WorkflowHealth> {
+    return (await this.healthOf([workflow])).get(workflow.threadId)!;
+  }
+
+  /** The health of many workflows with one read of their tasks (two round trips, whatever their number). */
+  async healthOf(workflows: readonly Workflow[]): Promise<Map<string, WorkflowHealth>> {
+    const unsettled = workflows.filter((workflow) => !SETTLED_PHASES.includes(workflow.phase));
+    const tasks = await this.workflows.getTasksOfWorkflows(unsettled.map((workflow) => workflow.threadId));
+    const now = this.now();
+    return new Map(
+      workflows.map((workflow) => [
+        workflow.threadId,
+        diagnoseWorkflow(workflow, tasks.get(workflow.threadId) ?? [], this.options.thresholds, now),
+      ]),
+    );
+  }
+
+  /**
+   * Stuck workflows in creation order. At most max(10×first, 500) workflows are examined per call;
+   * the page may then hold fewer than `first`, and `endCursor` continues from the last one examined.
+   */
+  async listStuckWorkflows(options: ListStuckWorkflowsOptions): Promise<StuckWorkflowPage> {
+    const { first, kind } = options;
+    if (!Number.isSafeInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+      throw new WorkflowError('BAD_USER_INPUT', `first must be an integer from 1 to ${MAX_PAGE_SIZE}`, 'first');
+    }
+    validateKind(kind);
+    const budget = Math.max(EXAMINED_PER_ITEM * first, MIN_EXAMINED);
+    return this.findStuck(options.after ?? null, first, budget, (reason) => !kind || reason.kind === kind);
+  }
+
+  /**
+   * Resets (or, by default, previews) up to `limit` stuck workflows, oldest first, each through
+   * resetWorkflow: atomic and audited one by one. One failing does not stop or undo the others.
+   * Every workflow is put back to pending at the gate it is stuck at, its tasks and results cleared.
+   */
+  async resetStuckWorkflows(request: ResetStuckRequest): Promise<StuckResetBatch> {
+    validateResetStuckRequest(request);
+    const { kind, reason, actor } = request;
+    const olderThanMs = request.olderThanMs ?? 0;
+    const dryRun = request.dryRun ?? true;
+    const requestId = request.requestId ?? null;
+    // The whole index is walked if need be: a batch must not miss the stuck workflows behind a budget.
+    const chosen = await this.findStuck(
+      null,
+      request.limit,
+      Number.POSITIVE_INFINITY,
+      (stuck) => (!kind || stuck.kind === kind) && stuck.durationMs >= olderThanMs,
+    );
+    const outcomes: StuckResetOutcome[] = [];
+    // One at a time, so an interrupted batch has a clear prefix done and a repeat finishes the rest.
+    for (const { workflow, health } of chosen.items) {
+      const { threadId, gate, phase } = workflow;
+      const kinds = [...new Set(health.reasons.map((stuck) => stuck.kind))];
+      try {
+        const summary = await this.workflows.resetWorkflow({
+          threadId,
+          clearTasks: true,
+          clearResults: true,
+          resetToGate: gate,
+          reason,
+          actor,
+          dryRun,
+          // Previews change nothing, so they need no idempotency (and must not answer a later real run).
+          requestId: requestId && !dryRun ? workflowRequestId(requestId, threadId) : null,
+          // Only the workflow as diagnosed is reset: one the orchestrator moved meanwhile is refused.
+          expectedGate: gate,
+          expectedPhase: phase,
+        });
+        outcomes.push({ threadId, kinds, summary, error: summary.success ? null : { code: 'NOT_FOUND', message: summary.message } });
+      } catch (error) {
+        outcomes.push({ threadId, kinds, summary: null, error: toResetError(error) });
+      }
+    }
+    const failed = outcomes.filter((outcome) => outcome.error !== null).length;
+    return { dryRun, requestId, outcomes, succeeded: outcomes.length - failed, failed };
+  }
+
+  /**
+   * Walks the workflows index after `after` in pages of up to MAX_PAGE_SIZE, diagnosing each page
+   * at once, until `wanted` workflows have a reason that `matches` or `budget` workflows are examined.
+   */
+  private async findStuck(
+    after: string | null,
+    wanted: number,
+    budget: number,
+    matches: (reason: StuckReason) => boolean,
+  ): Promise<StuckWorkflowPage> {
+    const items: StuckWorkflow[] = [];
+    let cursor = after;
+    let examined = 0;
+    let hasNextPage = true;
+    while (items.length < wanted && examined < budget && hasNextPage) {
+      const first = Math.min(MAX_PAGE_SIZE, budget - examined);
+      const page = await this.workflows.listWorkflows({ first, after: cursor });
+      examined += first;
+      const healths = await this.healthOf(page.edges.map((edge) => edge.workflow));
+      for (const [i, { workflow, cursor: position }] of page.edges.entries()) {
+        const health = healths.get(workflow.threadId)!;
+        if (!health.reasons.some(matches)) continue;
+        items.push({ workflow, health, cursor: position });
+        if (items.length === wanted) {
+          const examinedBeyond = i < page.edges.length - 1 || page.endCursor !== position;
+          return { items, endCursor: position, hasNextPage: examinedBeyond || page.hasNextPage };
+        }
+      }
+      cursor = page.endCursor ?? cursor;
+      hasNextPage = page.hasNextPage;
+    }
+    return { items, endCursor: cursor === after ? null : cursor, hasNextPage };
+  }
+}
+
+/**
+ * The request id of one workflow's reset within a batch: the batch id (when it fits) for people
+ * reading the audit, and a hash of the pair, so that no two (batch, workflow) pairs share an id
+ * even when the ids contain `:`.
+ */
+export function workflowRequestId(batchRequestId: string, threadId: string): string {
+  const hash = createHash('sha256').update(JSON.stringify([batchRequestId, threadId])).digest('hex').slice(0, 24);
+  const prefix = batchRequestId.length <= REQUEST_ID_PREFIX_LENGTH ? batchRequestId : 'batch';
+  return `${prefix}:${hash}`;
+}
+
+function validateKind(kind: string | null | undefined): void {
+  if (kind && !(STUCK_KINDS as readonly string[]).includes(kind)) {
+    throw new WorkflowError('BAD_USER_INPUT', `kind must be one of ${STUCK_KINDS.join(', ')}`, 'kind');
+  }
+}
+
+function validateResetStuckRequest(request: ResetStuckRequest): void {
+  validateKind(request.kind);
+  const { limit, olderThanMs, requestId } = request;
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_RESET_LIMIT) {
+    throw new WorkflowError('BAD_USER_INPUT', `limit must be an integer from 1 to ${MAX_RESET_LIMIT}`, 'limit');
+  }
+  if (olderThanMs != null && (!Number.isSafeInteger(olderThanMs) || olderThanMs < 0)) {
+    throw new WorkflowError('BAD_USER_INPUT', 'olderThan must be a duration of zero or more', 'olderThan');
+  }
+  // Checked once here, or every workflow of the batch would fail on it separately.
+  const reason = typeof request.reason === 'string' ? request.reason.trim() : '';
+  if (reason.length === 0 || request.reason.length > MAX_REASON_LENGTH) {
+    throw new WorkflowError('BAD_USER_INPUT', `reason must be 1 to ${MAX_REASON_LENGTH} characters`, 'reason');
+  }
+  if (requestId != null && (typeof requestId !== 'string' || requestId.trim() === '' || requestId.length > MAX_REQUEST_ID_LENGTH)) {
+    throw new WorkflowError('BAD_USER_INPUT', `requestId must be 1 to ${MAX_REQUEST_ID_LENGTH} characters, not blank`, 'requestId');
+  }
+}
+
+function toResetError(error: unknown): StuckResetError {
+  if (error instanceof WorkflowError) return { code: error.code, message: error.message };
+  return {
+    code: 'RESET_FAILED',
+    message: 'The reset failed unexpectedly and may not have happened: repeat the batch with the same requestId to complete it',
+  };
+}
