@@ -32,7 +32,11 @@ interface DemoWorkflow {
   tasks: DemoTask[];
 }
 
-/** One healthy workflow of each kind, and one stuck in each way the research note lists. */
+/**
+ * Healthy workflows, and one stuck in each way the research note lists, dated so that the default
+ * thresholds (STUCK_QUEUED_AFTER 10m, STUCK_RUNNING_AFTER 5m, STUCK_RESULT_AFTER 5m) diagnose each
+ * stuck one with exactly its kind and the healthy ones with none.
+ */
 const DEMO_WORKFLOWS: DemoWorkflow[] = [
   {
     threadId: 'WAVE1-FE-001-healthy',
@@ -40,9 +44,10 @@ const DEMO_WORKFLOWS: DemoWorkflow[] = [
     phase: 'running',
     createdAgo: 240,
     updatedAgo: 1,
-    note: 'healthy: an agent is working and heartbeating',
+    note: 'healthy: the orchestrator took the design result and an agent is working and heartbeating',
     tasks: [
-      { id: 'demo-fe-001-build', domain: 'fe', status: 'in_progress', data: { story: 'FE-001', step: 'build login form' }, enqueuedAgo: 20, startedAgo: 18, heartbeatAgo: 0, agent: 'fe-agent-1' },
+      { id: 'demo-fe-001-design', domain: 'fe', status: 'completed', data: { story: 'FE-001', step: 'design login form' }, enqueuedAgo: 40, startedAgo: 38, heartbeatAgo: 21, agent: 'fe-agent-1', result: { success: true, summary: 'mock-up approved' } },
+      { id: 'demo-fe-001-build', domain: 'fe', status: 'in_progress', data: { story: 'FE-001', step: 'build login form' }, enqueuedAgo: 20, startedAgo: 18, heartbeatAgo: 0.5, agent: 'fe-agent-1' },
       { id: 'demo-fe-001-review', domain: 'qa', status: 'pending', data: { story: 'FE-001', step: 'review login form' }, enqueuedAgo: 2, queued: true },
     ],
   },
@@ -58,14 +63,26 @@ const DEMO_WORKFLOWS: DemoWorkflow[] = [
     ],
   },
   {
+    threadId: 'WAVE1-QA-002-paused',
+    gate: 3,
+    phase: 'stopped',
+    createdAgo: 200,
+    updatedAgo: 100,
+    note: 'healthy: stopped on purpose; its queued task waits for a run, which is not being stuck',
+    tasks: [
+      { id: 'demo-qa-002-load', domain: 'qa', status: 'pending', data: { story: 'QA-002', step: 'load test' }, enqueuedAgo: 110, queued: true },
+    ],
+  },
+  {
     threadId: 'WAVE1-BE-002-agent-crash',
     gate: 1,
     phase: 'running',
     createdAgo: 180,
     updatedAgo: 150,
-    note: 'stuck: task enqueued but never picked up (the agent crashed); the task is not indexed',
+    note: 'stuck (queued_too_long): tasks enqueued but never picked up, the be agents crashed; one task is not indexed',
     tasks: [
-      { id: 'demo-be-002-schema', domain: 'be', status: 'pending', data: { story: 'BE-002', step: 'migrate schema' }, enqueuedAgo: 150, queued: true, indexed: false },
+      { id: 'demo-be-002-schema', domain: 'be', status: 'pending', data: { story: 'BE-002', step: 'migrate schema' }, enqueuedAgo: 150, queued: true },
+      { id: 'demo-be-002-fixtures', domain: 'be', status: 'pending', data: { story: 'BE-002', step: 'load fixtures' }, enqueuedAgo: 149, queued: true, indexed: false },
     ],
   },
   {
@@ -74,7 +91,7 @@ const DEMO_WORKFLOWS: DemoWorkflow[] = [
     phase: 'running',
     createdAgo: 150,
     updatedAgo: 60,
-    note: 'stuck: task in progress but its agent died (heartbeat stale)',
+    note: 'stuck (agent_gone): task in progress but its agent died (heartbeat stale)',
     tasks: [
       { id: 'demo-fe-002-checkout', domain: 'fe', status: 'in_progress', data: { story: 'FE-002', step: 'checkout page' }, enqueuedAgo: 65, startedAgo: 60, heartbeatAgo: 55, agent: 'fe-agent-2' },
     ],
@@ -85,7 +102,7 @@ const DEMO_WORKFLOWS: DemoWorkflow[] = [
     phase: 'running',
     createdAgo: 120,
     updatedAgo: 90,
-    note: 'stuck: result submitted but the orchestrator never advanced the gate',
+    note: 'stuck (result_not_advanced): result submitted but the orchestrator never advanced the gate',
     tasks: [
       { id: 'demo-qa-001-e2e', domain: 'qa', status: 'completed', data: { thread_id: 'WAVE1-QA-001-unadvanced', story: 'QA-001', step: 'e2e suite' }, enqueuedAgo: 100, startedAgo: 98, heartbeatAgo: 85, agent: 'qa-agent-1', ownerInDataOnly: true, result: { success: true, passed: 42, failed: 0 } },
     ],
@@ -96,7 +113,7 @@ const DEMO_WORKFLOWS: DemoWorkflow[] = [
     phase: 'blocked',
     createdAgo: 90,
     updatedAgo: 45,
-    note: 'stuck: safety block with no clear path forward',
+    note: 'stuck (safety_blocked): safety block with no clear path forward',
     tasks: [
       { id: 'demo-pm-001-scope', domain: 'pm', status: 'completed', data: { story: 'PM-001', step: 'scope payments change' }, enqueuedAgo: 80, startedAgo: 79, heartbeatAgo: 70, agent: 'pm-agent-1', result: { success: true } },
       { id: 'demo-pm-001-safety', domain: 'safety', status: 'blocked', data: { story: 'PM-001', step: 'safety review', blocked_reason: 'touches payment credentials; no reviewer assigned' }, enqueuedAgo: 50, startedAgo: 48, heartbeatAgo: 45, agent: 'safety-agent-1' },
@@ -105,7 +122,7 @@ const DEMO_WORKFLOWS: DemoWorkflow[] = [
 ];
 
 const ago = (now: number, minutes: number | undefined): string | undefined =>
-  minutes === undefined ? undefined : String(now - minutes * MINUTE);
+  minutes === undefined ? undefined : String(now - Math.round(minutes * MINUTE));
 
 function taskFields(threadId: string, task: DemoTask, now: number): Record<string, string> {
   const fields: Record<string, string | undefined> = {

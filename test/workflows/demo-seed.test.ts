@@ -1,17 +1,18 @@
 import { seedDemoWorkflows } from '../../src/workflows/demo-seed';
+import { STUCK_KINDS } from '../../src/workflows/stuck.types';
+import { MINUTE, stuckService } from './stuck-support';
 import { BACKENDS, NOW, keys, resetRequest, useBackend } from './support';
-
-const MINUTE = 60_000;
 
 describe.each(BACKENDS)('seedDemoWorkflows on %s', (backendName) => {
   const backend = useBackend(backendName);
 
   it('writes healthy workflows and one stuck in each way the research note lists', async () => {
-    expect(await seedDemoWorkflows(backend.redis, keys, NOW)).toBe(6);
+    expect(await seedDemoWorkflows(backend.redis, keys, NOW)).toBe(7);
     const page = await backend.service.listWorkflows({ first: 10 });
     expect(page.edges.map(({ workflow }) => [workflow.threadId, workflow.phase])).toEqual([
       ['WAVE1-BE-001-done', 'completed'],
       ['WAVE1-FE-001-healthy', 'running'],
+      ['WAVE1-QA-002-paused', 'stopped'],
       ['WAVE1-BE-002-agent-crash', 'running'],
       ['WAVE1-FE-002-dead-agent', 'running'],
       ['WAVE1-QA-001-unadvanced', 'running'],
@@ -23,7 +24,32 @@ describe.each(BACKENDS)('seedDemoWorkflows on %s', (backendName) => {
     expect(unadvanced).toMatchObject({ status: 'completed', result: { success: true, passed: 42, failed: 0 } });
     const blocked = await backend.service.getTasks('WAVE1-PM-001-safety-block');
     expect(blocked.map((task) => task.status)).toEqual(['completed', 'blocked']);
-    expect(await backend.redis.lrange(keys.queue('be'), 0, -1)).toEqual(['demo-be-002-schema']);
+    expect(await backend.redis.lrange(keys.queue('be'), 0, -1)).toEqual(['demo-be-002-fixtures', 'demo-be-002-schema']);
+  });
+
+  it('shows each stuck kind exactly once under the default thresholds, and no reason for the healthy workflows', async () => {
+    await seedDemoWorkflows(backend.redis, keys, NOW);
+    const page = await backend.service.listWorkflows({ first: 10 });
+    const healths = await stuckService(backend.service).healthOf(page.edges.map(({ workflow }) => workflow));
+    const diagnosis = Object.fromEntries([...healths].map(([threadId, health]) => [threadId, health.reasons.map((r) => [r.kind, r.taskId])]));
+    expect(diagnosis).toEqual({
+      'WAVE1-BE-001-done': [],
+      'WAVE1-FE-001-healthy': [],
+      'WAVE1-QA-002-paused': [],
+      'WAVE1-BE-002-agent-crash': [['queued_too_long', 'demo-be-002-schema']],
+      'WAVE1-FE-002-dead-agent': [['agent_gone', 'demo-fe-002-checkout']],
+      'WAVE1-QA-001-unadvanced': [['result_not_advanced', 'demo-qa-001-e2e']],
+      'WAVE1-PM-001-safety-block': [['safety_blocked', 'demo-pm-001-safety']],
+    });
+  });
+
+  it('lists exactly one stuck workflow of each kind', async () => {
+    await seedDemoWorkflows(backend.redis, keys, NOW);
+    const service = stuckService(backend.service);
+    for (const kind of STUCK_KINDS) {
+      const { items } = await service.listStuckWorkflows({ kind, first: 10 });
+      expect(items).toHaveLength(1);
+    }
   });
 
   it('does nothing when workflows exist already', async () => {
@@ -33,11 +59,11 @@ describe.each(BACKENDS)('seedDemoWorkflows on %s', (backendName) => {
     expect(await backend.redis.dbsize()).toBe(before);
   });
 
-  it('lets a reset clear the crashed-agent workflow, whose queued task is not indexed', async () => {
+  it('lets a reset clear the crashed-agent workflow, including its queued task that is not indexed', async () => {
     await seedDemoWorkflows(backend.redis, keys, NOW);
     const summary = await backend.service.resetWorkflow(resetRequest('WAVE1-BE-002-agent-crash'));
-    expect(summary.cleared).toEqual({ tasks: 1, results: 0, queues: ['be'] });
+    expect(summary.cleared).toEqual({ tasks: 2, results: 0, queues: ['be'] });
     expect(await backend.redis.llen(keys.queue('be'))).toBe(0);
-    expect(await backend.redis.llen(keys.queue('qa'))).toBe(1);
+    expect(await backend.redis.llen(keys.queue('qa'))).toBe(2);
   });
 });
