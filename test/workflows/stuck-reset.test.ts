@@ -2,7 +2,7 @@ import { StuckWorkflowService, workflowRequestId } from '../../src/workflows/stu
 import type { WorkflowService } from '../../src/workflows/workflow.service';
 import { WorkflowError, type CleanupSummary, type ResetRequest } from '../../src/workflows/workflow.types';
 import { DEFAULT_THRESHOLDS, MINUTE, createdAt, stuckService, writeCase, writeOneOfEach } from './stuck-support';
-import { BACKENDS, NOW, auditEntries, keys, useBackend } from './support';
+import { BACKENDS, NOW, auditEntries, dumpKeys, keys, useBackend } from './support';
 
 const BATCH = { reason: 'agents restarted after the outage', actor: 'admin@example.com', limit: 100 };
 
@@ -16,7 +16,12 @@ function withReset(service: WorkflowService, reset: (request: ResetRequest) => P
 describe.each(BACKENDS)('resetStuckWorkflows on %s', (backendName) => {
   const backend = useBackend(backendName);
   const created = createdAt;
-  const auditedThreads = async () => (await auditEntries(backend.redis)).map((entry) => entry.thread_id).sort();
+  /** The workflows a real reset was audited for, one entry each (previews are audited too, as such). */
+  const auditedThreads = async (kind: 'reset' | 'preview' = 'reset') =>
+    (await auditEntries(backend.redis))
+      .filter((entry) => (entry.kind === 'preview' ? 'preview' : 'reset') === kind)
+      .map((entry) => entry.thread_id)
+      .sort();
 
   const arrangeOneOfEach = () => writeOneOfEach(backend.redis);
 
@@ -168,6 +173,38 @@ describe.each(BACKENDS)('resetStuckWorkflows on %s', (backendName) => {
         workflowRequestId('batch-7', 'wf-1'),
         workflowRequestId('batch-7', 'wf-2'),
       ]);
+    });
+  });
+
+  describe('with the reset service itself', () => {
+    const workflowState = /^wave:(workflow|workflows|task|result|tasks):/;
+
+    it('previews every diagnosed workflow with its plan and changes no workflow, task, result or queue', async () => {
+      await arrangeOneOfEach();
+      const before = await dumpKeys(backend.redis);
+      const batch = await stuckService(backend.service).resetStuckWorkflows(BATCH);
+      expect(batch).toMatchObject({ dryRun: true, succeeded: 4, failed: 0 });
+      for (const { threadId, summary } of batch.outcomes) {
+        expect(summary).toMatchObject({ success: true, dryRun: true, plan: { taskIds: [`${threadId}-t`], target: { gate: 2, phase: 'pending' } } });
+      }
+      const after = await dumpKeys(backend.redis);
+      const state = (keyspace: Map<string, unknown>) => [...keyspace].filter(([key]) => workflowState.test(key));
+      expect(state(after)).toEqual(state(before));
+      expect(await auditedThreads('preview')).toEqual(['wf-blocked', 'wf-gone', 'wf-queued', 'wf-result']);
+      expect(await auditedThreads('reset')).toEqual([]);
+    });
+
+    it('resets each workflow once when the same batch runs twice at once, the later run replaying the earlier', async () => {
+      const threadIds = await arrangeAgentsGone(4);
+      const service = stuckService(backend.service);
+      const request = { ...BATCH, dryRun: false, requestId: 'double-click' };
+      const [first, second] = await Promise.all([service.resetStuckWorkflows(request), service.resetStuckWorkflows(request)]);
+      expect(await auditedThreads()).toEqual(threadIds);
+      const fresh = [...first.outcomes, ...second.outcomes].filter((outcome) => outcome.summary?.success && !outcome.summary.replayed);
+      expect(fresh.map((outcome) => outcome.threadId).sort()).toEqual(threadIds);
+      // The run that came second for a workflow was answered with the first's summary, not refused.
+      expect(first.failed + second.failed).toBe(0);
+      for (const threadId of threadIds) expect(await isReset(threadId)).toBe(true);
     });
   });
 
