@@ -50,8 +50,29 @@ export class RedisKeys {
     return `${this.prefix}:results`;
   }
 
+  /** Workflow life-cycle events (`workflow.reset`) for agents and the orchestrator. */
+  get eventsChannel(): string {
+    return `${this.prefix}:events`;
+  }
+
+  /** Every reset and preview, all workflows. */
   get audit(): string {
     return `${this.prefix}:audit`;
+  }
+
+  /** The resets and previews of one workflow (`audit` + ':' + id: never the global stream). */
+  workflowAudit(threadId: string): string {
+    return `${this.prefix}:audit:${threadId}`;
+  }
+
+  /** The stored summary of a reset, by sha256 of actor and request id (hex). */
+  resetRequest(requestHash: string): string {
+    return `${this.prefix}:reset-request:${requestHash}`;
+  }
+
+  /** The canonical plan a preview issued, by its plan token. */
+  resetPlan(planToken: string): string {
+    return `${this.prefix}:reset-plan:${planToken}`;
   }
 
   rateLimit(contextIdentity: string, fieldIdentity: string): string {

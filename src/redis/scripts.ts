@@ -9,26 +9,37 @@ import { DOMAINS } from './keys';
  * so it is atomic against the agents that pop the same queues.
  */
 const SCRIPTS = {
-  // Workflow hash, task index, workflows index, audit stream, then one queue per domain.
-  resetWorkflow: { file: 'reset-workflow.lua', numberOfKeys: 4 + DOMAINS.length },
-  enqueueTask: { file: 'enqueue-task.lua', numberOfKeys: 4 },
+  // Workflow hash, task index, workflows index, audit streams (all, the workflow's), stored request
+  // summary, stored plan, then one queue per domain.
+  resetWorkflow: { file: 'reset-workflow.lua', numberOfKeys: 7 + DOMAINS.length, prelude: true },
+  // Task hash, result key, workflow hash.
+  recordTaskResult: { file: 'record-task-result.lua', numberOfKeys: 3, prelude: true },
+  enqueueTask: { file: 'enqueue-task.lua', numberOfKeys: 4, prelude: true },
   createWorkflow: { file: 'create-workflow.lua', numberOfKeys: 2 },
   transitionWorkflow: { file: 'transition-workflow.lua', numberOfKeys: 1 },
   rateLimitHit: { file: 'rate-limit-hit.lua', numberOfKeys: 1 },
-} as const;
+} as const satisfies Record<string, { file: string; numberOfKeys: number; prelude?: boolean }>;
 
 const SCRIPT_DIR = join(__dirname, 'scripts');
 
+/** Lua has no imports in EVAL: scripts that share helpers get prelude.lua prepended. */
+function scriptSource(file: string, prelude: boolean): string {
+  const source = readFileSync(join(SCRIPT_DIR, file), 'utf8');
+  return prelude ? readFileSync(join(SCRIPT_DIR, 'prelude.lua'), 'utf8') + source : source;
+}
+
 export function defineScripts(redis: Redis): void {
-  for (const [name, { file, numberOfKeys }] of Object.entries(SCRIPTS)) {
-    redis.defineCommand(name, { numberOfKeys, lua: readFileSync(join(SCRIPT_DIR, file), 'utf8') });
+  for (const [name, script] of Object.entries(SCRIPTS)) {
+    const prelude = 'prelude' in script && script.prelude;
+    redis.defineCommand(name, { numberOfKeys: script.numberOfKeys, lua: scriptSource(script.file, prelude) });
   }
 }
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     resetWorkflow(...keysAndArgs: (string | number)[]): Result<(string | number)[], Context>;
-    enqueueTask(...keysAndArgs: (string | number)[]): Result<number, Context>;
+    recordTaskResult(...keysAndArgs: (string | number)[]): Result<number[], Context>;
+    enqueueTask(...keysAndArgs: (string | number)[]): Result<(string | number)[], Context>;
     createWorkflow(...keysAndArgs: (string | number)[]): Result<number, Context>;
     transitionWorkflow(...keysAndArgs: (string | number)[]): Result<[number, string], Context>;
     rateLimitHit(...keysAndArgs: (string | number)[]): Result<string[], Context>;

@@ -35,9 +35,10 @@ function parseDomain(value: string | undefined): Domain | null {
   return DOMAINS.find((domain) => domain === last) ?? null;
 }
 
-function parseGate(value: string | undefined): number {
-  const gate = Number(value);
-  return Number.isSafeInteger(gate) && gate >= 0 ? gate : 0;
+/** A gate or attempt: a non-negative integer, else 0. */
+export function parseCount(value: string | undefined): number {
+  const count = Number(value);
+  return Number.isSafeInteger(count) && count >= 0 ? count : 0;
 }
 
 /** Parsed JSON, the raw string when it is not JSON, null when absent. */
@@ -65,8 +66,9 @@ export function toWorkflow(
   const updatedAt = parseTimestamp(hash.updated_at) ?? createdAt;
   return {
     threadId,
-    gate: parseGate(hash.gate),
+    gate: parseCount(hash.gate),
     phase: parsePhase(hash.phase),
+    attempt: parseCount(hash.attempt),
     createdAt: createdAt ?? new Date(0),
     updatedAt: updatedAt ?? new Date(0),
   };

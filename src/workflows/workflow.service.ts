@@ -1,31 +1,61 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { RedisClient } from '../redis/client';
-import { DOMAINS, type RedisKeys } from '../redis/keys';
+import { DOMAINS, type Domain, type RedisKeys } from '../redis/keys';
+import {
+  AUDIT_MAX_LENGTH,
+  WORKFLOW_AUDIT_MAX_LENGTH,
+  olderThan,
+  parseDomains,
+  previewAuditFields,
+  toAuditEntry,
+} from './reset-audit';
+import { parseCanonicalPlan, planTokenOf } from './reset-plan';
 import { decodeCursor, encodeCursor, isAfter, type IndexPosition } from './workflow.cursor';
-import { byEnqueueTime, parsePhase, toTask, toWorkflow } from './workflow.records';
-import { serializeTaskData, validateResetRequest, validateThreadId } from './workflow.validation';
+import { byEnqueueTime, parseJson, parsePhase, toTask, toWorkflow } from './workflow.records';
+import {
+  serializeTaskData,
+  serializeTaskResult,
+  validateResetRequest,
+  validateThreadId,
+} from './workflow.validation';
 import {
   PHASES,
   WorkflowError,
   type CleanupSummary,
   type EnqueueTaskRequest,
+  type ListResetAuditOptions,
   type ListWorkflowsOptions,
   type Phase,
   type QueueLength,
+  type RecordTaskResultRequest,
+  type ResetAuditPage,
   type ResetRequest,
   type StartWorkflowRequest,
   type Task,
+  type TaskResultOutcome,
+  type TaskResultRefusal,
   type Workflow,
   type WorkflowEdge,
   type WorkflowPage,
 } from './workflow.types';
+
+export { AUDIT_MAX_LENGTH } from './reset-audit';
 
 export interface WorkflowServiceOptions {
   /** Highest gate a reset may go back to (MAX_GATE). */
   maxGate: number;
   /** Clock in epoch milliseconds; tests pin it. */
   now?: () => number;
+  /** A real reset must carry the planToken of a preview (REQUIRE_RESET_CONFIRMATION). Default false. */
+  requireConfirmation?: boolean;
+  /** How long a requestId's summary is replayed (RESET_IDEMPOTENCY_TTL). Default 24 h. */
+  idempotencyTtlMs?: number;
+  /** How long a preview's planToken confirms a reset (RESET_PLAN_TTL). Default 15 min. */
+  planTtlMs?: number;
 }
+
+const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+const DEFAULT_PLAN_TTL_MS = 15 * 60 * 1000;
 
 export const MAX_PAGE_SIZE = 100;
 /** A filtered page examines at most this many index entries per requested item, and at least MIN_EXAMINED. */
@@ -33,8 +63,22 @@ const EXAMINED_PER_ITEM = 10;
 const MIN_EXAMINED = 500;
 /** How many index entries one filtered round trip reads. */
 const FILTER_BATCH = 100;
-/** The audit stream is capped (approximately) at this many entries. */
-export const AUDIT_MAX_LENGTH = 100_000;
+
+/** record-task-result.lua's refusals by reply code. */
+const TASK_RESULT_REFUSALS: Record<number, TaskResultRefusal> = {
+  [-1]: 'task_gone',
+  [-2]: 'cancelled',
+  [-3]: 'attempt_mismatch',
+  [-4]: 'stale_attempt',
+  [-5]: 'already_finished',
+};
+const TASK_RESULT_MESSAGES: Record<TaskResultRefusal, string> = {
+  task_gone: 'the task no longer exists (a reset removed it) or no workflow owns it',
+  cancelled: 'the task was cancelled by a reset',
+  attempt_mismatch: 'the task was enqueued for another attempt than the one given',
+  stale_attempt: 'the workflow was reset after this attempt began',
+  already_finished: 'the task already has its final status; the first result stands',
+};
 
 /** Which phases each life-cycle move starts from (docs/redis-contract.md, "Life cycle"). */
 const TRANSITIONS = {
@@ -49,6 +93,8 @@ interface IndexEntry extends IndexPosition {
 /** Reads and changes workflows in Redis; the only place that speaks the workflow contract. */
 export class WorkflowService {
   private readonly now: () => number;
+  private readonly idempotencyTtlMs: number;
+  private readonly planTtlMs: number;
 
   constructor(
     private readonly redis: RedisClient,
@@ -56,6 +102,8 @@ export class WorkflowService {
     private readonly options: WorkflowServiceOptions,
   ) {
     this.now = options.now ?? Date.now;
+    this.idempotencyTtlMs = options.idempotencyTtlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS;
+    this.planTtlMs = options.planTtlMs ?? DEFAULT_PLAN_TTL_MS;
   }
 
   async getWorkflow(threadId: string): Promise<Workflow | null> {
@@ -151,7 +199,7 @@ export class WorkflowService {
     if (Number(created) !== 1) {
       throw new WorkflowError('CONFLICT', `A workflow with thread id "${threadId}" already exists`, 'threadId');
     }
-    return { threadId, gate: 0, phase: 'pending', createdAt: new Date(now), updatedAt: new Date(now) };
+    return { threadId, gate: 0, phase: 'pending', attempt: 0, createdAt: new Date(now), updatedAt: new Date(now) };
   }
 
   /** pending, stopped, blocked or failed → running. */
@@ -174,21 +222,19 @@ export class WorkflowService {
     const data = serializeTaskData(request.data, threadId);
     const taskId = randomUUID();
     const now = this.now();
-    const outcome = Number(
-      await this.redis.enqueueTask(
-        this.keys.workflow(threadId),
-        this.keys.workflowTasks(threadId),
-        this.keys.queue(domain),
-        this.keys.task(taskId),
-        threadId,
-        taskId,
-        data,
-        domain,
-        String(now),
-      ),
+    const [outcome] = await this.redis.enqueueTask(
+      this.keys.workflow(threadId),
+      this.keys.workflowTasks(threadId),
+      this.keys.queue(domain),
+      this.keys.task(taskId),
+      threadId,
+      taskId,
+      data,
+      domain,
+      String(now),
     );
-    if (outcome === 0) throw notFound(threadId);
-    if (outcome !== 1) throw new WorkflowError('CONFLICT', 'The generated task id is taken; try again');
+    if (Number(outcome) === 0) throw notFound(threadId);
+    if (Number(outcome) !== 1) throw new WorkflowError('CONFLICT', 'The generated task id is taken; try again');
     return {
       id: taskId,
       threadId,
@@ -203,15 +249,34 @@ export class WorkflowService {
     };
   }
 
-  /** Cancels and removes a workflow's tasks and puts it back at a gate (docs/redis-contract.md, "Reset"). */
+  /**
+   * Previews (`dryRun`) or performs a reset: cancels and removes a workflow's tasks and puts it back
+   * at a gate, in one script (docs/redis-contract.md, "Reset"). Refusals throw WorkflowError
+   * (CONFIRMATION_REQUIRED, STALE_PLAN, PRECONDITION_FAILED, IDEMPOTENCY_CONFLICT) and write nothing.
+   */
   async resetWorkflow(request: ResetRequest): Promise<CleanupSummary> {
     validateResetRequest(request, this.options.maxGate);
-    const { threadId, resetToGate } = request;
+    const { threadId, resetToGate, actor } = request;
+    const dryRun = request.dryRun === true;
+    const planToken = request.planToken ?? '';
+    const requestId = request.requestId ?? '';
+    if (!dryRun && this.options.requireConfirmation && !planToken) {
+      throw new WorkflowError(
+        'CONFIRMATION_REQUIRED',
+        `Resets must be confirmed: preview the reset of "${threadId}" with dryRun and pass its planToken`,
+        'planToken',
+      );
+    }
+    const now = this.now();
     const reply = await this.redis.resetWorkflow(
       this.keys.workflow(threadId),
       this.keys.workflowTasks(threadId),
       this.keys.workflowIndex,
       this.keys.audit,
+      this.keys.workflowAudit(threadId),
+      // Unused slots still name a key of their kind; the script reads them only when the argument is given.
+      this.keys.resetRequest(requestId ? requestHash(actor, requestId) : 'none'),
+      this.keys.resetPlan(planToken || 'none'),
       ...this.keys.queues,
       threadId,
       this.keys.taskKeyPrefix,
@@ -219,32 +284,153 @@ export class WorkflowService {
       request.clearTasks ? '1' : '0',
       request.clearResults ? '1' : '0',
       String(resetToGate),
-      String(this.now()),
-      request.actor,
+      String(now),
+      actor,
       request.reason,
       String(AUDIT_MAX_LENGTH),
+      String(WORKFLOW_AUDIT_MAX_LENGTH),
+      dryRun ? 'preview' : 'reset',
+      dryRun ? '' : requestId,
+      String(this.idempotencyTtlMs),
+      request.expectedGate == null ? '' : String(request.expectedGate),
+      request.expectedPhase ?? '',
+      dryRun ? '' : planToken,
+      PHASES.join(','),
+      this.keys.eventsChannel,
       ...DOMAINS,
     );
-    if (Number(reply[0]) !== 1) {
+    const code = Number(reply[0]);
+    if (code === 0) {
       return {
         success: false,
         threadId,
         cleared: { tasks: 0, results: 0, queues: [] },
         newState: null,
         message: `No workflow "${threadId}": it has no record and no task; nothing was changed`,
+        dryRun,
+        plan: null,
+        requestId: requestId || null,
+        replayed: false,
       };
     }
-    const [, tasks, results, cancelled, domains] = reply;
-    const queues = DOMAINS.filter((domain) => String(domains).split(',').includes(domain));
-    const dequeued = queues.length > 0 ? `, dequeued from ${queues.join(', ')}` : '';
+    if (code === -1) {
+      throw new WorkflowError(
+        'IDEMPOTENCY_CONFLICT',
+        `requestId "${requestId}" was already used for a different reset (another workflow, gate or clear option); use a new requestId`,
+        'requestId',
+      );
+    }
+    if (code === -2) throw preconditionFailed(request, reply);
+    if (code === -3) {
+      throw new WorkflowError(
+        'STALE_PLAN',
+        String(reply[1]) === 'missing'
+          ? `The planToken expired or was not issued by a preview of this reset; preview "${threadId}" again`
+          : `Workflow "${threadId}" changed since the preview; nothing was reset. Preview it again and confirm the new plan`,
+        'planToken',
+      );
+    }
+    const [, canonical, tasks, results, cancelled, domains, attempt] = reply;
+    const counts: ClearingCounts = {
+      tasks: Number(tasks),
+      results: Number(results),
+      cancelled: Number(cancelled),
+      queues: parseDomains(String(domains)),
+    };
+    if (code === 2) return this.recordPreview(request, String(canonical), counts, now);
     return {
       success: true,
       threadId,
-      cleared: { tasks: Number(tasks), results: Number(results), queues },
-      newState: { gate: resetToGate, phase: 'pending' },
+      cleared: { tasks: counts.tasks, results: counts.results, queues: counts.queues },
+      newState: { gate: resetToGate, phase: 'pending', attempt: Number(attempt) },
+      message: `Workflow "${threadId}" reset to gate ${resetToGate}: ${describeClearing(counts, 'done')}`,
+      dryRun: false,
+      plan: null,
+      requestId: requestId || null,
+      // 3: the stored summary of an earlier call with this requestId; nothing was written now.
+      replayed: code === 3,
+    };
+  }
+
+  /**
+   * Records a task's result and final status only if the agent's attempt is still the workflow's
+   * (docs/redis-contract.md, "Fencing stale agents"). A refusal is an expected outcome, not an error.
+   */
+  async recordTaskResult(request: RecordTaskResultRequest): Promise<TaskResultOutcome> {
+    const result = serializeTaskResult(request);
+    const { taskId, attempt, status } = request;
+    const [owner, data] = await this.redis.hmget(this.keys.task(taskId), 'thread_id', 'data');
+    const threadId = owner || ownerInData(data);
+    if (!threadId) return refusal(taskId, 'task_gone');
+    const [code] = await this.redis.recordTaskResult(
+      this.keys.task(taskId),
+      this.keys.result(taskId),
+      this.keys.workflow(threadId),
+      taskId,
+      String(attempt),
+      result,
+      status,
+      String(this.now()),
+      this.keys.resultsChannel,
+      threadId,
+    );
+    if (Number(code) === 1) return { recorded: true, taskId, threadId, attempt };
+    const reason = TASK_RESULT_REFUSALS[Number(code)];
+    if (!reason) throw new Error(`record-task-result replied ${String(code)}`);
+    return refusal(taskId, reason);
+  }
+
+  /** Resets and previews, newest first: one workflow's, or all workflows' when threadId is absent. */
+  async listResetAudit(options: ListResetAuditOptions): Promise<ResetAuditPage> {
+    const { first } = options;
+    if (!Number.isSafeInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+      throw new WorkflowError('BAD_USER_INPUT', `first must be an integer from 1 to ${MAX_PAGE_SIZE}`, 'first');
+    }
+    const stream = options.threadId == null ? this.keys.audit : this.keys.workflowAudit(validateThreadId(options.threadId));
+    const end = options.after == null ? '+' : olderThan(options.after);
+    if (end === null) return { entries: [], endCursor: null, hasNextPage: false };
+    const raw = await this.redis.xrevrange(stream, end, '-', 'COUNT', first + 1);
+    const entries = raw.slice(0, first).map(([id, fields]) => toAuditEntry(id, fields));
+    return { entries, endCursor: entries.at(-1)?.id ?? null, hasNextPage: raw.length > first };
+  }
+
+  /** Stores a preview's plan under its token and audits the preview, in one MULTI. */
+  private async recordPreview(request: ResetRequest, canonical: string, counts: ClearingCounts, now: number): Promise<CleanupSummary> {
+    const { threadId, resetToGate } = request;
+    const planned = parseCanonicalPlan(canonical);
+    const planToken = planTokenOf(canonical);
+    const fields = previewAuditFields({
+      threadId,
+      actor: request.actor,
+      reason: request.reason,
+      requestId: request.requestId ?? null,
+      at: now,
+      targetGate: resetToGate,
+      clearTasks: request.clearTasks,
+      clearResults: request.clearResults,
+      cleared: counts,
+      before: planned.current,
+      planToken,
+    });
+    await execValues(
+      this.redis
+        .multi()
+        .set(this.keys.resetPlan(planToken), canonical, 'PX', this.planTtlMs)
+        .xadd(this.keys.audit, 'MAXLEN', '~', AUDIT_MAX_LENGTH, '*', ...fields)
+        .xadd(this.keys.workflowAudit(threadId), 'MAXLEN', '~', WORKFLOW_AUDIT_MAX_LENGTH, '*', ...fields),
+    );
+    return {
+      success: true,
+      threadId,
+      cleared: { tasks: counts.tasks, results: counts.results, queues: counts.queues },
+      newState: null,
       message:
-        `Workflow "${threadId}" reset to gate ${resetToGate}: ${Number(cancelled)} task(s) cancelled, ` +
-        `${Number(tasks)} task record(s) and ${Number(results)} result(s) deleted${dequeued}`,
+        `Preview of the reset of "${threadId}" to gate ${resetToGate}: it would ${describeClearing(counts, 'planned')}. ` +
+        `Nothing was changed; confirm with the planToken before ${new Date(now + this.planTtlMs).toISOString()}`,
+      dryRun: true,
+      plan: { ...planned, planToken, expiresAt: new Date(now + this.planTtlMs) },
+      requestId: request.requestId ?? null,
+      replayed: false,
     };
   }
 
@@ -297,6 +483,53 @@ export class WorkflowService {
     }
     return entries;
   }
+}
+
+interface ClearingCounts {
+  tasks: number;
+  results: number;
+  cancelled: number;
+  queues: Domain[];
+}
+
+/** The idempotency key of a request id: per actor, so two users never share one. */
+function requestHash(actor: string, requestId: string): string {
+  // Request ids have no control characters, so the NUL separates actor and id unambiguously.
+  return createHash('sha256').update(`${actor}\0${requestId}`, 'utf8').digest('hex');
+}
+
+function describeClearing(counts: ClearingCounts, mode: 'done' | 'planned'): string {
+  const { cancelled, tasks, results, queues } = counts;
+  if (mode === 'planned') {
+    const dequeue = queues.length > 0 ? `, dequeue from ${queues.join(', ')}` : '';
+    return `cancel ${cancelled} task(s), delete ${tasks} task record(s) and ${results} result(s)${dequeue}`;
+  }
+  const dequeued = queues.length > 0 ? `, dequeued from ${queues.join(', ')}` : '';
+  return `${cancelled} task(s) cancelled, ${tasks} task record(s) and ${results} result(s) deleted${dequeued}`;
+}
+
+function preconditionFailed(request: ResetRequest, reply: (string | number)[]): WorkflowError {
+  const [, hasRecord, gate, phase] = reply.map(String);
+  const expected = [
+    request.expectedGate == null ? null : `gate ${request.expectedGate}`,
+    request.expectedPhase == null ? null : `phase ${request.expectedPhase}`,
+  ].filter(Boolean);
+  const actual = hasRecord === '1' ? `is at gate ${gate}, phase ${phase}` : 'has no record';
+  return new WorkflowError(
+    'PRECONDITION_FAILED',
+    `Workflow "${request.threadId}" ${actual}, not ${expected.join(', ')} as expected; nothing was reset`,
+    request.expectedGate == null ? 'expectedPhase' : 'expectedGate',
+  );
+}
+
+/** The owner named by `thread_id` at the top of a task's data JSON, as reset reads it. */
+function ownerInData(data: string | null): string | null {
+  const parsed = parseJson(data) as { thread_id?: unknown } | null;
+  return parsed !== null && typeof parsed === 'object' && typeof parsed.thread_id === 'string' ? parsed.thread_id : null;
+}
+
+function refusal(taskId: string, reason: TaskResultRefusal): TaskResultOutcome {
+  return { recorded: false, taskId, reason, message: `Result of task "${taskId}" refused: ${TASK_RESULT_MESSAGES[reason]}` };
 }
 
 function notFound(threadId: string): WorkflowError {

@@ -11,6 +11,8 @@ export interface Workflow {
   threadId: string;
   gate: number;
   phase: Phase;
+  /** Reset count: see WorkflowState.attempt. 0 for a workflow never reset. */
+  attempt: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -73,18 +75,137 @@ export interface ResetRequest {
   reason: string;
   /** Who asked: recorded in the audit stream. */
   actor: string;
+  /** Compute and return the plan, change no workflow state (the preview is audited). */
+  dryRun?: boolean;
+  /** The planToken of a preview: the reset runs only if the plan is still exactly that. */
+  planToken?: string | null;
+  /** Checked inside the atomic reset: refused with PRECONDITION_FAILED when the workflow differs. */
+  expectedGate?: number | null;
+  expectedPhase?: Phase | null;
+  /** Idempotency key, per actor: a repeat returns the stored summary and changes nothing. */
+  requestId?: string | null;
+}
+
+/** Exactly what a reset will touch, as computed atomically from Redis. */
+export interface ResetPlan {
+  /** Every task of the workflow (indexed, and un-indexed ones found in the queues), sorted. */
+  taskIds: string[];
+  /** The queue entries that will leave each domain queue. */
+  queueEntries: Array<{ domain: Domain; taskIds: string[] }>;
+  /** Task ids whose result will be deleted (empty when clearResults is false). */
+  resultTaskIds: string[];
+  /** The state the workflow will be put in. */
+  target: { gate: number; phase: Phase };
+  /** The state it is in now; null when it has no record (known only through its tasks). */
+  current: WorkflowState | null;
+  /** Confirms a real reset of exactly this plan (hash of the plan and the workflow's attempt). */
+  planToken: string;
+  /** When the planToken stops confirming. */
+  expiresAt: Date;
+}
+
+export interface WorkflowState {
+  gate: number;
+  phase: Phase;
+  /** Bumped by every reset: writes from agents carrying an older attempt are refused (fencing). */
+  attempt: number;
 }
 
 export interface CleanupSummary {
   success: boolean;
   threadId: string;
+  /** What was cleared, or on a dry run what would be. */
   cleared: { tasks: number; results: number; queues: Domain[] };
-  newState: { gate: number; phase: Phase } | null;
+  newState: WorkflowState | null;
   message: string;
+  dryRun: boolean;
+  /** Present on a dry run. */
+  plan: ResetPlan | null;
+  requestId: string | null;
+  /** True when this summary is the stored answer to an earlier call with the same requestId. */
+  replayed: boolean;
 }
 
+/** One entry of the audit trail: a reset or a preview. */
+export interface ResetAuditEntry {
+  /** The stream entry id: also the paging cursor. */
+  id: string;
+  kind: 'reset' | 'preview';
+  threadId: string;
+  actor: string;
+  reason: string;
+  requestId: string | null;
+  at: Date;
+  /** What was asked. */
+  targetGate: number;
+  clearTasks: boolean;
+  clearResults: boolean;
+  /** The preview's token: on a preview the one issued, on a reset the one that confirmed it. */
+  planToken: string | null;
+  /** What was cleared; on a preview what would have been. */
+  cleared: { tasks: number; results: number; queues: Domain[] };
+  /** Null when the workflow had no record. */
+  before: WorkflowState | null;
+  /** Null on a preview. */
+  after: WorkflowState | null;
+}
+
+export interface ListResetAuditOptions {
+  /** One workflow's entries; all workflows' when absent. */
+  threadId?: string | null;
+  first: number;
+  after?: string | null;
+}
+
+export interface ResetAuditPage {
+  entries: ResetAuditEntry[];
+  endCursor: string | null;
+  hasNextPage: boolean;
+}
+
+export const TASK_RESULT_STATUSES = ['completed', 'failed'] as const;
+export type TaskResultStatus = (typeof TASK_RESULT_STATUSES)[number];
+
+/** An agent's (or the orchestrator's) final write of a task, fenced by attempt. */
+export interface RecordTaskResultRequest {
+  taskId: string;
+  /** The task's `attempt` as the agent read it when it took the task. */
+  attempt: number;
+  /** Any JSON value: stored as `wave:result:<taskId>`. */
+  result: unknown;
+  status: TaskResultStatus;
+}
+
+/** Why a result was refused; nothing was written. */
+export type TaskResultRefusal =
+  /** No record (a reset deleted it), or no workflow owns it. */
+  | 'task_gone'
+  /** A reset cancelled it. */
+  | 'cancelled'
+  /** The task was enqueued for another attempt than the one given. */
+  | 'attempt_mismatch'
+  /** The workflow was reset after the task was enqueued. */
+  | 'stale_attempt'
+  /** The task already has its final status; the first write stands. */
+  | 'already_finished';
+
+export type TaskResultOutcome =
+  | { recorded: true; taskId: string; threadId: string; attempt: number }
+  | { recorded: false; taskId: string; reason: TaskResultRefusal; message: string };
+
 /** Expected failures of the domain; the GraphQL layer maps `code` to `extensions.code`. */
-export type WorkflowErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT';
+export type WorkflowErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  /** A real reset without a planToken while confirmation is required. */
+  | 'CONFIRMATION_REQUIRED'
+  /** The workflow changed since the preview that issued the planToken (or the token expired). */
+  | 'STALE_PLAN'
+  /** expectedGate / expectedPhase did not hold. */
+  | 'PRECONDITION_FAILED'
+  /** A requestId reused for a different reset. */
+  | 'IDEMPOTENCY_CONFLICT';
 
 export class WorkflowError extends Error {
   constructor(

@@ -1,29 +1,46 @@
-import { WorkflowError, type ResetRequest } from './workflow.types';
+import {
+  PHASES,
+  TASK_RESULT_STATUSES,
+  WorkflowError,
+  type RecordTaskResultRequest,
+  type ResetRequest,
+} from './workflow.types';
 
 export const MAX_THREAD_ID_LENGTH = 200;
 export const MAX_REASON_LENGTH = 500;
 /** Task payloads are instructions for an agent, not documents: a few kilobytes is plenty. */
 export const MAX_TASK_DATA_BYTES = 32 * 1024;
+/** A result may carry an agent's output: larger than a payload, still bounded. */
+export const MAX_TASK_RESULT_BYTES = 1024 * 1024;
+/** A plan token is a sha256 in lower-case hex. */
+const PLAN_TOKEN = /^[0-9a-f]{64}$/;
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 /** `wave:workflow:<id>:tasks` is the index of `<id>`: an id ending so would name another's index. */
 const INDEX_SUFFIX = ':tasks';
 
 /**
- * 1..200 characters, no control characters, not ending in `:tasks`. Glob characters (`*?[]\`)
- * are allowed: ids are only ever compared for equality and built into keys, never into patterns.
+ * 1..200 characters of well-formed Unicode without control characters: an id that goes into a key,
+ * a stream field or an event. Glob characters (`*?[]\`) are allowed: ids are only ever compared
+ * for equality and built into keys, never into patterns.
  */
-export function validateThreadId(threadId: string, field = 'threadId'): string {
-  if (typeof threadId !== 'string' || threadId.length === 0 || threadId.length > MAX_THREAD_ID_LENGTH) {
+export function validateId(id: string, field: string): string {
+  if (typeof id !== 'string' || id.length === 0 || id.length > MAX_THREAD_ID_LENGTH) {
     throw new WorkflowError('BAD_USER_INPUT', `${field} must be 1 to ${MAX_THREAD_ID_LENGTH} characters`, field);
   }
   // A lone surrogate is written to Redis as U+FFFD, so two different ids would share one key.
-  if (!threadId.isWellFormed()) {
+  if (!id.isWellFormed()) {
     throw new WorkflowError('BAD_USER_INPUT', `${field} must be well-formed Unicode`, field);
   }
-  if (CONTROL_CHARACTERS.test(threadId)) {
+  if (CONTROL_CHARACTERS.test(id)) {
     throw new WorkflowError('BAD_USER_INPUT', `${field} must not contain control characters`, field);
   }
+  return id;
+}
+
+/** An id (validateId) not ending in `:tasks`. */
+export function validateThreadId(threadId: string, field = 'threadId'): string {
+  validateId(threadId, field);
   if (threadId.endsWith(INDEX_SUFFIX)) {
     throw new WorkflowError('BAD_USER_INPUT', `${field} must not end with "${INDEX_SUFFIX}"`, field);
   }
@@ -40,6 +57,45 @@ export function validateResetRequest(request: ResetRequest, maxGate: number): vo
   if (reason.length === 0 || request.reason.length > MAX_REASON_LENGTH) {
     throw new WorkflowError('BAD_USER_INPUT', `reason must be 1 to ${MAX_REASON_LENGTH} characters`, 'reason');
   }
+  if (request.dryRun != null && typeof request.dryRun !== 'boolean') {
+    throw new WorkflowError('BAD_USER_INPUT', 'dryRun must be true or false', 'dryRun');
+  }
+  if (request.planToken != null && (typeof request.planToken !== 'string' || !PLAN_TOKEN.test(request.planToken))) {
+    throw new WorkflowError('BAD_USER_INPUT', 'planToken must be the planToken of a preview', 'planToken');
+  }
+  const expectedGate = request.expectedGate;
+  if (expectedGate != null && (!Number.isSafeInteger(expectedGate) || expectedGate < 0)) {
+    throw new WorkflowError('BAD_USER_INPUT', 'expectedGate must be a non-negative integer', 'expectedGate');
+  }
+  if (request.expectedPhase != null && !PHASES.includes(request.expectedPhase)) {
+    throw new WorkflowError('BAD_USER_INPUT', `expectedPhase must be one of ${PHASES.join(', ')}`, 'expectedPhase');
+  }
+  // An empty id is refused, not taken as "no id": two callers sending "" must not share a reset.
+  if (request.requestId != null) validateId(request.requestId, 'requestId');
+}
+
+/** The result as the JSON stored under `wave:result:<id>`, after checking the whole request. */
+export function serializeTaskResult(request: RecordTaskResultRequest): string {
+  validateId(request.taskId, 'taskId');
+  if (!Number.isSafeInteger(request.attempt) || request.attempt < 0) {
+    throw new WorkflowError('BAD_USER_INPUT', 'attempt must be a non-negative integer', 'attempt');
+  }
+  if (!TASK_RESULT_STATUSES.includes(request.status)) {
+    throw new WorkflowError('BAD_USER_INPUT', `status must be one of ${TASK_RESULT_STATUSES.join(', ')}`, 'status');
+  }
+  let serialized: string | undefined;
+  try {
+    serialized = JSON.stringify(request.result);
+  } catch {
+    serialized = undefined;
+  }
+  if (serialized === undefined) {
+    throw new WorkflowError('BAD_USER_INPUT', 'result must be a JSON value', 'result');
+  }
+  if (Buffer.byteLength(serialized) > MAX_TASK_RESULT_BYTES) {
+    throw new WorkflowError('BAD_USER_INPUT', `result must be at most ${MAX_TASK_RESULT_BYTES} bytes of JSON`, 'result');
+  }
+  return serialized;
 }
 
 /**

@@ -64,7 +64,7 @@ function changesOutsideTarget(threadId: string | null, before: Dump, after: Dump
   const targetKeys = new Set(
     threadId === null
       ? []
-      : [`wave:workflow:${threadId}`, `wave:workflow:${threadId}:tasks`, ...[...owned].flatMap((id) => [`wave:task:${id}`, `wave:result:${id}`])],
+      : [`wave:workflow:${threadId}`, `wave:workflow:${threadId}:tasks`, `wave:audit:${threadId}`, ...[...owned].flatMap((id) => [`wave:task:${id}`, `wave:result:${id}`])],
   );
   const changed: string[] = [];
   for (const key of new Set([...before.keys(), ...after.keys()])) {

@@ -57,7 +57,7 @@ describe.each(BACKENDS)('resetWorkflow neighbour safety on %s', (backendName) =>
 
     expect(summary.cleared).toEqual({ tasks: 2, results: 1, queues: ['fe', 'qa'] });
     const after = await dumpKeys(redis);
-    const changed = new Set([...resetKeys, ...keys.queues, keys.audit, keys.workflowIndex]);
+    const changed = new Set([...resetKeys, ...keys.queues, keys.audit, keys.workflowAudit('wf-1'), keys.workflowIndex]);
     // ioredis-mock keeps its own bookkeeping of stream entries under `stream:<key>:<id>`.
     const mockBookkeeping = `stream:${keys.audit}:`;
     const untouched = (dump: Map<string, unknown>) =>

@@ -60,7 +60,7 @@ describe.each(BACKENDS)('resetWorkflow on %s', (backendName) => {
         success: true,
         threadId: THREAD,
         cleared: { tasks: 4, results: 2, queues: ['fe', 'qa'] },
-        newState: { gate: 1, phase: 'pending' },
+        newState: { gate: 1, phase: 'pending', attempt: 1 },
       });
     });
   });
@@ -162,9 +162,11 @@ describe.each(BACKENDS)('resetWorkflow on %s', (backendName) => {
       await backend.service.resetWorkflow(resetRequest(THREAD, { resetToGate: 2, reason: 'agent crashed', actor: 'alice' }));
       expect(await auditEntries(backend.redis)).toEqual([
         {
+          kind: 'reset',
           thread_id: THREAD,
           actor: 'alice',
           reason: 'agent crashed',
+          request_id: '',
           at: String(NOW),
           gate: '2',
           clear_tasks: '1',
@@ -173,6 +175,12 @@ describe.each(BACKENDS)('resetWorkflow on %s', (backendName) => {
           results: '2',
           cancelled: '3',
           queues: 'fe,qa',
+          before_gate: '4',
+          before_phase: 'running',
+          before_attempt: '0',
+          phase: 'pending',
+          attempt: '1',
+          plan_token: '',
         },
       ]);
     });

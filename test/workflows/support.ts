@@ -1,6 +1,6 @@
 import { connectRedis, createEmbeddedRedis, type RedisClient } from '../../src/redis/client';
 import { RedisKeys, type Domain } from '../../src/redis/keys';
-import { WorkflowService } from '../../src/workflows/workflow.service';
+import { WorkflowService, type WorkflowServiceOptions } from '../../src/workflows/workflow.service';
 import { RedisServer } from '../helpers/redis-server';
 export { dumpKeys } from '../helpers/keyspace';
 
@@ -22,7 +22,11 @@ export const BACKENDS: BackendName[] = ['ioredis-mock', 'redis-server'];
  * Registers the hooks of one backend: started before the file's tests, emptied before each test,
  * disposed after. Read its fields inside tests only.
  */
-export function useBackend(name: BackendName, clock: () => number = () => NOW): Backend {
+export function useBackend(
+  name: BackendName,
+  clock: () => number = () => NOW,
+  options: Partial<WorkflowServiceOptions> = {},
+): Backend {
   const backend = {} as Backend;
   beforeAll(async () => {
     if (name === 'redis-server') {
@@ -31,7 +35,7 @@ export function useBackend(name: BackendName, clock: () => number = () => NOW): 
     } else {
       backend.redis = createEmbeddedRedis();
     }
-    backend.service = new WorkflowService(backend.redis, keys, { maxGate: MAX_GATE, now: clock });
+    backend.service = new WorkflowService(backend.redis, keys, { maxGate: MAX_GATE, now: clock, ...options });
   });
   beforeEach(async () => {
     await backend.redis.flushall();

@@ -89,8 +89,8 @@ describe.each(BACKENDS)('WorkflowService on %s', (backendName) => {
       await backend.redis.hset(keys.workflow('iso'), 'created_at', '2026-01-01T00:00:00.000Z', 'phase', 'RUNNING');
       const page = await backend.service.listWorkflows({ first: 10 });
       expect(page.edges.map((edge) => edge.workflow)).toEqual([
-        { threadId: 'garbled', gate: 0, phase: 'pending', createdAt: new Date(2), updatedAt: new Date(2) },
-        { threadId: 'iso', gate: 3, phase: 'running', createdAt: new Date('2026-01-01T00:00:00.000Z'), updatedAt: new Date(3) },
+        { threadId: 'garbled', gate: 0, phase: 'pending', attempt: 0, createdAt: new Date(2), updatedAt: new Date(2) },
+        { threadId: 'iso', gate: 3, phase: 'running', attempt: 0, createdAt: new Date('2026-01-01T00:00:00.000Z'), updatedAt: new Date(3) },
       ]);
     });
 
@@ -114,7 +114,7 @@ describe.each(BACKENDS)('WorkflowService on %s', (backendName) => {
   describe('life cycle', () => {
     it('starts a workflow at gate 0, phase pending, indexed by its creation time', async () => {
       const workflow = await backend.service.startWorkflow({ threadId: 'wf-new' });
-      expect(workflow).toEqual({ threadId: 'wf-new', gate: 0, phase: 'pending', createdAt: new Date(NOW), updatedAt: new Date(NOW) });
+      expect(workflow).toEqual({ threadId: 'wf-new', gate: 0, phase: 'pending', attempt: 0, createdAt: new Date(NOW), updatedAt: new Date(NOW) });
       expect(await backend.service.getWorkflow('wf-new')).toEqual(workflow);
       expect(await backend.redis.zscore(keys.workflowIndex, 'wf-new')).toBe(String(NOW));
     });
@@ -192,6 +192,7 @@ describe.each(BACKENDS)('WorkflowService on %s', (backendName) => {
         status: 'pending',
         queue: 'be',
         enqueued_at: String(NOW + 7),
+        attempt: '0',
       });
       expect(await backend.redis.smembers(keys.workflowTasks('wf-1'))).toEqual([task.id]);
       expect(await backend.redis.rpop(keys.queue('be'))).toBe('older');

@@ -1,27 +1,64 @@
 --[[
-reset-workflow: cancel and remove every task of one workflow and put the workflow back at a gate,
-atomically against the agents popping the same queues (docs/redis-contract.md, "Reset").
+reset-workflow: preview, or cancel and remove every task of one workflow and put the workflow back
+at a gate, atomically against the agents popping the same queues (docs/redis-contract.md, "Reset").
+Everything a reset writes (tasks, queues, record, attempt, audit, event, stored summary) is written
+here, so a reset is either wholly done or not at all.
 
-KEYS[1] workflow hash       KEYS[2] its task index set   KEYS[3] workflows sorted set
-KEYS[4] audit stream        KEYS[5..] the domain queues, in the order of the domain names in ARGV[11..]
-ARGV[1] thread id           ARGV[2] task key prefix      ARGV[3] result key prefix
-ARGV[4] clear tasks (1/0)   ARGV[5] clear results (1/0)  ARGV[6] gate to reset to
-ARGV[7] now (epoch ms)      ARGV[8] actor                ARGV[9] reason
-ARGV[10] audit stream max length                         ARGV[11..] domain names
+KEYS[1] workflow hash       KEYS[2] its task index set      KEYS[3] workflows sorted set
+KEYS[4] audit stream        KEYS[5] the workflow's audit stream
+KEYS[6] stored summary of the request id (unused when ARGV[13] is '')
+KEYS[7] plan of the plan token (unused when ARGV[17] is '')
+KEYS[8..] the domain queues, in the order of the domain names in ARGV[20..]
+ARGV[1] thread id           ARGV[2] task key prefix         ARGV[3] result key prefix
+ARGV[4] clear tasks (1/0)   ARGV[5] clear results (1/0)     ARGV[6] gate to reset to
+ARGV[7] now (epoch ms)      ARGV[8] actor                   ARGV[9] reason
+ARGV[10] audit stream max length                            ARGV[11] workflow audit stream max length
+ARGV[12] 'preview' (write nothing, return the plan) or 'reset'
+ARGV[13] request id or ''   ARGV[14] how long the summary of a request id is kept (ms)
+ARGV[15] expected gate or ''                                ARGV[16] expected phase or ''
+ARGV[17] plan token or ''   ARGV[18] every known phase, comma-separated
+ARGV[19] events channel     ARGV[20..] domain names
 
-Replies {0} for an unknown workflow (nothing touched), else
-{1, task records deleted, result keys deleted, tasks cancelled, 'fe,qa' (the domains an id left)}.
+Replies, first the outcome:
+ {1, '', tasks, results, cancelled, queues, attempt}  reset (counts as deleted; attempt after it)
+ {2, plan, tasks, results, cancelled, queues, attempt} preview: nothing written; counts as a reset
+                                                        now would make them; attempt now
+ {0}                              unknown workflow (no record, no task): nothing written
+ {3, tasks, results, cancelled, queues, attempt, at}   the stored summary of the request id
+ {-1}                             the request id names a different reset: nothing written
+ {-2, record (1/0), gate, phase}  expected gate or phase does not hold: nothing written
+ {-3, 'missing' | 'changed'}      the plan token's plan expired or differs: nothing written
+`queues` is 'fe,qa' (the domains an id leaves). `plan` is the canonical plan: lines split by "\n",
+fields by "\t", each field with '%', tab and newline written %25, %09, %0A:
+  wave-reset-plan 1 | thread <id> | target <gate> pending <clear tasks> <clear results>
+  current <record 1/0> <gate> <phase> <attempt>
+  task <id> <record 1/0> <status> <result 1/0>   one per task, sorted by id
+  queue <domain> <id>...                         the workflow's entries of a queue, head first
+A plan token confirms a reset only while this string is unchanged.
+Helpers (decimal, counter, hmget, jsonString) come from prelude.lua.
+Every read comes before the first write: an error (a key of the wrong type) leaves nothing half done.
 Cost: the workflow's own keys plus one LRANGE of each queue; never KEYS or SCAN.
 ]]
-local workflowKey, indexKey, workflowsKey, auditKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local workflowKey, indexKey, workflowsKey = KEYS[1], KEYS[2], KEYS[3]
+local auditKey, workflowAuditKey, requestKey, planKey = KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local threadId, taskPrefix, resultPrefix = ARGV[1], ARGV[2], ARGV[3]
 local clearTasks, clearResults = ARGV[4] == '1', ARGV[5] == '1'
-local gate, now, actor, reason, auditMaxLen = ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10]
-local FIRST_QUEUE, FIRST_DOMAIN = 5, 11
+local gate, now, actor, reason = ARGV[6], ARGV[7], ARGV[8], ARGV[9]
+local auditMaxLen, workflowAuditMaxLen = ARGV[10], ARGV[11]
+local preview = ARGV[12] == 'preview'
+local requestId, requestTtl = ARGV[13], ARGV[14]
+local expectedGate, expectedPhase, planToken = ARGV[15], ARGV[16], ARGV[17]
+local knownPhases, eventsChannel = ARGV[18], ARGV[19]
+local FIRST_QUEUE, FIRST_DOMAIN = 8, 20
 
--- Integers as decimal strings: fengari (ioredis-mock) renders tostring(1) as "1.0".
-local function decimal(n)
-  return string.format('%d', n)
+-- A request id already used: its stored summary is the answer, unless it named another reset.
+if not preview and requestId ~= '' and redis.call('EXISTS', requestKey) == 1 then
+  local s = hmget(requestKey, 'thread_id', 'reset_to_gate', 'clear_tasks', 'clear_results',
+    'tasks', 'results', 'cancelled', 'queues', 'attempt', 'at')
+  if s[1] ~= threadId or s[2] ~= gate or s[3] ~= ARGV[4] or s[4] ~= ARGV[5] then
+    return {-1}
+  end
+  return {3, s[5] or '0', s[6] or '0', s[7] or '0', s[8] or '', s[9] or '0', s[10] or ''}
 end
 
 -- ioredis-mock runs scripts in fengari, which has no cjson: there, a strict pattern stands in for
@@ -77,9 +114,10 @@ for _, taskId in ipairs(redis.call('SMEMBERS', indexKey)) do
 end
 
 -- The orchestrator may queue a task without indexing it: check the owner of every queued id.
-local queuedOurs = {}
+local queuedEntries = {}  -- queue index -> the workflow's entries in it, head first, repeats kept
+local queuedIds = {}      -- queue index -> the same ids, each once
 for q = FIRST_QUEUE, #KEYS do
-  local found, seen = {}, {}
+  local entries, ids, seen = {}, {}, {}
   for _, taskId in ipairs(redis.call('LRANGE', KEYS[q], 0, -1)) do
     if not seen[taskId] then
       seen[taskId] = true
@@ -87,76 +125,164 @@ for q = FIRST_QUEUE, #KEYS do
         own(taskId)
       end
       if ours[taskId] then
-        found[#found + 1] = taskId
+        ids[#ids + 1] = taskId
       end
     end
+    if ours[taskId] then
+      entries[#entries + 1] = taskId
+    end
   end
-  queuedOurs[q] = found
+  queuedEntries[q], queuedIds[q] = entries, ids
 end
 
-if #ownedIds == 0 and redis.call('EXISTS', workflowKey) == 0 then
+local hasRecord = redis.call('EXISTS', workflowKey) == 1
+if #ownedIds == 0 and not hasRecord then
   return {0}
 end
 
--- In-flight tasks are cancelled first, so an agent holding one sees why it went away.
-local cancelled = 0
+-- The record as the service reads it (counter in prelude.lua); an unknown phase reads as pending.
+local function phaseOf(value)
+  local phase = string.lower(string.match(value or '', '^%s*(.-)%s*$'))
+  if phase ~= '' and string.find(',' .. knownPhases .. ',', ',' .. phase .. ',', 1, true) then
+    return phase
+  end
+  return 'pending'
+end
+local record = hmget(workflowKey, 'gate', 'phase', 'attempt', 'created_at')
+local beforeGate, beforePhase, beforeAttempt = counter(record[1]), phaseOf(record[2]), counter(record[3])
+
+if (expectedGate ~= '' and (not hasRecord or decimal(beforeGate) ~= expectedGate))
+  or (expectedPhase ~= '' and (not hasRecord or beforePhase ~= expectedPhase)) then
+  return {-2, hasRecord and '1' or '0', decimal(beforeGate), beforePhase}
+end
+
+local function escaped(value)
+  return (string.gsub(string.gsub(string.gsub(value, '%%', '%%25'), '\t', '%%09'), '\n', '%%0A'))
+end
+
+table.sort(ownedIds)
+local recordExists, statusOf, inFlight = {}, {}, {}
+local tasks, results, cancelled = 0, 0, 0
+local plan = {
+  'wave-reset-plan\t1',
+  'thread\t' .. escaped(threadId),
+  'target\t' .. gate .. '\tpending\t' .. ARGV[4] .. '\t' .. ARGV[5],
+  'current\t' .. (hasRecord and '1' or '0') .. '\t' .. decimal(beforeGate) .. '\t' .. beforePhase .. '\t'
+    .. decimal(beforeAttempt),
+}
 for _, taskId in ipairs(ownedIds) do
   local taskKey = taskPrefix .. taskId
   local status = redis.call('HGET', taskKey, 'status')
-  local inFlight = status == 'pending' or status == 'in_progress' or status == 'blocked'
-    or (not status and redis.call('EXISTS', taskKey) == 1)
-  if inFlight then
-    redis.call('HSET', taskKey, 'status', 'cancelled', 'cancelled_at', now)
-    cancelled = cancelled + 1
+  local exists = redis.call('EXISTS', taskKey) == 1
+  local hasResult = redis.call('EXISTS', resultPrefix .. taskId) == 1
+  recordExists[taskId], statusOf[taskId] = exists, status
+  inFlight[taskId] = status == 'pending' or status == 'in_progress' or status == 'blocked' or (not status and exists)
+  if inFlight[taskId] then cancelled = cancelled + 1 end
+  if clearTasks and exists then tasks = tasks + 1 end
+  if clearResults and hasResult then results = results + 1 end
+  plan[#plan + 1] = 'task\t' .. escaped(taskId) .. '\t' .. (exists and '1' or '0') .. '\t'
+    .. escaped(status or '') .. '\t' .. (hasResult and '1' or '0')
+end
+local queues = {}
+for q = FIRST_QUEUE, #KEYS do
+  local entries = queuedEntries[q]
+  if #entries > 0 then
+    local domain = ARGV[FIRST_DOMAIN + q - FIRST_QUEUE]
+    queues[#queues + 1] = domain
+    local line = 'queue\t' .. domain
+    for _, taskId in ipairs(entries) do
+      line = line .. '\t' .. escaped(taskId)
+    end
+    plan[#plan + 1] = line
+  end
+end
+local canonical = table.concat(plan, '\n')
+local queueList = table.concat(queues, ',')
+
+if preview then
+  return {2, canonical, decimal(tasks), decimal(results), decimal(cancelled), queueList, decimal(beforeAttempt)}
+end
+
+if planToken ~= '' then
+  local stored = redis.call('GET', planKey)
+  if not stored then
+    return {-3, 'missing'}
+  end
+  if stored ~= canonical then
+    return {-3, 'changed'}
+  end
+end
+
+-- Writes from here on. In-flight tasks are cancelled first, so an agent holding one sees why it went away.
+for _, taskId in ipairs(ownedIds) do
+  if inFlight[taskId] then
+    redis.call('HSET', taskPrefix .. taskId, 'status', 'cancelled', 'cancelled_at', now)
   end
 end
 
 -- Queued ids leave the queues whatever clearTasks says: no agent may pick a cancelled task.
-local queues = {}
 for q = FIRST_QUEUE, #KEYS do
-  local removed = 0
-  for _, taskId in ipairs(queuedOurs[q]) do
-    removed = removed + redis.call('LREM', KEYS[q], 0, taskId)
-  end
-  if removed > 0 then
-    queues[#queues + 1] = ARGV[FIRST_DOMAIN + q - FIRST_QUEUE]
+  for _, taskId in ipairs(queuedIds[q]) do
+    redis.call('LREM', KEYS[q], 0, taskId)
   end
 end
 
-local tasks, results = 0, 0
 for _, taskId in ipairs(ownedIds) do
   if clearTasks then
-    tasks = tasks + redis.call('DEL', taskPrefix .. taskId)
-  elseif redis.call('EXISTS', taskPrefix .. taskId) == 1 then
+    redis.call('DEL', taskPrefix .. taskId)
+  elseif recordExists[taskId] then
     -- Kept records are indexed, so the workflow lists the tasks the reset cancelled.
     redis.call('SADD', indexKey, taskId)
   end
   if clearResults then
-    results = results + redis.call('DEL', resultPrefix .. taskId)
+    redis.call('DEL', resultPrefix .. taskId)
   end
 end
 if clearTasks then
   redis.call('DEL', indexKey)
 end
 
+-- The attempt fences agents of earlier attempts (record-task-result.lua); HSET, not HINCRBY,
+-- so a garbage value reads as 0 instead of failing the script halfway.
+local attempt = decimal(beforeAttempt + 1)
 -- A workflow known only through its tasks gets a record, so it can be listed and run again.
-local createdAt = redis.call('HGET', workflowKey, 'created_at')
+local createdAt = record[4]
 if not createdAt then
   createdAt = now
   redis.call('HSET', workflowKey, 'created_at', now)
 end
-redis.call('HSET', workflowKey, 'thread_id', threadId, 'gate', gate, 'phase', 'pending', 'updated_at', now)
+redis.call('HSET', workflowKey, 'thread_id', threadId, 'gate', gate, 'phase', 'pending', 'attempt', attempt,
+  'updated_at', now)
 -- An ISO created_at cannot be a score: such a record is indexed at the time of the reset.
 if not string.match(createdAt, '^%d+$') then
   createdAt = now
 end
 redis.call('ZADD', workflowsKey, 'NX', createdAt, threadId)
 
-local queueList = table.concat(queues, ',')
-redis.call('XADD', auditKey, 'MAXLEN', '~', auditMaxLen, '*',
-  'thread_id', threadId, 'actor', actor, 'reason', reason, 'at', now, 'gate', gate,
-  'clear_tasks', ARGV[4], 'clear_results', ARGV[5],
-  'tasks', decimal(tasks), 'results', decimal(results), 'cancelled', decimal(cancelled), 'queues', queueList)
+local before = hasRecord and {decimal(beforeGate), beforePhase, decimal(beforeAttempt)} or {'', '', ''}
+local function audit(key, maxLen)
+  return redis.call('XADD', key, 'MAXLEN', '~', maxLen, '*',
+    'kind', 'reset', 'thread_id', threadId, 'actor', actor, 'reason', reason, 'request_id', requestId,
+    'at', now, 'gate', gate, 'clear_tasks', ARGV[4], 'clear_results', ARGV[5],
+    'tasks', decimal(tasks), 'results', decimal(results), 'cancelled', decimal(cancelled), 'queues', queueList,
+    'before_gate', before[1], 'before_phase', before[2], 'before_attempt', before[3],
+    'phase', 'pending', 'attempt', attempt, 'plan_token', planToken)
+end
+audit(auditKey, auditMaxLen)
+audit(workflowAuditKey, workflowAuditMaxLen)
+
+redis.call('PUBLISH', eventsChannel, '{"type":"workflow.reset","threadId":' .. jsonString(threadId)
+  .. ',"attempt":' .. attempt .. ',"gate":' .. gate .. ',"at":' .. now .. '}')
+
+if requestId ~= '' then
+  redis.call('HSET', requestKey, 'thread_id', threadId, 'reset_to_gate', gate, 'clear_tasks', ARGV[4],
+    'clear_results', ARGV[5], 'tasks', decimal(tasks), 'results', decimal(results),
+    'cancelled', decimal(cancelled), 'queues', queueList, 'attempt', attempt, 'at', now)
+  redis.call('PEXPIRE', requestKey, requestTtl)
+end
+if planToken ~= '' then
+  redis.call('DEL', planKey)
+end
 
 -- One table constructor: ioredis-mock reads a table grown by appends as a map, not an array.
-return {1, tasks, results, cancelled, queueList}
+return {1, '', decimal(tasks), decimal(results), decimal(cancelled), queueList, attempt}

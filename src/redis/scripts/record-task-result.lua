@@ -1,0 +1,49 @@
+--[[
+record-task-result: an agent's result and final status, written only if the agent's attempt is
+still the workflow's (fencing; docs/redis-contract.md, "Fencing stale agents").
+
+KEYS[1] task hash        KEYS[2] result key          KEYS[3] workflow hash
+ARGV[1] task id          ARGV[2] attempt the agent holds (the task's `attempt` when it took it)
+ARGV[3] result JSON      ARGV[4] final status (completed | failed)
+ARGV[5] now (epoch ms)   ARGV[6] results channel     ARGV[7] thread id (the task's owner)
+
+Replies {1} when written (result SET, status and finished_at HSET, notification PUBLISHed), else
+nothing is written and the reply says why:
+ {-1} the task is gone (no record, or its record names another workflow)
+ {-2} the task was cancelled (a reset took it away)
+ {-3} the task belongs to another attempt than the one the agent holds
+ {-4} the workflow was reset since: its attempt is newer than the agent's
+ {-5} the task already has its final status (completed or failed): the first write stands
+A missing or non-decimal `attempt` reads as 0, on the task and on the workflow.
+Helpers (decimal, counter, hmget, jsonString) come from prelude.lua.
+]]
+local taskKey, resultKey, workflowKey = KEYS[1], KEYS[2], KEYS[3]
+local taskId, attempt, result, status, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local channel, threadId = ARGV[6], ARGV[7]
+
+if redis.call('EXISTS', taskKey) == 0 then
+  return {-1}
+end
+local task = hmget(taskKey, 'thread_id', 'status', 'attempt')
+if task[1] and task[1] ~= '' and task[1] ~= threadId then
+  return {-1}
+end
+if task[2] == 'cancelled' then
+  return {-2}
+end
+if task[2] == 'completed' or task[2] == 'failed' then
+  return {-5}
+end
+local held = counter(attempt)
+if counter(task[3]) ~= held then
+  return {-3}
+end
+if counter(redis.call('HGET', workflowKey, 'attempt')) > held then
+  return {-4}
+end
+
+redis.call('SET', resultKey, result)
+redis.call('HSET', taskKey, 'status', status, 'finished_at', now)
+redis.call('PUBLISH', channel, '{"type":"task.result","taskId":' .. jsonString(taskId) .. ',"threadId":'
+  .. jsonString(threadId) .. ',"attempt":' .. decimal(held) .. ',"status":"' .. status .. '"}')
+return {1}

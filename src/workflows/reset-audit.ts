@@ -1,0 +1,90 @@
+import { DOMAINS, type Domain } from '../redis/keys';
+import { parseCount, parsePhase, parseTimestamp } from './workflow.records';
+import { WorkflowError, type ResetAuditEntry, type WorkflowState } from './workflow.types';
+
+/**
+ * The audit streams (docs/redis-contract.md, "Audit entry fields"): `wave:audit` for all workflows
+ * and `wave:audit:<threadId>` for one. A reset's entries are written by reset-workflow.lua, a
+ * preview's by the service; both have the same fields.
+ */
+
+/** The streams are capped (approximately) at these many entries. */
+export const AUDIT_MAX_LENGTH = 100_000;
+export const WORKFLOW_AUDIT_MAX_LENGTH = 1_000;
+
+const UINT64_MAX = 2n ** 64n - 1n;
+const STREAM_ID = /^(\d{1,20})-(\d{1,20})$/;
+
+/** The fields of a preview's entry, in the order the script writes a reset's. */
+export function previewAuditFields(entry: {
+  threadId: string;
+  actor: string;
+  reason: string;
+  requestId: string | null;
+  at: number;
+  targetGate: number;
+  clearTasks: boolean;
+  clearResults: boolean;
+  cleared: { tasks: number; results: number; cancelled: number; queues: Domain[] };
+  before: WorkflowState | null;
+  planToken: string;
+}): string[] {
+  const { before, cleared } = entry;
+  return [
+    'kind', 'preview', 'thread_id', entry.threadId, 'actor', entry.actor, 'reason', entry.reason,
+    'request_id', entry.requestId ?? '', 'at', String(entry.at), 'gate', String(entry.targetGate),
+    'clear_tasks', entry.clearTasks ? '1' : '0', 'clear_results', entry.clearResults ? '1' : '0',
+    'tasks', String(cleared.tasks), 'results', String(cleared.results), 'cancelled', String(cleared.cancelled),
+    'queues', cleared.queues.join(','),
+    'before_gate', before ? String(before.gate) : '', 'before_phase', before?.phase ?? '',
+    'before_attempt', before ? String(before.attempt) : '',
+    'plan_token', entry.planToken,
+  ];
+}
+
+/** Domains named in a comma-separated list, in domain order. */
+export function parseDomains(csv: string | undefined): Domain[] {
+  const named = (csv ?? '').split(',');
+  return DOMAINS.filter((domain) => named.includes(domain));
+}
+
+/** A stream entry as an audit entry; entries written before `kind` existed are resets without a before state. */
+export function toAuditEntry(id: string, flat: string[]): ResetAuditEntry {
+  const fields: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]] = flat[i + 1];
+  const kind = fields.kind === 'preview' ? 'preview' : 'reset';
+  const state = (gate: string | undefined, phase: string | undefined, attempt: string | undefined): WorkflowState | null =>
+    gate ? { gate: parseCount(gate), phase: parsePhase(phase), attempt: parseCount(attempt) } : null;
+  return {
+    id,
+    kind,
+    threadId: fields.thread_id ?? '',
+    actor: fields.actor ?? '',
+    reason: fields.reason ?? '',
+    requestId: fields.request_id || null,
+    at: parseTimestamp(fields.at) ?? new Date(0),
+    targetGate: parseCount(fields.gate),
+    clearTasks: fields.clear_tasks === '1',
+    clearResults: fields.clear_results === '1',
+    planToken: fields.plan_token || null,
+    cleared: { tasks: parseCount(fields.tasks), results: parseCount(fields.results), queues: parseDomains(fields.queues) },
+    before: state(fields.before_gate, fields.before_phase, fields.before_attempt),
+    after: kind === 'reset' && fields.attempt ? state(fields.gate, fields.phase, fields.attempt) : null,
+  };
+}
+
+/**
+ * The XREVRANGE end that continues strictly after (older than) the entry `cursor`, or null when
+ * nothing can be older. An incomplete id `<ms>` ends at `<ms>-<max seq>`; it is also the only form
+ * ioredis-mock compares correctly.
+ */
+export function olderThan(cursor: string): string | null {
+  const match = STREAM_ID.exec(cursor);
+  const ms = match ? BigInt(match[1]) : -1n;
+  const seq = match ? BigInt(match[2]) : -1n;
+  if (ms < 0n || ms > UINT64_MAX || seq > UINT64_MAX) {
+    throw new WorkflowError('BAD_USER_INPUT', 'after must be the id of an audit entry', 'after');
+  }
+  if (seq > 0n) return `${ms}-${seq - 1n}`;
+  return ms > 0n ? String(ms - 1n) : null;
+}
