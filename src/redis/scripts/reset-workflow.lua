@@ -24,7 +24,7 @@ Replies, first the outcome:
  {2, plan, tasks, results, cancelled, queues, attempt} preview: nothing written; counts as a reset
                                                         now would make them; attempt now
  {0}                              unknown workflow (no record, no task): nothing written
- {3, tasks, results, cancelled, queues, attempt, at}   the stored summary of the request id
+ {3, '', tasks, results, cancelled, queues, attempt}  the stored summary of the request id
  {-1}                             the request id names a different reset: nothing written
  {-2, record (1/0), gate, phase}  expected gate or phase does not hold: nothing written
  {-3, 'missing' | 'changed'}      the plan token's plan expired or differs: nothing written
@@ -54,11 +54,11 @@ local FIRST_QUEUE, FIRST_DOMAIN = 8, 20
 -- A request id already used: its stored summary is the answer, unless it named another reset.
 if not preview and requestId ~= '' and redis.call('EXISTS', requestKey) == 1 then
   local s = hmget(requestKey, 'thread_id', 'reset_to_gate', 'clear_tasks', 'clear_results',
-    'tasks', 'results', 'cancelled', 'queues', 'attempt', 'at')
+    'tasks', 'results', 'cancelled', 'queues', 'attempt')
   if s[1] ~= threadId or s[2] ~= gate or s[3] ~= ARGV[4] or s[4] ~= ARGV[5] then
     return {-1}
   end
-  return {3, s[5] or '0', s[6] or '0', s[7] or '0', s[8] or '', s[9] or '0', s[10] or ''}
+  return {3, '', s[5] or '0', s[6] or '0', s[7] or '0', s[8] or '', s[9] or '0'}
 end
 
 -- ioredis-mock runs scripts in fengari, which has no cjson: there, a strict pattern stands in for
