@@ -4,7 +4,9 @@ import { diagnoseWorkflow, SETTLED_PHASES } from './stuck-diagnosis';
 import {
   STUCK_KINDS,
   type ListStuckWorkflowsOptions,
+  type PlanConfirmation,
   type ResetStuckRequest,
+  type StuckKind,
   type StuckReason,
   type StuckResetBatch,
   type StuckResetError,
@@ -31,6 +33,14 @@ export const MAX_RESET_LIMIT = 100;
 export const MAX_REQUEST_ID_LENGTH = 200;
 /** Room left in a per-workflow request id for `:` and the hash (24 hex digits). */
 const REQUEST_ID_PREFIX_LENGTH = MAX_REQUEST_ID_LENGTH - 25;
+
+interface BatchMember {
+  threadId: string;
+  /** Null when the workflow is gone (since its preview). */
+  workflow: Workflow | null;
+  kinds: StuckKind[];
+  planToken: string | null;
+}
 
 /** Diagnoses stuck workflows and resets them in batches, over the workflow contract only. */
 export class StuckWorkflowService {
@@ -81,22 +91,18 @@ export class StuckWorkflowService {
    */
   async resetStuckWorkflows(request: ResetStuckRequest): Promise<StuckResetBatch> {
     validateResetStuckRequest(request);
-    const { kind, reason, actor } = request;
-    const olderThanMs = request.olderThanMs ?? 0;
+    const { reason, actor } = request;
     const dryRun = request.dryRun ?? true;
     const requestId = request.requestId ?? null;
-    // The whole index is walked if need be: a batch must not miss the stuck workflows behind a budget.
-    const chosen = await this.findStuck(
-      null,
-      request.limit,
-      Number.POSITIVE_INFINITY,
-      (stuck) => (!kind || stuck.kind === kind) && stuck.durationMs >= olderThanMs,
-    );
+    const chosen = request.plans && !dryRun ? await this.plannedWorkflows(request.plans) : await this.chooseStuck(request);
     const outcomes: StuckResetOutcome[] = [];
     // One at a time, so an interrupted batch has a clear prefix done and a repeat finishes the rest.
-    for (const { workflow, health } of chosen.items) {
-      const { threadId, gate, phase } = workflow;
-      const kinds = [...new Set(health.reasons.map((stuck) => stuck.kind))];
+    for (const { threadId, workflow, kinds, planToken } of chosen) {
+      if (!workflow) {
+        outcomes.push({ threadId, kinds, summary: null, error: { code: 'NOT_FOUND', message: 'The workflow is gone since its preview' } });
+        continue;
+      }
+      const { gate, phase } = workflow;
       try {
         const summary = await this.workflows.resetWorkflow({
           threadId,
@@ -106,6 +112,7 @@ export class StuckWorkflowService {
           reason,
           actor,
           dryRun,
+          planToken,
           // Previews change nothing, so they need no idempotency (and must not answer a later real run).
           requestId: requestId && !dryRun ? workflowRequestId(requestId, threadId) : null,
           // Only the workflow as diagnosed is reset: one the orchestrator moved meanwhile is refused.
@@ -119,6 +126,37 @@ export class StuckWorkflowService {
     }
     const failed = outcomes.filter((outcome) => outcome.error !== null).length;
     return { dryRun, requestId, outcomes, succeeded: outcomes.length - failed, failed };
+  }
+
+  /** Up to `limit` diagnosed workflows, oldest first. */
+  private async chooseStuck(request: ResetStuckRequest): Promise<BatchMember[]> {
+    const { kind } = request;
+    const olderThanMs = request.olderThanMs ?? 0;
+    // The whole index is walked if need be: a batch must not miss the stuck workflows behind a budget.
+    const chosen = await this.findStuck(
+      null,
+      request.limit,
+      Number.POSITIVE_INFINITY,
+      (stuck) => (!kind || stuck.kind === kind) && stuck.durationMs >= olderThanMs,
+    );
+    return chosen.items.map(({ workflow, health }) => ({
+      threadId: workflow.threadId,
+      workflow,
+      kinds: [...new Set(health.reasons.map((stuck) => stuck.kind))],
+      planToken: null,
+    }));
+  }
+
+  /** The workflows a preview planned, as they are now: their plan tokens decide whether each still holds. */
+  private async plannedWorkflows(plans: readonly PlanConfirmation[]): Promise<BatchMember[]> {
+    const workflows = await Promise.all(plans.map(({ threadId }) => this.workflows.getWorkflow(threadId)));
+    const healths = await this.healthOf(workflows.filter((workflow): workflow is Workflow => workflow !== null));
+    return plans.map(({ threadId, planToken }, i) => ({
+      threadId,
+      workflow: workflows[i],
+      kinds: [...new Set((healths.get(threadId)?.reasons ?? []).map((stuck) => stuck.kind))],
+      planToken,
+    }));
   }
 
   /**
@@ -175,7 +213,10 @@ function validateKind(kind: string | null | undefined): void {
 
 function validateResetStuckRequest(request: ResetStuckRequest): void {
   validateKind(request.kind);
-  const { limit, olderThanMs, requestId } = request;
+  const { limit, olderThanMs, requestId, plans } = request;
+  if (plans != null && (plans.length > MAX_RESET_LIMIT || plans.some((plan) => typeof plan.planToken !== 'string' || plan.planToken === ''))) {
+    throw new WorkflowError('BAD_USER_INPUT', `plans must hold at most ${MAX_RESET_LIMIT} threadId and planToken pairs`, 'plans');
+  }
   if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_RESET_LIMIT) {
     throw new WorkflowError('BAD_USER_INPUT', `limit must be an integer from 1 to ${MAX_RESET_LIMIT}`, 'limit');
   }

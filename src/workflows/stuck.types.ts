@@ -65,6 +65,16 @@ export interface ResetStuckRequest {
   actor: string;
   /** Repeating a batch with the same id completes it without resetting any workflow twice. */
   requestId?: string | null;
+  /**
+   * The planTokens of a batch preview: a real run then resets exactly these workflows, each only if
+   * its plan still holds (else STALE_PLAN for that one). Required when resets need confirmation.
+   */
+  plans?: PlanConfirmation[] | null;
+}
+
+export interface PlanConfirmation {
+  threadId: string;
+  planToken: string;
 }
 
 /** Why one workflow of a batch was not reset: a WorkflowError's code, or RESET_FAILED when unexpected. */

@@ -1,8 +1,8 @@
 import { StuckWorkflowService, workflowRequestId } from '../../src/workflows/stuck.service';
-import type { WorkflowService } from '../../src/workflows/workflow.service';
+import { WorkflowService } from '../../src/workflows/workflow.service';
 import { WorkflowError, type CleanupSummary, type ResetRequest } from '../../src/workflows/workflow.types';
 import { DEFAULT_THRESHOLDS, MINUTE, createdAt, stuckService, writeCase, writeOneOfEach } from './stuck-support';
-import { BACKENDS, NOW, auditEntries, dumpKeys, keys, useBackend } from './support';
+import { BACKENDS, MAX_GATE, NOW, auditEntries, dumpKeys, keys, useBackend } from './support';
 
 const BATCH = { reason: 'agents restarted after the outage', actor: 'admin@example.com', limit: 100 };
 
@@ -205,6 +205,52 @@ describe.each(BACKENDS)('resetStuckWorkflows on %s', (backendName) => {
       // The run that came second for a workflow was answered with the first's summary, not refused.
       expect(first.failed + second.failed).toBe(0);
       for (const threadId of threadIds) expect(await isReset(threadId)).toBe(true);
+    });
+
+    it('resets exactly the previewed workflows with their plan tokens, refusing one that changed since with STALE_PLAN', async () => {
+      await arrangeAgentsGone(3);
+      const service = stuckService(backend.service);
+      const preview = await service.resetStuckWorkflows(BATCH);
+      const plans = preview.outcomes.map(({ threadId, summary }) => ({ threadId, planToken: summary!.plan!.planToken }));
+      await backend.service.enqueueTask({ threadId: 'wf-2', domain: 'fe', data: { step: 'arrived after the preview' } });
+
+      const batch = await service.resetStuckWorkflows({ ...BATCH, dryRun: false, plans });
+
+      expect(batch.outcomes.map(({ threadId, error }) => [threadId, error?.code ?? null])).toEqual([
+        ['wf-1', null],
+        ['wf-2', 'STALE_PLAN'],
+        ['wf-3', null],
+      ]);
+      expect(await auditedThreads()).toEqual(['wf-1', 'wf-3']);
+      expect(await isReset('wf-2')).toBe(false);
+    });
+
+    it('refuses every workflow of an unconfirmed real batch with CONFIRMATION_REQUIRED when confirmation is required', async () => {
+      await arrangeAgentsGone(2);
+      const confirming = new WorkflowService(backend.redis, keys, { maxGate: MAX_GATE, requireConfirmation: true, now: () => NOW });
+      const service = stuckService(confirming);
+      const before = await dumpKeys(backend.redis);
+      const unconfirmed = await service.resetStuckWorkflows({ ...BATCH, dryRun: false });
+      expect(unconfirmed.outcomes.map(({ error }) => error?.code)).toEqual(['CONFIRMATION_REQUIRED', 'CONFIRMATION_REQUIRED']);
+      expect(await dumpKeys(backend.redis)).toEqual(before);
+
+      const preview = await service.resetStuckWorkflows(BATCH);
+      const plans = preview.outcomes.map(({ threadId, summary }) => ({ threadId, planToken: summary!.plan!.planToken }));
+      const confirmed = await service.resetStuckWorkflows({ ...BATCH, dryRun: false, plans });
+      expect(confirmed).toMatchObject({ succeeded: 2, failed: 0 });
+    });
+
+    it('reports a planned workflow that is gone since the preview as NOT_FOUND and resets the others', async () => {
+      await arrangeAgentsGone(2);
+      const service = stuckService(backend.service);
+      const preview = await service.resetStuckWorkflows(BATCH);
+      const plans = preview.outcomes.map(({ threadId, summary }) => ({ threadId, planToken: summary!.plan!.planToken }));
+      await backend.redis.del(keys.workflow('wf-1'));
+      const batch = await service.resetStuckWorkflows({ ...BATCH, dryRun: false, plans });
+      expect(batch.outcomes.map(({ threadId, error }) => [threadId, error?.code ?? null])).toEqual([
+        ['wf-1', 'NOT_FOUND'],
+        ['wf-2', null],
+      ]);
     });
   });
 
