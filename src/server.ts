@@ -17,6 +17,7 @@ import { requestErrorHandler } from './http/body-errors';
 import { corsPolicy } from './http/cors';
 import type { RedisClient } from './redis/client';
 import { RedisKeys } from './redis/keys';
+import { StuckWorkflowService } from './workflows/stuck.service';
 import { WorkflowService } from './workflows/workflow.service';
 
 export interface AppDependencies {
@@ -37,7 +38,13 @@ export interface App {
 
 export async function createApp({ config, redis, tokens, logger }: AppDependencies): Promise<App> {
   const keys = new RedisKeys(config.keyPrefix);
-  const workflows = new WorkflowService(redis, keys, { maxGate: config.maxGate });
+  const workflows = new WorkflowService(redis, keys, {
+    maxGate: config.maxGate,
+    requireConfirmation: config.reset.requireConfirmation,
+    idempotencyTtlMs: config.reset.idempotencyTtlMs,
+    planTtlMs: config.reset.planTtlMs,
+  });
+  const stuck = new StuckWorkflowService(workflows, { thresholds: config.stuck });
   const schema = await buildExecutableSchema({ redis, keys, resetRateLimit: config.reset.rateLimit });
 
   const app = express();
@@ -77,7 +84,7 @@ export async function createApp({ config, redis, tokens, logger }: AppDependenci
     express.json({ limit: config.http.bodyLimit }),
     expressMiddleware(apollo, {
       context: async ({ req }) =>
-        createRequestContext(workflows, await tokens.authenticate(req.headers.authorization), req.ip ?? 'unknown'),
+        createRequestContext({ workflows, stuck }, await tokens.authenticate(req.headers.authorization), req.ip ?? 'unknown'),
     }),
   );
   app.use(requestErrorHandler(config.http.bodyLimit, logger));

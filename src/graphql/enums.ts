@@ -1,5 +1,6 @@
 import { registerEnumType } from 'type-graphql';
 import { DOMAINS } from '../redis/keys';
+import { STUCK_KINDS } from '../workflows/stuck.types';
 import { PHASES, TASK_STATUSES } from '../workflows/workflow.types';
 
 /**
@@ -13,7 +14,20 @@ function graphqlEnumOf<Value extends string>(values: readonly Value[]): Record<U
 export const WorkflowPhase = graphqlEnumOf(PHASES);
 export const TaskStatus = graphqlEnumOf(TASK_STATUSES);
 export const TaskDomain = graphqlEnumOf(DOMAINS);
+export const StuckKind = graphqlEnumOf(STUCK_KINDS);
+export const AuditKind = graphqlEnumOf(['reset', 'preview'] as const);
 
 registerEnumType(WorkflowPhase, { name: 'WorkflowPhase', description: 'Where a workflow is in its life cycle.' });
 registerEnumType(TaskStatus, { name: 'TaskStatus', description: 'Where a task is in its life cycle.' });
 registerEnumType(TaskDomain, { name: 'TaskDomain', description: 'The agent domain whose queue holds a task.' });
+registerEnumType(StuckKind, {
+  name: 'StuckKind',
+  description: 'Why a workflow is stuck: the four cases of the research note.',
+  valuesConfig: {
+    QUEUED_TOO_LONG: { description: 'A task waited in its queue past STUCK_QUEUED_AFTER: no agent took it.' },
+    AGENT_GONE: { description: 'A task is in progress but its agent gave no sign of life for STUCK_RUNNING_AFTER.' },
+    RESULT_NOT_ADVANCED: { description: 'A result was stored over STUCK_RESULT_AFTER ago and the workflow did not move.' },
+    SAFETY_BLOCKED: { description: 'Blocked at the safety gate with no path forward.' },
+  },
+});
+registerEnumType(AuditKind, { name: 'AuditKind', description: 'A reset, or a preview of one (dryRun).' });

@@ -1,26 +1,53 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import type { Domain } from '../redis/keys';
 import type { Phase } from '../workflows/workflow.types';
 import { WorkflowPhase } from './enums';
 
-@InputType({ description: 'What to clean up when resetting a stuck workflow.' })
+@InputType({ description: 'What to clean up when resetting a stuck workflow, and how to confirm it.' })
 export class ResetWorkflowInput {
   @Field(() => ID)
   threadId!: string;
 
-  @Field(() => Boolean, { defaultValue: true, description: 'Delete the workflow\'s tasks and take their ids off every domain queue.' })
+  @Field(() => Boolean, { defaultValue: true, description: "Delete the workflow's tasks and take their ids off every domain queue." })
   clearTasks!: boolean;
 
-  @Field(() => Boolean, { defaultValue: true, description: 'Delete the results the workflow\'s tasks submitted.' })
+  @Field(() => Boolean, { defaultValue: true, description: "Delete the results the workflow's tasks submitted." })
   clearResults!: boolean;
 
   @Field(() => Int, { defaultValue: 0, description: 'The gate the workflow restarts from (0..MAX_GATE).' })
   resetToGate!: number;
 
-  @Field(() => String, { description: 'Why: recorded in the audit stream.' })
+  @Field(() => String, { description: 'Why: recorded in the audit trail.' })
   reason!: string;
+
+  @Field(() => Boolean, {
+    defaultValue: false,
+    description: 'Only compute the plan (returned in `plan`, with its `planToken`); change nothing. The preview is audited.',
+  })
+  dryRun!: boolean;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The `planToken` of a preview: the reset runs only if the plan is still exactly that (else STALE_PLAN). ' +
+      'Required when the server requires confirmation (CONFIRMATION_REQUIRED).',
+  })
+  planToken?: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Refuse (PRECONDITION_FAILED) unless the workflow is at this gate.' })
+  expectedGate?: number | null;
+
+  @Field(() => WorkflowPhase, { nullable: true, description: 'Refuse (PRECONDITION_FAILED) unless the workflow is in this phase.' })
+  expectedPhase?: Phase | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Idempotency key: repeating a call with the same id returns the first answer (replayed: true) and changes nothing.',
+  })
+  requestId?: string | null;
 }
 
-@ObjectType({ description: 'What a reset removed.' })
+@ObjectType({ description: 'What a reset removed (or, on a dry run, would remove).' })
 export class ClearedItems {
   @Field(() => Int, { description: 'Task records removed, whatever their status.' })
   tasks!: number;
@@ -32,13 +59,49 @@ export class ClearedItems {
   queues!: string[];
 }
 
-@ObjectType({ description: 'Where a workflow stands after a reset.' })
+@ObjectType({ description: 'Where a workflow stands.' })
 export class WorkflowState {
   @Field(() => Int)
   gate!: number;
 
   @Field(() => WorkflowPhase)
   phase!: Phase;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Bumped by every reset; agents writing with an older attempt are refused (absent on a plan target).',
+  })
+  attempt?: number;
+}
+
+@ObjectType({ description: 'The task ids one domain queue will lose.' })
+export class QueueEntries {
+  @Field(() => String, { description: 'Lower-case domain.' })
+  domain!: Domain;
+
+  @Field(() => [ID])
+  taskIds!: string[];
+}
+
+@ObjectType({ description: 'Exactly what a reset will touch, computed atomically.' })
+export class ResetPlan {
+  @Field(() => [ID], { description: 'Every task of the workflow, indexed or found in a queue.' })
+  taskIds!: string[];
+
+  @Field(() => [QueueEntries])
+  queueEntries!: QueueEntries[];
+
+  @Field(() => [ID], { description: 'Tasks whose result will be deleted.' })
+  resultTaskIds!: string[];
+
+  @Field(() => WorkflowState)
+  target!: WorkflowState;
+
+  @Field(() => String, { description: 'Pass as `planToken` to run exactly this plan.' })
+  planToken!: string;
+
+  @Field(() => Date, { description: 'When the planToken stops confirming.' })
+  expiresAt!: Date;
 }
 
 @ObjectType({ description: 'The outcome of resetWorkflow.' })
@@ -52,9 +115,21 @@ export class CleanupSummary {
   @Field(() => ClearedItems)
   cleared!: ClearedItems;
 
-  @Field(() => WorkflowState, { nullable: true, description: 'Null when the reset did not happen.' })
+  @Field(() => WorkflowState, { nullable: true, description: 'Null when the reset did not happen; the target on a dry run.' })
   newState!: WorkflowState | null;
 
   @Field(() => String)
   message!: string;
+
+  @Field(() => Boolean)
+  dryRun!: boolean;
+
+  @Field(() => ResetPlan, { nullable: true, description: 'The plan, on a dry run.' })
+  plan!: ResetPlan | null;
+
+  @Field(() => String, { nullable: true })
+  requestId!: string | null;
+
+  @Field(() => Boolean, { description: 'True when this is the stored answer to an earlier call with the same requestId.' })
+  replayed!: boolean;
 }

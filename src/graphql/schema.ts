@@ -5,13 +5,23 @@ import type { RateLimitPolicy } from '../config';
 import type { RedisClient } from '../redis/client';
 import type { RedisKeys } from '../redis/keys';
 import { applySecurityDirectives, securityDirectives } from './directives';
+import { ResetAuditResolver, WorkflowResetsResolver } from './audit.resolver';
 import { ResetResolver } from './reset.resolver';
+import { StuckReasonResolver, StuckResolver, WorkflowHealthResolver } from './stuck.resolver';
 import { WorkflowResolver } from './workflow.resolver';
 
 /** The schema as declared in code, directives included: what schema/schema.graphql shows. */
 export function buildDeclaredSchema(): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [WorkflowResolver, ResetResolver],
+    resolvers: [
+      WorkflowResolver,
+      WorkflowHealthResolver,
+      WorkflowResetsResolver,
+      StuckReasonResolver,
+      ResetResolver,
+      StuckResolver,
+      ResetAuditResolver,
+    ],
     // Listing directives replaces the standard ones: keep @include, @skip, @deprecated, @specifiedBy.
     directives: [...specifiedDirectives, ...securityDirectives],
     // Inputs are validated by the domain service, which names the offending field.

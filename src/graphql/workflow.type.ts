@@ -45,6 +45,9 @@ export class Workflow {
   @Field(() => WorkflowPhase)
   phase!: Phase;
 
+  @Field(() => Int, { description: 'Bumped by every reset; agents writing with an older attempt are refused (fencing).' })
+  attempt!: number;
+
   @Field(() => Date)
   createdAt!: Date;
 

@@ -8,6 +8,8 @@ const ROOT_FIELDS: Array<{ field: string; required: Role; query: string }> = [
   { field: 'workflow', required: 'viewer', query: '{ workflow(threadId: "wf-1") { threadId } }' },
   { field: 'workflows', required: 'viewer', query: '{ workflows(first: 5) { nodes { threadId } } }' },
   { field: 'queues', required: 'viewer', query: '{ queues { domain length } }' },
+  { field: 'stuckWorkflows', required: 'viewer', query: '{ stuckWorkflows(first: 5) { nodes { threadId } } }' },
+  { field: 'resetAudit', required: 'operator', query: '{ resetAudit(first: 5) { nodes { id } } }' },
   { field: 'startWorkflow', required: 'operator', query: 'mutation { startWorkflow(input: { threadId: "wf-new" }) { threadId } }' },
   { field: 'runWorkflow', required: 'operator', query: 'mutation { runWorkflow(threadId: "wf-2") { phase } }' },
   { field: 'stopWorkflow', required: 'operator', query: 'mutation { stopWorkflow(threadId: "wf-1") { phase } }' },
@@ -20,6 +22,11 @@ const ROOT_FIELDS: Array<{ field: string; required: Role; query: string }> = [
     field: 'resetWorkflow',
     required: 'operator',
     query: 'mutation { resetWorkflow(input: { threadId: "wf-1", reason: "auth matrix" }) { success } }',
+  },
+  {
+    field: 'resetStuckWorkflows',
+    required: 'admin',
+    query: 'mutation { resetStuckWorkflows(input: { reason: "auth matrix" }) { succeeded } }',
   },
 ];
 
@@ -66,6 +73,15 @@ describe('@auth on every root field over HTTP', () => {
       const { body } = await fixture.app.request(query, {}, fixture.app.token([]));
       expect(body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     });
+  });
+
+  it("keeps a workflow's audit trail (Workflow.resets) from viewers while they read the rest", async () => {
+    const query = '{ workflow(threadId: "wf-1") { threadId resets { nodes { id } } } }';
+    const viewer = await fixture.app.request(query, {}, fixture.app.token(['viewer']));
+    expect(viewer.body.data?.workflow).toBeNull();
+    expect(viewer.body.errors?.[0]).toMatchObject({ path: ['workflow', 'resets'], extensions: { code: 'FORBIDDEN' } });
+    const operator = await fixture.app.request(query, {}, fixture.app.token(['operator']));
+    expect(operator.body.data?.workflow).toEqual({ threadId: 'wf-1', resets: { nodes: [] } });
   });
 
   it('covers every root field of the schema', async () => {

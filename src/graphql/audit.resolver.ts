@@ -1,0 +1,42 @@
+import { Args, ArgsType, Ctx, Directive, Field, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import type { ResetAuditPage } from '../workflows/workflow.types';
+import type { RequestContext } from './context';
+import { ResetAuditConnection } from './audit.types';
+import { Workflow } from './workflow.type';
+
+@ArgsType()
+class AuditPageArgs {
+  @Field(() => Int, { defaultValue: 20, description: 'Page size, 1..100.' })
+  first!: number;
+
+  @Field(() => String, { nullable: true, description: 'The `endCursor` of the previous page.' })
+  after?: string | null;
+}
+
+@ArgsType()
+class ResetAuditArgs extends AuditPageArgs {
+  @Field(() => ID, { nullable: true, description: "Only this workflow's entries; every workflow's when omitted." })
+  threadId?: string | null;
+}
+
+function toConnection(page: ResetAuditPage): ResetAuditConnection {
+  return { nodes: page.entries, pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor } };
+}
+
+@Resolver()
+export class ResetAuditResolver {
+  @Query(() => ResetAuditConnection, { description: 'The audit trail of resets and previews, newest first.' })
+  @Directive('@auth(requires: OPERATOR)')
+  async resetAudit(@Args(() => ResetAuditArgs) args: ResetAuditArgs, @Ctx() ctx: RequestContext): Promise<ResetAuditConnection> {
+    return toConnection(await ctx.workflows.listResetAudit(args));
+  }
+}
+
+@Resolver(() => Workflow)
+export class WorkflowResetsResolver {
+  @FieldResolver(() => ResetAuditConnection, { description: "This workflow's resets and previews, newest first." })
+  @Directive('@auth(requires: OPERATOR)')
+  async resets(@Root() workflow: Workflow, @Args(() => AuditPageArgs) args: AuditPageArgs, @Ctx() ctx: RequestContext): Promise<ResetAuditConnection> {
+    return toConnection(await ctx.workflows.listResetAudit({ ...args, threadId: workflow.threadId }));
+  }
+}

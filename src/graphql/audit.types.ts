@@ -1,0 +1,47 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+import type { ResetAuditEntry as ResetAuditEntryValue } from '../workflows/workflow.types';
+import { AuditKind } from './enums';
+import { ClearedItems, WorkflowState } from './reset.types';
+import { PageInfo } from './workflow.type';
+
+@ObjectType({ description: 'One entry of the audit trail: who reset (or previewed) what, when, why, and what changed.' })
+export class ResetAuditEntry {
+  @Field(() => ID, { description: 'The entry id; pass as `after` to continue after it.' })
+  id!: string;
+
+  @Field(() => AuditKind)
+  kind!: ResetAuditEntryValue['kind'];
+
+  @Field(() => ID)
+  threadId!: string;
+
+  @Field(() => String, { description: "The caller's token subject." })
+  actor!: string;
+
+  @Field(() => String)
+  reason!: string;
+
+  @Field(() => String, { nullable: true })
+  requestId!: string | null;
+
+  @Field(() => Date)
+  at!: Date;
+
+  @Field(() => ClearedItems, { description: 'What was cleared (on a preview: what would have been).' })
+  cleared!: ClearedItems;
+
+  @Field(() => WorkflowState, { nullable: true })
+  before!: WorkflowState | null;
+
+  @Field(() => WorkflowState, { nullable: true })
+  after!: WorkflowState | null;
+}
+
+@ObjectType({ description: 'Audit entries, newest first.' })
+export class ResetAuditConnection {
+  @Field(() => [ResetAuditEntry])
+  nodes!: ResetAuditEntry[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+}

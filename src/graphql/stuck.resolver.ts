@@ -1,0 +1,73 @@
+import { Arg, Args, ArgsType, Ctx, Directive, Field, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { parseDurationMs } from '../duration';
+import type { StuckKind as StuckKindValue, StuckReason as StuckReasonValue, WorkflowHealth as Health } from '../workflows/stuck.types';
+import { WorkflowError } from '../workflows/workflow.types';
+import { actorOf, type RequestContext } from './context';
+import { StuckKind } from './enums';
+import { BatchResetResult, ResetStuckWorkflowsInput, StuckReason, StuckWorkflowConnection, WorkflowHealth } from './stuck.types';
+import { Workflow } from './workflow.type';
+
+@ArgsType()
+class StuckWorkflowsArgs {
+  @Field(() => StuckKind, { nullable: true, description: 'Only workflows stuck this way.' })
+  kind?: StuckKindValue | null;
+
+  @Field(() => Int, { defaultValue: 20, description: 'Page size, 1..100.' })
+  first!: number;
+
+  @Field(() => String, { nullable: true, description: 'The `endCursor` of the previous page.' })
+  after?: string | null;
+}
+
+@Resolver(() => Workflow)
+export class WorkflowHealthResolver {
+  @FieldResolver(() => WorkflowHealth, { description: 'Whether the workflow is stuck, why, and what to do.' })
+  health(@Root() workflow: Workflow, @Ctx() ctx: RequestContext): Promise<Health> {
+    return ctx.healthOfWorkflow.load(workflow);
+  }
+}
+
+@Resolver(() => StuckReason)
+export class StuckReasonResolver {
+  @FieldResolver(() => Int, { description: 'How long it has held, in seconds.' })
+  durationSeconds(@Root() reason: StuckReasonValue): number {
+    return Math.floor(reason.durationMs / 1000);
+  }
+}
+
+@Resolver()
+export class StuckResolver {
+  @Query(() => StuckWorkflowConnection, {
+    description: 'Stuck workflows in creation order, walked from the workflows index (never the keyspace).',
+  })
+  @Directive('@auth(requires: VIEWER)')
+  async stuckWorkflows(@Args(() => StuckWorkflowsArgs) args: StuckWorkflowsArgs, @Ctx() ctx: RequestContext): Promise<StuckWorkflowConnection> {
+    const page = await ctx.stuck.listStuckWorkflows(args);
+    for (const { workflow, health } of page.items) ctx.healthOfWorkflow.prime(workflow, health);
+    return {
+      nodes: page.items.map(({ workflow }) => workflow),
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
+    };
+  }
+
+  @Mutation(() => BatchResetResult, {
+    description:
+      'Reset the diagnosed stuck workflows, each atomically and audited; previews by default (dryRun: true). ' +
+      'A failure on one workflow never stops or undoes the others.',
+  })
+  @Directive('@auth(requires: ADMIN)')
+  @Directive('@rateLimit(window: "1m", max: 5)')
+  resetStuckWorkflows(
+    @Arg('input', () => ResetStuckWorkflowsInput) input: ResetStuckWorkflowsInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<BatchResetResult> {
+    const { olderThan, ...rest } = input;
+    return ctx.stuck.resetStuckWorkflows({ ...rest, olderThanMs: olderThan == null ? null : parseOlderThan(olderThan), actor: actorOf(ctx) });
+  }
+}
+
+function parseOlderThan(value: string): number {
+  const ms = parseDurationMs(value);
+  if (ms === null) throw new WorkflowError('BAD_USER_INPUT', 'olderThan must be a duration like 30s, 10m or 2h', 'olderThan');
+  return ms;
+}

@@ -1,0 +1,125 @@
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import type { StuckKind as StuckKindValue } from '../workflows/stuck.types';
+import type { WorkflowErrorCode } from '../workflows/workflow.types';
+import { StuckKind } from './enums';
+import { CleanupSummary } from './reset.types';
+import { PageInfo, Workflow } from './workflow.type';
+
+@ObjectType({ description: 'One reason a workflow is stuck, with the evidence and what to do.' })
+export class StuckReason {
+  @Field(() => StuckKind)
+  kind!: StuckKindValue;
+
+  @Field(() => ID, { nullable: true, description: 'The task that shows it; null when the workflow record does.' })
+  taskId!: string | null;
+
+  @Field(() => Date, { description: 'Since when the condition holds.' })
+  since!: Date;
+
+  /** Exposed as durationSeconds (StuckReasonResolver). */
+  durationMs!: number;
+
+  @Field(() => String)
+  suggestedFix!: string;
+}
+
+@ObjectType({ description: 'Whether a workflow is stuck, and why.' })
+export class WorkflowHealth {
+  @Field(() => Boolean)
+  stuck!: boolean;
+
+  @Field(() => [StuckReason])
+  reasons!: StuckReason[];
+}
+
+@ObjectType({ description: 'Stuck workflows in creation order. A page may hold fewer than `first`: continue while hasNextPage.' })
+export class StuckWorkflowConnection {
+  @Field(() => [Workflow])
+  nodes!: Workflow[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+}
+
+@InputType({ description: 'A batch reset over the diagnosed stuck workflows.' })
+export class ResetStuckWorkflowsInput {
+  @Field(() => StuckKind, { nullable: true, description: 'Only workflows stuck this way; every stuck workflow when omitted.' })
+  kind?: StuckKindValue | null;
+
+  @Field(() => String, { nullable: true, description: 'Only reasons that have held at least this long, e.g. "30m".' })
+  olderThan?: string | null;
+
+  @Field(() => Boolean, { defaultValue: true, description: 'Preview each reset and change nothing (the default).' })
+  dryRun!: boolean;
+
+  @Field(() => String, { description: 'Why: recorded in every audit entry.' })
+  reason!: string;
+
+  @Field(() => Int, { defaultValue: 20, description: 'At most this many workflows, oldest first (1..100).' })
+  limit!: number;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Idempotency key: repeating an interrupted batch with it finishes the batch without resetting anything twice.',
+  })
+  requestId?: string | null;
+
+  @Field(() => [PlanConfirmationInput], {
+    nullable: true,
+    description:
+      "The previewed workflows with their planTokens (from a dry run's outcomes): a real run then resets exactly " +
+      'these, each only if unchanged since the preview. Required when the server requires confirmation.',
+  })
+  plans?: PlanConfirmationInput[] | null;
+}
+
+@InputType({ description: 'One workflow of a batch preview, confirmed by its planToken.' })
+export class PlanConfirmationInput {
+  @Field(() => ID)
+  threadId!: string;
+
+  @Field(() => String)
+  planToken!: string;
+}
+
+@ObjectType({ description: 'Why one workflow of a batch was not reset.' })
+export class BatchResetError {
+  @Field(() => String, { description: 'The error code the single reset would have given (or RESET_FAILED).' })
+  code!: WorkflowErrorCode | 'RESET_FAILED';
+
+  @Field(() => String)
+  message!: string;
+}
+
+@ObjectType()
+export class BatchResetOutcome {
+  @Field(() => ID)
+  threadId!: string;
+
+  @Field(() => [StuckKind], { description: 'How it was diagnosed when the batch chose it.' })
+  kinds!: StuckKindValue[];
+
+  @Field(() => CleanupSummary, { nullable: true })
+  summary!: CleanupSummary | null;
+
+  @Field(() => BatchResetError, { nullable: true })
+  error!: BatchResetError | null;
+}
+
+@ObjectType({ description: 'The outcome of resetStuckWorkflows: one entry per workflow; a failure never stops the others.' })
+export class BatchResetResult {
+  @Field(() => Boolean)
+  dryRun!: boolean;
+
+  @Field(() => String, { nullable: true })
+  requestId!: string | null;
+
+  @Field(() => Int)
+  succeeded!: number;
+
+  @Field(() => Int)
+  failed!: number;
+
+  @Field(() => [BatchResetOutcome])
+  outcomes!: BatchResetOutcome[];
+}
