@@ -35,11 +35,20 @@ export class ServerProcess {
     return new ServerProcess(child, url, output);
   }
 
-  /** Sends SIGTERM and resolves with the exit code. */
-  async stop(): Promise<number | null> {
-    if (this.child.exitCode !== null) return this.child.exitCode;
+  /** Sends SIGTERM (a graceful stop) and resolves with the exit code. */
+  stop(): Promise<number | null> {
+    return this.signal('SIGTERM');
+  }
+
+  /** Sends SIGKILL: the process dies wherever it is, as in a crash. */
+  async kill(): Promise<void> {
+    await this.signal('SIGKILL');
+  }
+
+  private async signal(signal: NodeJS.Signals): Promise<number | null> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return this.child.exitCode;
     const exited = once(this.child, 'exit');
-    this.child.kill('SIGTERM');
+    this.child.kill(signal);
     const [code] = await exited;
     return code as number | null;
   }
