@@ -1,13 +1,20 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
-/** Typed operations for clients (dashboards, tests) generated from the committed schema. */
+/**
+ * Typed documents for the operations a frontend uses (documents/*.graphql), generated offline from
+ * the committed schema. `npm run codegen` writes them; a test fails when the committed output is stale.
+ */
 const config: CodegenConfig = {
   schema: 'schema/schema.graphql',
-  documents: [],
+  documents: 'documents/*.graphql',
   generates: {
-    'generated/graphql.ts': {
-      plugins: ['typescript'],
-      config: { enumsAsTypes: true, scalars: { DateTimeISO: 'string', JSON: 'unknown' } },
+    'generated/operations.ts': {
+      plugins: ['typescript-operations', 'typed-document-node'],
+      config: {
+        avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
+        scalars: { DateTimeISO: 'string', JSON: 'unknown' },
+        useTypeImports: true,
+      },
     },
   },
 };

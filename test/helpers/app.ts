@@ -1,3 +1,5 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
 import type Redis from 'ioredis';
 import pino from 'pino';
 import { issueToken, TokenVerifier } from '../../src/auth/tokens';
@@ -41,7 +43,17 @@ export class TestApp {
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify({ query, variables }),
     });
-    return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResponse["body"] };
+    return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResponse['body'] };
+  }
+
+  /** A generated typed document (generated/operations.ts): the answer is typed as the operation's result. */
+  async execute<Result, Variables>(
+    document: TypedDocumentNode<Result, Variables>,
+    variables: Variables,
+    token?: string,
+  ): Promise<{ data?: Result | null; errors?: GraphQLResponse['body']['errors'] }> {
+    const { body } = await this.request(print(document), variables as Record<string, unknown>, token);
+    return body as { data?: Result | null; errors?: GraphQLResponse['body']['errors'] };
   }
 
   async stop(): Promise<void> {
