@@ -71,6 +71,7 @@ const envSchema = z
       .regex(/^\d+(b|kb|mb)$/, 'must look like 100kb')
       .default('100kb'),
     INTROSPECTION: flag,
+    IDE: flag,
     FIELD_SUGGESTIONS: flag,
     ALLOW_BATCHED_REQUESTS: flag,
     CORS_ORIGINS: z
@@ -130,6 +131,8 @@ export interface QueryLimits {
 export interface HttpConfig {
   bodyLimit: string;
   introspection: boolean;
+  /** The offline GraphQL IDE at GET /ide (and GET /graphql from a browser). */
+  ide: boolean;
   fieldSuggestions: boolean;
   allowBatchedRequests: boolean;
   corsOrigins: string[];
@@ -242,6 +245,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     http: {
       bodyLimit: value.BODY_LIMIT,
       introspection: developmentDefault(value.INTROSPECTION),
+      ide: developmentDefault(value.IDE),
       fieldSuggestions: developmentDefault(value.FIELD_SUGGESTIONS),
       allowBatchedRequests: value.ALLOW_BATCHED_REQUESTS === 'true',
       corsOrigins: value.CORS_ORIGINS,

@@ -34,15 +34,20 @@ async function main(): Promise<void> {
   if (config.seedDemo) {
     await seedDemoWorkflows(redis, new RedisKeys(config.keyPrefix), Date.now());
   }
-  const app = await createApp({ config, redis, tokens: new TokenVerifier({ ...config.auth, secret: signingSecret }), logger });
+  const developmentToken =
+    config.nodeEnv !== 'production' && signingSecret
+      ? issueToken(signingSecret, { sub: 'dev-operator', roles: ['operator'] }, DEVELOPMENT_TOKEN_LIFETIME)
+      : undefined;
+  const tokens = new TokenVerifier({ ...config.auth, secret: signingSecret });
+  const app = await createApp({ config, redis, tokens, logger, developmentToken });
   const url = await app.listen(config.port);
   logger.info({ url, redis: config.redisUrl ? 'external' : 'embedded' }, 'WAVE control API listening');
-  if (config.nodeEnv !== 'production' && signingSecret) {
-    const token = issueToken(signingSecret, { sub: 'dev-operator', roles: ['operator'] }, DEVELOPMENT_TOKEN_LIFETIME);
+  if (developmentToken) {
     process.stdout.write(
       `\nWAVE control API on ${url} (${config.redisUrl ? 'Redis at REDIS_URL' : 'embedded in-memory Redis'}` +
         `${config.seedDemo ? ', demo workflows seeded' : ''})\n` +
-        `Development operator token (valid ${DEVELOPMENT_TOKEN_LIFETIME}):\n\n  ${token}\n\n` +
+        `Development operator token (valid ${DEVELOPMENT_TOKEN_LIFETIME}):\n\n  ${developmentToken}\n\n` +
+        (config.http.ide ? `GraphQL IDE (token pre-filled): ${url.replace(/\/graphql$/, '/ide')}\n\n` : '') +
         `Try: curl -s ${url} -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" ` +
         `-d '{"query":"{ workflows(first: 10) { nodes { threadId phase gate } } }"}'\n\n`,
     );

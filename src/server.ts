@@ -15,6 +15,7 @@ import { createQueryProtection } from './graphql/security/query-limits';
 import { rateLimitStatusPlugin } from './graphql/security/rate-limit-status.plugin';
 import { requestErrorHandler } from './http/body-errors';
 import { corsPolicy } from './http/cors';
+import { ideRouter } from './http/ide';
 import type { RedisClient } from './redis/client';
 import { RedisKeys } from './redis/keys';
 import { StuckWorkflowService } from './workflows/stuck.service';
@@ -25,6 +26,8 @@ export interface AppDependencies {
   redis: RedisClient;
   tokens: TokenVerifier;
   logger: Logger;
+  /** The token main.ts prints in development; the IDE pre-fills it. Never set in production. */
+  developmentToken?: string;
 }
 
 export interface App {
@@ -36,7 +39,7 @@ export interface App {
   stop(): Promise<void>;
 }
 
-export async function createApp({ config, redis, tokens, logger }: AppDependencies): Promise<App> {
+export async function createApp({ config, redis, tokens, logger, developmentToken }: AppDependencies): Promise<App> {
   const keys = new RedisKeys(config.keyPrefix);
   const workflows = new WorkflowService(redis, keys, {
     maxGate: config.maxGate,
@@ -78,6 +81,8 @@ export async function createApp({ config, redis, tokens, logger }: AppDependenci
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // Before /graphql: a browser's GET /graphql gets the IDE; every other request passes to Apollo.
+  app.use(ideRouter({ enabled: config.http.ide, developmentToken: isProduction ? undefined : developmentToken }));
   app.use(
     '/graphql',
     ...corsPolicy(config.http),

@@ -34,6 +34,7 @@ describe('configuration from the environment', () => {
       http: {
         bodyLimit: '100kb',
         introspection: true,
+        ide: true,
         fieldSuggestions: true,
         allowBatchedRequests: false,
         corsOrigins: [],
@@ -43,10 +44,12 @@ describe('configuration from the environment', () => {
     });
   });
 
-  it('turns introspection and field suggestions off in production unless asked for', () => {
+  it('turns introspection, field suggestions and the IDE off in production unless asked for', () => {
     const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), REDIS_URL: 'redis://r:6379' };
-    expect(loadConfig(production).http).toMatchObject({ introspection: false, fieldSuggestions: false });
+    expect(loadConfig(production).http).toMatchObject({ introspection: false, fieldSuggestions: false, ide: false });
     expect(loadConfig({ ...production, INTROSPECTION: 'true' }).http.introspection).toBe(true);
+    expect(loadConfig({ ...production, IDE: 'true' }).http.ide).toBe(true);
+    expect(loadConfig({ IDE: 'false' }).http.ide).toBe(false);
   });
 
   it('requires reset confirmation in production unless turned off, and reads durations', () => {
