@@ -1,10 +1,10 @@
-import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { specifiedDirectives, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import type { RateLimitPolicy } from '../config';
 import type { RedisClient } from '../redis/client';
 import type { RedisKeys } from '../redis/keys';
 import { applySecurityDirectives, securityDirectives } from './directives';
+import { buildSubgraphFromDeclared, printSubgraphTypeDefs } from './federation';
 import { ResetAuditResolver, WorkflowResetsResolver } from './audit.resolver';
 import { ResetResolver } from './reset.resolver';
 import { StuckReasonResolver, StuckResolver, WorkflowHealthResolver } from './stuck.resolver';
@@ -31,9 +31,12 @@ export function buildDeclaredSchema(): Promise<GraphQLSchema> {
 
 const SCHEMA_FILE_HEADER = '# Generated from the code by `npm run schema:print`; do not edit by hand.\n\n';
 
-/** The text of schema/schema.graphql: the declared schema with its @auth and @rateLimit directives. */
+/**
+ * The text of schema/schema.graphql: the declared schema with its @auth, @rateLimit and @key directives,
+ * under the federation @link, which is the SDL a router composes us from.
+ */
 export async function printDeclaredSchema(): Promise<string> {
-  return SCHEMA_FILE_HEADER + printSchemaWithDirectives(await buildDeclaredSchema()) + '\n';
+  return SCHEMA_FILE_HEADER + printSubgraphTypeDefs(await buildDeclaredSchema()) + '\n';
 }
 
 export interface SchemaDependencies {
@@ -42,9 +45,9 @@ export interface SchemaDependencies {
   resetRateLimit: RateLimitPolicy;
 }
 
-/** The schema the server executes, with @auth and @rateLimit enforced. */
+/** The schema the server executes: the Federation 2 subgraph, with @auth and @rateLimit enforced. */
 export async function buildExecutableSchema(deps: SchemaDependencies): Promise<GraphQLSchema> {
-  return applySecurityDirectives(await buildDeclaredSchema(), {
+  return applySecurityDirectives(buildSubgraphFromDeclared(await buildDeclaredSchema()), {
     redis: deps.redis,
     keys: deps.keys,
     overrides: { 'Mutation.resetWorkflow': deps.resetRateLimit },

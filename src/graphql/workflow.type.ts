@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { GraphQLJSON } from 'graphql-scalars';
 import type { Domain } from '../redis/keys';
 import type { Phase, TaskStatus as TaskStatusValue } from '../workflows/workflow.types';
@@ -34,6 +34,9 @@ export class Task {
   result!: unknown;
 }
 
+// A federation entity other subgraphs reference by threadId; the type-level @auth also guards `_entities`.
+@Directive('@key(fields: "threadId")')
+@Directive('@auth(requires: VIEWER)')
 @ObjectType({ description: 'A multi-agent workflow run, identified by its thread id.' })
 export class Workflow {
   @Field(() => ID)

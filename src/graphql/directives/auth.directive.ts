@@ -18,6 +18,7 @@ import {
   GraphQLEnumType,
   GraphQLError,
   type GraphQLFieldConfig,
+  GraphQLObjectType,
   type GraphQLSchema,
   print,
   printType,
@@ -116,9 +117,45 @@ function guardField(
   };
 }
 
-/** Wraps every field carrying @auth (directly or through its object type) with the role check. */
+/** Where @apollo/subgraph keeps a type's `__resolveReference`, the entry point of `_entities`. */
+interface SubgraphTypeExtensions {
+  apollo?: { subgraph?: { resolveReference?: (reference: unknown, context: unknown, info: unknown) => unknown } };
+}
+
+/**
+ * An entity type with object-level @auth: its `__resolveReference` checks the role first, so `_entities`
+ * neither loads nor reveals (not even by existence) what the type's fields would refuse.
+ */
+function guardEntity(type: GraphQLObjectType, required: Role): GraphQLObjectType {
+  const config = type.toConfig();
+  const extensions = config.extensions as SubgraphTypeExtensions;
+  const resolveReference = extensions.apollo?.subgraph?.resolveReference;
+  if (!resolveReference) return type;
+  return new GraphQLObjectType({
+    ...config,
+    extensions: {
+      ...config.extensions,
+      apollo: {
+        ...extensions.apollo,
+        subgraph: {
+          ...extensions.apollo?.subgraph,
+          resolveReference: (reference: unknown, context: unknown, info: unknown) => {
+            assertAllowed(context, `${type.name} entity`, required);
+            return resolveReference(reference, context, info);
+          },
+        },
+      },
+    },
+  });
+}
+
+/** Wraps every field carrying @auth (directly or through its object type), and entity fetches, with the role check. */
 export function authDirectiveTransformer(schema: GraphQLSchema): GraphQLSchema {
   return mapSchema(schema, {
+    [MapperKind.OBJECT_TYPE]: (type) => {
+      const required = declaredRole(schema, type);
+      return required ? guardEntity(type, required) : type;
+    },
     [MapperKind.OBJECT_FIELD]: (field, fieldName, typeName) => {
       const required = requiredRole(schema, field, schema.getType(typeName));
       return required ? guardField(field, `${typeName}.${fieldName}`, required) : field;
