@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import DataLoader from 'dataloader';
 import type { RedisClient } from '../redis/client';
 import { DOMAINS, type Domain, type RedisKeys } from '../redis/keys';
 import {
@@ -95,6 +96,14 @@ export class WorkflowService {
   private readonly now: () => number;
   private readonly idempotencyTtlMs: number;
   private readonly planTtlMs: number;
+  /** Batches, never caches: every call still reads Redis, but calls in one tick read it once. */
+  private readonly taskReads = new DataLoader<string, Task[]>(
+    async (threadIds) => {
+      const tasks = await this.readTasksOfWorkflows(threadIds);
+      return threadIds.map((threadId) => tasks.get(threadId) ?? []);
+    },
+    { cache: false },
+  );
 
   constructor(
     private readonly redis: RedisClient,
@@ -133,24 +142,23 @@ export class WorkflowService {
     const budget = phase ? Math.max(EXAMINED_PER_ITEM * first, MIN_EXAMINED) : Number.POSITIVE_INFINITY;
     const edges: WorkflowEdge[] = [];
     let examined = 0;
-    let exhausted = false;
-    while (edges.length < first && examined < budget && !exhausted) {
+    let hasMore = true;
+    while (edges.length < first && examined < budget && hasMore) {
       const wanted = phase ? Math.min(FILTER_BATCH, budget - examined) : first - edges.length;
-      const entries = await this.readIndexAfter(position, wanted);
-      exhausted = entries.length < wanted;
-      for (const entry of entries) {
+      // One entry beyond those wanted tells whether anything follows, without another round trip.
+      const entries = await this.readIndexAfter(position, wanted + 1);
+      let consumed = 0;
+      for (const entry of entries.slice(0, wanted)) {
+        consumed += 1;
         examined += 1;
         position = entry;
         const workflow = toWorkflow(entry.threadId, entry.hash, String(entry.score));
         if (workflow && (!phase || workflow.phase === phase)) edges.push({ workflow, cursor: encodeCursor(entry) });
-        if (edges.length === first) {
-          exhausted = false;
-          break;
-        }
+        if (edges.length === first) break;
       }
+      hasMore = consumed < entries.length;
     }
-    const hasNextPage = !exhausted && position !== null && (await this.readIndexAfter(position, 1, false)).length > 0;
-    return { edges, endCursor: examined > 0 && position ? encodeCursor(position) : null, hasNextPage };
+    return { edges, endCursor: examined > 0 && position ? encodeCursor(position) : null, hasNextPage: hasMore && position !== null };
   }
 
   async getTasks(threadId: string): Promise<Task[]> {
@@ -158,8 +166,19 @@ export class WorkflowService {
     return (await this.getTasksOfWorkflows([threadId])).get(threadId) ?? [];
   }
 
-  /** The tasks of many workflows in two round trips, whatever their number (for a DataLoader). */
+  /**
+   * The tasks of many workflows in two round trips, whatever their number (for a DataLoader). Calls
+   * made in the same tick share one read (a request's tasks and health ask for the same workflows).
+   */
   async getTasksOfWorkflows(threadIds: string[]): Promise<Map<string, Task[]>> {
+    const unique = [...new Set(threadIds)];
+    const lists = await this.taskReads.loadMany(unique);
+    const failed = lists.find((list): list is Error => list instanceof Error);
+    if (failed) throw failed;
+    return new Map(unique.map((threadId, i) => [threadId, lists[i] as Task[]]));
+  }
+
+  private async readTasksOfWorkflows(threadIds: readonly string[]): Promise<Map<string, Task[]>> {
     const unique = [...new Set(threadIds)];
     const tasksByWorkflow = new Map<string, Task[]>(unique.map((threadId) => [threadId, []]));
     if (unique.length === 0) return tasksByWorkflow;
@@ -180,9 +199,8 @@ export class WorkflowService {
   }
 
   async queueLengths(): Promise<QueueLength[]> {
-    const pipeline = this.redis.pipeline();
-    for (const domain of DOMAINS) pipeline.llen(this.keys.queue(domain));
-    const lengths = await execValues<number>(pipeline);
+    // Single commands, not a pipeline: auto-pipelining sends them with the reads of sibling resolvers.
+    const lengths = await Promise.all(DOMAINS.map((domain) => this.redis.llen(this.keys.queue(domain))));
     return DOMAINS.map((domain, i) => ({ domain, length: Number(lengths[i] ?? 0) }));
   }
 

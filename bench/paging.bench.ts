@@ -1,0 +1,45 @@
+/** 4. Paging at scale: workflows(first: 50, after:) over 100k workflows, first page against last page. */
+import { connectRedis } from '../src/redis/client';
+import { RedisKeys } from '../src/redis/keys';
+import { encodeCursor } from '../src/workflows/workflow.cursor';
+import { WorkflowService } from '../src/workflows/workflow.service';
+import { seedDashboard } from '../test/perf/dashboard-seed';
+import { RedisServer } from './support/redis';
+import type { BenchOptions, Figure } from './support/report';
+import { latencyOf, ms, timed } from './support/stats';
+
+const WORKFLOWS = 100_000;
+const PAGE = 50;
+
+export async function pagingBenchmark({ quick, log }: BenchOptions): Promise<Figure[]> {
+  const runs = quick ? 50 : 300;
+  const server = await RedisServer.start();
+  const redis = connectRedis(server.url);
+  const keys = new RedisKeys('wave');
+  const service = new WorkflowService(redis, keys, { maxGate: 7 });
+  try {
+    await seedDashboard(redis, WORKFLOWS, 0);
+    const [threadId, score] = await redis.zrange(keys.workflowIndex, -(PAGE + 1), -(PAGE + 1), 'WITHSCORES');
+    const lastAfter = encodeCursor({ threadId, score: Number(score) });
+    const last = await service.listWorkflows({ first: PAGE, after: lastAfter });
+    if (last.edges.length !== PAGE || last.hasNextPage) throw new Error('the last-page cursor does not lead to the last page');
+    const sample = async (after: string | undefined) => {
+      const samples: number[] = [];
+      for (let i = 0; i < runs; i += 1) samples.push(await timed(() => service.listWorkflows({ first: PAGE, after })));
+      return latencyOf(samples);
+    };
+    await sample(undefined);
+    const first = await sample(undefined);
+    const lastPage = await sample(lastAfter);
+    log(`paging: first ${ms(first.median)}, last ${ms(lastPage.median)}`);
+    const ratio = lastPage.median / first.median;
+    return [
+      { benchmark: '4 paging', measure: `first page of ${WORKFLOWS.toLocaleString('en')} (median / p99, n=${runs})`, value: `${ms(first.median)} / ${ms(first.p99)}` },
+      { benchmark: '4 paging', measure: 'last page (median / p99)', value: `${ms(lastPage.median)} / ${ms(lastPage.p99)}` },
+      { benchmark: '4 paging', measure: 'last / first (median)', value: `${ratio.toFixed(2)}x`, target: '≤ 2x', met: ratio <= 2 },
+    ];
+  } finally {
+    redis.disconnect();
+    await server.dispose();
+  }
+}

@@ -1,0 +1,33 @@
+/** 3. Redis round trips of one dashboard operation (documents/dashboard.graphql), counted at the server's socket. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TestApp } from '../test/helpers/app';
+import { seedDashboard } from '../test/perf/dashboard-seed';
+import { RoundTripCounter } from '../test/perf/round-trips';
+import { RedisServer } from './support/redis';
+import type { BenchOptions, Figure } from './support/report';
+
+const DASHBOARD = readFileSync(join(__dirname, '..', 'documents', 'dashboard.graphql'), 'utf8');
+
+export async function roundTripsBenchmark({ log }: BenchOptions): Promise<Figure[]> {
+  const server = await RedisServer.start();
+  const seeding = server.client();
+  await seedDashboard(seeding, 60);
+  seeding.disconnect();
+  const app = await TestApp.start(server.url);
+  try {
+    const counter = await RoundTripCounter.attach(app.redis);
+    const token = app.token(['viewer']);
+    const tripsFor = (first: number) => counter.during(() => app.request(DASHBOARD, { first }, token));
+    await tripsFor(50);
+    const [five, fifty] = [await tripsFor(5), await tripsFor(50)];
+    log(`round trips: ${five} for 5 workflows, ${fifty} for 50`);
+    return [
+      { benchmark: '3 round trips', measure: 'dashboard, 5 workflows', value: String(five), target: 'same as for 50', met: five === fifty },
+      { benchmark: '3 round trips', measure: 'dashboard, 50 workflows', value: String(fifty), target: '≤ 4', met: fifty <= 4 },
+    ];
+  } finally {
+    await app.stop();
+    await server.dispose();
+  }
+}

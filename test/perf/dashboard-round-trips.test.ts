@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RedisServer } from '../helpers/redis-server';
+import { TestApp } from '../helpers/app';
+import { seedDashboard } from './dashboard-seed';
+import { RoundTripCounter } from './round-trips';
+
+const DASHBOARD = readFileSync(join(__dirname, '..', '..', 'documents', 'dashboard.graphql'), 'utf8');
+
+describe('the dashboard query against a real redis-server', () => {
+  let server: RedisServer;
+  let app: TestApp;
+  let counter: RoundTripCounter;
+
+  beforeAll(async () => {
+    server = await RedisServer.start();
+    const seeding = server.client();
+    await seedDashboard(seeding, 60);
+    seeding.disconnect();
+    app = await TestApp.start(server.url);
+    counter = await RoundTripCounter.attach(app.redis);
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+    await server?.dispose();
+  });
+
+  async function roundTripsFor(first: number): Promise<number> {
+    const token = app.token(['viewer']);
+    let answer: Awaited<ReturnType<TestApp['request']>> | undefined;
+    const trips = await counter.during(async () => {
+      answer = await app.request(DASHBOARD, { first }, token);
+    });
+    expect(answer!.body.errors).toBeUndefined();
+    expect(answer!.body.data!.workflows.nodes).toHaveLength(first);
+    return trips;
+  }
+
+  it('takes at most 4 Redis round trips for 50 workflows with their tasks and health', async () => {
+    await roundTripsFor(50); // the first call loads the scripts, if it uses any
+    expect(await roundTripsFor(50)).toBeLessThanOrEqual(4);
+  });
+
+  it('takes as many round trips for 5 workflows as for 50', async () => {
+    expect(await roundTripsFor(5)).toBe(await roundTripsFor(50));
+  });
+});
