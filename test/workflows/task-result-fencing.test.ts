@@ -119,14 +119,21 @@ describe.each(BACKENDS)('attempt fencing on %s', (backendName) => {
 describe('result notifications on redis-server', () => {
   const backend = useBackend('redis-server');
 
-  it('publishes an accepted result on the results channel', async () => {
+  it('publishes an accepted result, with the time it was written, on the results channel', async () => {
     await backend.service.startWorkflow({ threadId: 'wf-pub' });
     const task = await backend.service.enqueueTask({ threadId: 'wf-pub', domain: 'fe', data: {} });
     const subscriber = new Redis(backend.server!.url);
     await subscriber.subscribe(keys.resultsChannel);
     const message = new Promise<string>((resolve) => subscriber.on('message', (_channel, text: string) => resolve(text)));
     await backend.service.recordTaskResult({ taskId: task.id, attempt: 0, result: {}, status: 'completed' });
-    expect(JSON.parse(await message)).toEqual({ type: 'task.result', taskId: task.id, threadId: 'wf-pub', attempt: 0, status: 'completed' });
+    expect(JSON.parse(await message)).toEqual({
+      type: 'task.result',
+      taskId: task.id,
+      threadId: 'wf-pub',
+      attempt: 0,
+      status: 'completed',
+      at: NOW,
+    });
     subscriber.disconnect();
   });
 });

@@ -42,8 +42,12 @@ if counter(redis.call('HGET', workflowKey, 'attempt')) > held then
   return {-4}
 end
 
+-- `at` is finished_at when it is decimal (an agent's EVALSHA may send anything): the JSON stays valid.
+-- Appended as text: fengari's integers are 32-bit, too small for epoch milliseconds.
+local at = string.match(now, '^%d+$') and (',"at":' .. now) or ''
+
 redis.call('SET', resultKey, result)
 redis.call('HSET', taskKey, 'status', status, 'finished_at', now)
 redis.call('PUBLISH', channel, '{"type":"task.result","taskId":' .. jsonString(taskId) .. ',"threadId":'
-  .. jsonString(threadId) .. ',"attempt":' .. decimal(held) .. ',"status":"' .. status .. '"}')
+  .. jsonString(threadId) .. ',"attempt":' .. decimal(held) .. ',"status":"' .. status .. '"' .. at .. '}')
 return {1}
