@@ -15,10 +15,12 @@ import { createQueryProtection } from './graphql/security/query-limits';
 import { rateLimitStatusPlugin } from './graphql/security/rate-limit-status.plugin';
 import { requestErrorHandler } from './http/body-errors';
 import { corsPolicy } from './http/cors';
+import { serveGraphQLOverWebSocket } from './http/graphql-ws';
 import { ideRouter } from './http/ide';
 import type { RedisClient } from './redis/client';
 import { RedisKeys } from './redis/keys';
 import { StuckWorkflowService } from './workflows/stuck.service';
+import { WorkflowEventStream } from './workflows/workflow-events';
 import { WorkflowService } from './workflows/workflow.service';
 
 export interface AppDependencies {
@@ -33,9 +35,14 @@ export interface AppDependencies {
 export interface App {
   httpServer: Server;
   workflows: WorkflowService;
+  /** Task results and resets as they happen, what Subscription.workflowEvents serves. */
+  workflowEvents: WorkflowEventStream;
   /** Listens on `port` (0 for any free port) and resolves with the URL of the GraphQL endpoint. */
   listen(port: number): Promise<string>;
-  /** Stops accepting requests and lets in-flight ones finish; Redis is the caller's to close. */
+  /**
+   * Stops accepting requests and lets in-flight ones finish, closes WebSocket clients and the event
+   * subscriber connection; the Redis client is the caller's to close.
+   */
   stop(): Promise<void>;
 }
 
@@ -94,9 +101,25 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
   );
   app.use(requestErrorHandler(config.http.bodyLimit, logger));
 
+  // Subscriptions: graphql-ws on the same server and path; one Redis subscriber serves them all.
+  const workflowEvents = new WorkflowEventStream(redis, keys, logger);
+  const subscriptions = serveGraphQLOverWebSocket({
+    httpServer,
+    path: '/graphql',
+    schema,
+    parseOptions: queryProtection.parseOptions,
+    validationRules: queryProtection.validationRules,
+    formatError: createErrorFormatter(logger),
+    createContext: async (authorization, clientIp) => ({
+      ...createRequestContext({ workflows, stuck }, await tokens.authenticate(authorization), clientIp),
+      workflowEvents,
+    }),
+  });
+
   return {
     httpServer,
     workflows,
+    workflowEvents,
     listen: async (port) => {
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
@@ -105,6 +128,11 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
       const { port: bound } = httpServer.address() as AddressInfo;
       return `http://localhost:${bound}/graphql`;
     },
-    stop: () => apollo.stop(),
+    // Closing the sockets ends their subscriptions before the Redis subscriber goes.
+    stop: async () => {
+      await subscriptions.dispose();
+      await workflowEvents.close();
+      await apollo.stop();
+    },
   };
 }

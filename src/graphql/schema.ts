@@ -9,6 +9,7 @@ import { ResetAuditResolver, WorkflowResetsResolver } from './audit.resolver';
 import { ResetResolver } from './reset.resolver';
 import { StuckReasonResolver, StuckResolver, WorkflowHealthResolver } from './stuck.resolver';
 import { WorkflowResolver } from './workflow.resolver';
+import { noTopicPubSub, WorkflowEventResolver } from './workflow-event.resolver';
 
 /** The schema as declared in code, directives included: what schema/schema.graphql shows. */
 export function buildDeclaredSchema(): Promise<GraphQLSchema> {
@@ -21,7 +22,10 @@ export function buildDeclaredSchema(): Promise<GraphQLSchema> {
       ResetResolver,
       StuckResolver,
       ResetAuditResolver,
+      WorkflowEventResolver,
     ],
+    // Subscription.workflowEvents brings its own `subscribe`; type-graphql still insists on a pubSub.
+    pubSub: noTopicPubSub,
     // Listing directives replaces the standard ones: keep @include, @skip, @deprecated, @specifiedBy.
     directives: [...specifiedDirectives, ...securityDirectives],
     // Inputs are validated by the domain service, which names the offending field.

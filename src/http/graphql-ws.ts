@@ -1,0 +1,142 @@
+/**
+ * GraphQL over WebSocket (the graphql-ws protocol, `graphql-transport-ws`) on the HTTP server's
+ * `/graphql`, for subscriptions only: queries and mutations keep the HTTP pipeline (Apollo, CSRF
+ * prevention, rate-limit status). Every operation is parsed with the same token limit and validated with
+ * the same query limits as over HTTP, runs with the same request context built from the connection's
+ * `authorization` parameter, and its errors go through the same formatter.
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import {
+  getOperationAST,
+  GraphQLError,
+  parse,
+  specifiedRules,
+  subscribe,
+  validate,
+  type DocumentNode,
+  type ExecutionArgs,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  type ParseOptions,
+  type ValidationRule,
+} from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+
+/** A subscribe message is one small document and its variables; ws would otherwise accept 100 MiB. */
+const MAX_MESSAGE_BYTES = 64 * 1024;
+
+export interface GraphQLWebSocketOptions {
+  httpServer: Server;
+  path: string;
+  schema: GraphQLSchema;
+  parseOptions: ParseOptions;
+  validationRules: readonly ValidationRule[];
+  /** The operation's context, from the Authorization value the client sent and its address. */
+  createContext(authorization: string | undefined, clientIp: string): Promise<object>;
+  /** Apollo's formatError, so a client sees the same codes and masking as over HTTP. */
+  formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError;
+}
+
+export interface GraphQLWebSocketServer {
+  /** Closes every client socket (1001 Going away), which ends their subscriptions, and stops accepting. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * The bearer value a client put in its `connection_init` payload: `authorization`, else `Authorization`,
+ * in the form of the HTTP header (`Bearer <token>`). Anything but a string reads as an invalid token.
+ */
+export function authorizationOf(connectionParams: Readonly<Record<string, unknown>> | undefined): string | undefined {
+  const value = connectionParams?.authorization ?? connectionParams?.Authorization;
+  if (value === undefined || value === null) return undefined;
+  return typeof value === 'string' ? value : '';
+}
+
+/** What graphql-js answered instead of an event stream: @auth refused it, or Redis was unreachable. */
+class SubscriptionRefused extends Error {
+  constructor(readonly errors: readonly GraphQLError[]) {
+    super(errors[0]?.message ?? 'Subscription refused');
+  }
+}
+
+/**
+ * graphql-js reports a `subscribe` that throws as a plain result, which graphql-ws would send as a
+ * `next` followed by `complete`. Failing the stream instead makes it an `error` message, which a
+ * client receives in its sink's `error`; the connection stays open for other operations.
+ */
+async function subscribeOrRefuse(args: ExecutionArgs) {
+  const result = await subscribe(args);
+  if (Symbol.asyncIterator in result) return result;
+  const refusal = new SubscriptionRefused(result.errors ?? []);
+  return (async function* refused() {
+    throw refusal;
+  })();
+}
+
+function parseFailure(error: unknown): GraphQLError {
+  const message = error instanceof Error ? error.message : String(error);
+  return new GraphQLError(message, {
+    originalError: error instanceof Error ? error : undefined,
+    extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+  });
+}
+
+/** As Apollo files them: GRAPHQL_VALIDATION_FAILED, with the rule's error (a query limit's) as the original. */
+function validationFailure(error: GraphQLError): GraphQLError {
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    originalError: error,
+    extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+  });
+}
+
+const notASubscription = () =>
+  new GraphQLError('Send one subscription over WebSocket; queries and mutations go to /graphql over HTTP.', {
+    extensions: { code: 'BAD_REQUEST' },
+  });
+
+function clientIpOf(request: IncomingMessage): string {
+  return request.socket.remoteAddress ?? 'unknown';
+}
+
+export function serveGraphQLOverWebSocket(options: GraphQLWebSocketOptions): GraphQLWebSocketServer {
+  const { httpServer, path, schema, parseOptions, validationRules, createContext, formatError } = options;
+  const rules = [...specifiedRules, ...validationRules];
+  const format = (errors: readonly GraphQLError[]) => errors.map((error) => formatError(error.toJSON(), error));
+
+  const wsServer = new WebSocketServer({ server: httpServer, path, maxPayload: MAX_MESSAGE_BYTES });
+  const server = useServer(
+    {
+      schema,
+      // Never put an internal error's message in a close reason.
+      isProd: true,
+      onSubscribe: (_ctx, _id, payload) => {
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query, parseOptions);
+        } catch (error) {
+          return [parseFailure(error)];
+        }
+        const errors = validate(schema, document, rules);
+        if (errors.length > 0) return errors.map(validationFailure);
+        if (getOperationAST(document, payload.operationName)?.operation !== 'subscription') return [notASubscription()];
+        return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
+      },
+      context: (ctx) => createContext(authorizationOf(ctx.connectionParams), clientIpOf(ctx.extra.request)),
+      subscribe: subscribeOrRefuse,
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: format(result.errors) } : undefined,
+      onError: (_ctx, _id, _payload, errors) =>
+        format(errors.flatMap((error) => (error.originalError instanceof SubscriptionRefused ? error.originalError.errors : [error]))),
+    },
+    wsServer,
+  );
+
+  let disposed: Promise<void> | undefined;
+  return {
+    dispose: () => (disposed ??= server.dispose() as Promise<void>),
+  };
+}

@@ -1,0 +1,91 @@
+import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
+import WebSocket from 'ws';
+import type { TestApp } from '../helpers/app';
+
+/** The upper bound on any wait: a failure, never a way to synchronise. */
+export const WAIT_LIMIT_MS = 5000;
+
+export const WORKFLOW_EVENTS = `subscription Events($threadId: ID!) {
+  workflowEvents(threadId: $threadId) {
+    __typename type threadId attempt at
+    ... on TaskResultEvent { taskId status }
+    ... on WorkflowResetEvent { gate }
+  }
+}`;
+
+/** Rejects with `what` when `promise` has not settled within WAIT_LIMIT_MS. */
+export async function within<T>(promise: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${WAIT_LIMIT_MS} ms waiting for ${what}`)), WAIT_LIMIT_MS);
+  });
+  try {
+    return await Promise.race([promise, limit]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * A graphql-ws client of the app's /graphql, over a real WebSocket, that never reconnects. `lazy: false`
+ * keeps its socket open while no operation runs (a lazy client closes it after the last one).
+ */
+export function wsClient(app: TestApp, connectionParams?: Record<string, unknown>, options: { lazy?: boolean } = {}): Client {
+  return createClient({
+    url: app.url.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    connectionParams,
+    retryAttempts: 0,
+    ...options,
+  });
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** Resolves once the server's event stream reports `activity` (`subscribed` / `unsubscribed`) for `threadId`. */
+function streamActivity(app: TestApp, activity: 'subscribed' | 'unsubscribed', threadId: string): Promise<void> {
+  const emitter = app.app.workflowEvents.activity;
+  return new Promise((resolve) => {
+    const onActivity = (subject: string): void => {
+      if (subject !== threadId) return;
+      emitter.off(activity, onActivity);
+      resolve();
+    };
+    emitter.on(activity, onActivity);
+  });
+}
+
+/** Resolves once the server has a listener in place for `threadId`'s events (after Redis confirmed). */
+export const listening = (app: TestApp, threadId: string) => streamActivity(app, 'subscribed', threadId);
+
+/** Resolves once a listener of `threadId` is removed. */
+export const stoppedListening = (app: TestApp, threadId: string) => streamActivity(app, 'unsubscribed', threadId);
+
+export type EventsIterator = AsyncIterableIterator<FormattedExecutionResult<Record<string, any>, unknown>>;
+
+/** Subscribes to `threadId`'s events (iterate() subscribes at once) and resolves once the server listens. */
+export async function subscribeToWorkflow(app: TestApp, client: Client, threadId: string): Promise<EventsIterator> {
+  const ready = listening(app, threadId);
+  const events = client.iterate<Record<string, any>>({ query: WORKFLOW_EVENTS, variables: { threadId } });
+  await within(ready, `the server to listen to ${threadId}`);
+  return events;
+}
+
+/** The next event's payload (`data.workflowEvents`), failing after WAIT_LIMIT_MS. */
+export async function nextEvent(events: EventsIterator): Promise<Record<string, any>> {
+  const result = await within(events.next(), 'the next workflow event');
+  if (result.done) throw new Error('the subscription completed instead of delivering an event');
+  return result.value.data!.workflowEvents;
+}
+
+/** The error a subscription was refused with: graphql-ws rejects the iteration with the error message's payload. */
+export async function refusal(client: Client, threadId: string): Promise<unknown> {
+  const events = client.iterate({ query: WORKFLOW_EVENTS, variables: { threadId } });
+  return within(
+    events.next().then(
+      (result) => ({ unexpected: result }),
+      (error: unknown) => error,
+    ),
+    'the refusal',
+  );
+}
