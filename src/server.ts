@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { Logger } from 'pino';
@@ -13,6 +13,7 @@ import { createErrorFormatter } from './graphql/errors';
 import { buildExecutableSchema } from './graphql/schema';
 import { createQueryProtection } from './graphql/security/query-limits';
 import { rateLimitStatusPlugin } from './graphql/security/rate-limit-status.plugin';
+import { NoServiceSdl } from './graphql/security/service-sdl.rule';
 import { requestErrorHandler } from './http/body-errors';
 import { corsPolicy } from './http/cors';
 import { serveGraphQLOverWebSocket } from './http/graphql-ws';
@@ -73,14 +74,17 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
     csrfPrevention: true,
     allowBatchedHttpRequests: config.http.allowBatchedRequests,
     parseOptions: queryProtection.parseOptions,
-    validationRules: queryProtection.validationRules,
+    validationRules: [...queryProtection.validationRules, ...(config.http.introspection ? [] : [NoServiceSdl])],
     // main.ts owns the signals: it stops the server, then closes Redis, then exits 0.
     stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ...queryProtection.plugins,
       rateLimitStatusPlugin(),
-      ...(isProduction ? [ApolloServerPluginLandingPageDisabled()] : []),
+      // Our bundled IDE is the landing page; Apollo's would load from a CDN.
+      ApolloServerPluginLandingPageDisabled(),
+      // Per-field timings (ftv1) are for a trusted gateway's usage reporting, which we do not run.
+      ApolloServerPluginInlineTraceDisabled(),
     ],
   });
   await apollo.start();
@@ -108,7 +112,7 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
     path: '/graphql',
     schema,
     parseOptions: queryProtection.parseOptions,
-    validationRules: queryProtection.validationRules,
+    validationRules: [...queryProtection.validationRules, ...(config.http.introspection ? [] : [NoServiceSdl])],
     formatError: createErrorFormatter(logger),
     createContext: async (authorization, clientIp) => ({
       ...createRequestContext({ workflows, stuck }, await tokens.authenticate(authorization), clientIp),

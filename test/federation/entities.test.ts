@@ -70,3 +70,14 @@ describe('federation entry points of our server, queried directly', () => {
     });
   });
 });
+
+describe('_service with introspection off', () => {
+  const fixture = useTestApp({ INTROSPECTION: 'false' });
+
+  it('is refused like introspection, so the schema is not handed to anyone who asks', async () => {
+    const { status, body } = await fixture.app.request('{ _service { sdl } }');
+    expect(status).toBe(400);
+    expect(body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(JSON.stringify(body)).not.toContain('resetWorkflow');
+  });
+});
