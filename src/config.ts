@@ -29,6 +29,10 @@ const envSchema = z
       .string()
       .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
       .optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+    SHUTDOWN_TIMEOUT: duration('10s'),
+    REDIS_COMMAND_TIMEOUT: duration('2s'),
+    REDIS_CONNECT_TIMEOUT: duration('2s'),
     KEY_PREFIX: z
       .string()
       .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 characters of letters, digits, "_", "." or "-"')
@@ -162,12 +166,24 @@ export interface StuckThresholds {
   resultAfterMs: number;
 }
 
+/** How the server talks to Redis when Redis is slow or away. */
+export interface RedisConfig {
+  /** Every command fails after this long instead of hanging a request. */
+  commandTimeoutMs: number;
+  connectTimeoutMs: number;
+}
+
 export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
   port: number;
   /** Absent (never in production): run on the embedded in-memory Redis. */
   redisUrl?: string;
   keyPrefix: string;
+  /** pino level; `silent` in tests by default. */
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** On SIGTERM/SIGINT, in-flight requests get this long to finish. */
+  shutdownTimeoutMs: number;
+  redis: RedisConfig;
   maxGate: number;
   /** Write the demo workflows at start (default: only on the embedded Redis; never in production). */
   seedDemo: boolean;
@@ -211,6 +227,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: value.PORT,
     redisUrl: value.REDIS_URL,
     keyPrefix: value.KEY_PREFIX,
+    logLevel: value.LOG_LEVEL ?? (value.NODE_ENV === 'test' ? 'silent' : 'info'),
+    shutdownTimeoutMs: value.SHUTDOWN_TIMEOUT,
+    redis: { commandTimeoutMs: value.REDIS_COMMAND_TIMEOUT, connectTimeoutMs: value.REDIS_CONNECT_TIMEOUT },
     maxGate: value.MAX_GATE,
     seedDemo: value.SEED_DEMO ? value.SEED_DEMO === 'true' : !value.REDIS_URL && !isProduction,
     reset: {

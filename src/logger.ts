@@ -1,9 +1,9 @@
 import pino, { type Logger } from 'pino';
 import type { Config } from './config';
 
-export function createLogger(config: Pick<Config, 'nodeEnv'>): Logger {
+export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
   return pino({
-    level: config.nodeEnv === 'test' ? 'silent' : 'info',
+    level: config.logLevel,
     redact: ['req.headers.authorization', '*.token'],
   });
 }
