@@ -1,4 +1,5 @@
 /** 4. Paging at scale: workflows(first: 50, after:) over 100k workflows, first page against last page. */
+import { loadConfig } from '../src/config';
 import { connectRedis } from '../src/redis/client';
 import { RedisKeys } from '../src/redis/keys';
 import { encodeCursor } from '../src/workflows/workflow.cursor';
@@ -14,7 +15,7 @@ const PAGE = 50;
 export async function pagingBenchmark({ quick, log }: BenchOptions): Promise<Figure[]> {
   const runs = quick ? 50 : 300;
   const server = await RedisServer.start();
-  const redis = connectRedis(server.url);
+  const redis = connectRedis(server.url, loadConfig({}).redis);
   const keys = new RedisKeys('wave');
   const service = new WorkflowService(redis, keys, { maxGate: 7 });
   try {

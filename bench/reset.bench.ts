@@ -4,6 +4,7 @@
  * (COUNT 1000), on one real redis-server, in the same run.
  */
 import type Redis from 'ioredis';
+import { loadConfig } from '../src/config';
 import { connectRedis } from '../src/redis/client';
 import { DOMAINS, RedisKeys } from '../src/redis/keys';
 import { WorkflowService } from '../src/workflows/workflow.service';
@@ -88,7 +89,7 @@ async function measure(redis: Redis, runs: number, reset: () => Promise<unknown>
 export async function resetBenchmark({ quick, log }: BenchOptions): Promise<Figure[]> {
   const plan = quick ? QUICK : FULL;
   const server = await RedisServer.start();
-  const redis = connectRedis(server.url);
+  const redis = connectRedis(server.url, loadConfig({}).redis);
   const service = new WorkflowService(redis, keys, { maxGate: 7 });
   const ours = () =>
     service.resetWorkflow({ threadId: THREAD_ID, resetToGate: 0, clearTasks: true, clearResults: true, reason: 'bench', actor: 'bench' });

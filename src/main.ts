@@ -26,7 +26,10 @@ function readConfig(): Config {
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config);
-  const redis = config.redisUrl ? connectRedis(config.redisUrl) : createEmbeddedRedis();
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, config.redis) : createEmbeddedRedis();
+  // Without a listener ioredis prints every failed reconnection to stderr; the server keeps running
+  // and answers SERVICE_UNAVAILABLE until Redis is back.
+  redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'));
   // With no key source at all (development only: config refuses it in production), a random secret
   // per process signs the printed development token.
   const { secret, publicKey, jwksUrl } = config.auth;

@@ -18,6 +18,7 @@ import { requestErrorHandler } from './http/body-errors';
 import { corsPolicy } from './http/cors';
 import { serveGraphQLOverWebSocket } from './http/graphql-ws';
 import { ideRouter } from './http/ide';
+import { createObservability } from './observability';
 import type { RedisClient } from './redis/client';
 import { RedisKeys } from './redis/keys';
 import { StuckWorkflowService } from './workflows/stuck.service';
@@ -56,12 +57,15 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
     planTtlMs: config.reset.planTtlMs,
   });
   const stuck = new StuckWorkflowService(workflows, { thresholds: config.stuck });
+  const observability = createObservability({ redis, logger, workflows, stuck });
   const schema = await buildExecutableSchema({ redis, keys, resetRateLimit: config.reset.rateLimit });
 
   const app = express();
   app.disable('x-powered-by');
   // Only behind a configured proxy is X-Forwarded-For believed; otherwise req.ip is the socket's peer.
   app.set('trust proxy', config.http.trustProxy);
+  // First: every request gets its id (x-request-id) and a logger carrying it.
+  app.use(observability.httpLogging);
   const httpServer = createServer(app);
   const isProduction = config.nodeEnv === 'production';
   const queryProtection = createQueryProtection(config.queryLimits, config.http);
@@ -81,6 +85,8 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ...queryProtection.plugins,
       rateLimitStatusPlugin(),
+      // After rateLimitStatusPlugin, so the logged status is the 429 it may set.
+      observability.apolloPlugin,
       // Our bundled IDE is the landing page; Apollo's would load from a CDN.
       ApolloServerPluginLandingPageDisabled(),
       // Per-field timings (ftv1) are for a trusted gateway's usage reporting, which we do not run.
@@ -89,9 +95,7 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
   });
   await apollo.start();
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
+  app.use(observability.routes);
   // Before /graphql: a browser's GET /graphql gets the IDE; every other request passes to Apollo.
   app.use(ideRouter({ enabled: config.http.ide, developmentToken: isProduction ? undefined : developmentToken }));
   app.use(

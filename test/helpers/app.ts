@@ -28,7 +28,7 @@ export class TestApp {
 
   static async start(redisUrl: string, env: NodeJS.ProcessEnv = {}): Promise<TestApp> {
     const config = loadConfig({ NODE_ENV: 'test', REDIS_URL: redisUrl, JWT_SECRET: TEST_SECRET, ...env });
-    const redis = connectRedis(redisUrl);
+    const redis = connectRedis(redisUrl, config.redis);
     const app = await createApp({ config, redis, tokens: new TokenVerifier(config.auth), logger: pino({ level: 'silent' }) });
     return new TestApp(app, await app.listen(0), redis);
   }

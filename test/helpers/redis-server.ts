@@ -6,6 +6,14 @@ import { once } from 'node:events';
 import getPort from 'get-port';
 import Redis from 'ioredis';
 
+export interface RedisServerOptions {
+  /**
+   * Every acknowledged write survives a SIGKILL (append-only file, fsync on every write), so a restarted
+   * server holds what clients were told happened. Off by default: a restart then starts empty.
+   */
+  durable?: boolean;
+}
+
 /**
  * A real redis-server on a free loopback port, owned by one test file, so a test can stop and
  * restart it. Never the machine's shared Redis on 6379.
@@ -14,12 +22,20 @@ export class RedisServer {
   private process?: ChildProcess;
   private readonly dir = mkdtempSync(join(tmpdir(), 'wave-redis-'));
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly options: RedisServerOptions,
+  ) {}
 
-  static async start(): Promise<RedisServer> {
-    const server = new RedisServer(await getPort({ host: '127.0.0.1' }));
+  static async start(options: RedisServerOptions = {}): Promise<RedisServer> {
+    const server = await RedisServer.reserve(options);
     await server.launch();
     return server;
+  }
+
+  /** A port for a redis-server that is not running yet: `launch()` starts it, for a server that starts first. */
+  static async reserve(options: RedisServerOptions = {}): Promise<RedisServer> {
+    return new RedisServer(await getPort({ host: '127.0.0.1' }), options);
   }
 
   get url(): string {
@@ -29,7 +45,10 @@ export class RedisServer {
   async launch(): Promise<void> {
     const child = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir],
+      [
+        ...['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--dir', this.dir],
+        ...(this.options.durable ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     this.process = child;

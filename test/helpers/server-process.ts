@@ -6,12 +6,56 @@ const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
 
 /** The built server (test/global-setup.js builds it) as a real process, as `npm start` runs it. */
 export class ServerProcess {
+  private printed: string;
+
   private constructor(
     private readonly child: ChildProcess,
     readonly url: string,
     /** Everything it printed until it was listening: logs and the development banner. */
     readonly output: string,
-  ) {}
+  ) {
+    this.printed = output;
+    const record = (chunk: Buffer): void => {
+      this.printed += chunk.toString();
+    };
+    child.stdout!.on('data', record);
+    child.stderr!.on('data', record);
+  }
+
+  /** Everything it printed so far, on stdout and stderr. */
+  get allOutput(): string {
+    return this.printed;
+  }
+
+  /** True while the process runs. */
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Resolves once the process has printed something matching `pattern` (a log line, say). */
+  printedMatch(pattern: RegExp): Promise<void> {
+    if (pattern.test(this.printed)) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (!pattern.test(this.printed)) return;
+        cleanUp();
+        resolve();
+      };
+      const exited = (): void => {
+        cleanUp();
+        reject(new Error(`server exited before printing ${pattern}:\n${this.printed}`));
+      };
+      const cleanUp = (): void => {
+        this.child.stdout!.off('data', check);
+        this.child.stderr!.off('data', check);
+        this.child.off('exit', exited);
+      };
+      // Registered after the recorder, so `printed` already holds the chunk.
+      this.child.stdout!.on('data', check);
+      this.child.stderr!.on('data', check);
+      this.child.once('exit', exited);
+    });
+  }
 
   static async start(env: NodeJS.ProcessEnv): Promise<ServerProcess> {
     const child = spawn(process.execPath, [MAIN], {
@@ -45,7 +89,8 @@ export class ServerProcess {
     await this.signal('SIGKILL');
   }
 
-  private async signal(signal: NodeJS.Signals): Promise<number | null> {
+  /** Sends `signal` and resolves with the exit code once the process exited (null if a signal ended it). */
+  async signal(signal: NodeJS.Signals): Promise<number | null> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return this.child.exitCode;
     const exited = once(this.child, 'exit');
     this.child.kill(signal);

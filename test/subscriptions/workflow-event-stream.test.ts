@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { loadConfig } from '../../src/config';
 import { connectRedis, createEmbeddedRedis, type RedisClient } from '../../src/redis/client';
 import { RedisKeys } from '../../src/redis/keys';
 import {
@@ -82,7 +83,7 @@ describe.each(['ioredis-mock', 'redis-server'] as const)('WorkflowEventStream on
 
   beforeAll(async () => {
     if (backend === 'redis-server') server = await RedisServer.start();
-    redis = server ? connectRedis(server.url) : createEmbeddedRedis();
+    redis = server ? connectRedis(server.url, loadConfig({}).redis) : createEmbeddedRedis();
     service = new WorkflowService(redis, keys, { maxGate: 7 });
   });
 

@@ -1,3 +1,4 @@
+import { loadConfig } from '../../src/config';
 import { connectRedis } from '../../src/redis/client';
 import { WorkflowService } from '../../src/workflows/workflow.service';
 import { BACKENDS, MAX_GATE, NOW, dumpKeys, keys, resetRequest, useBackend, writeTask, writeWorkflow } from './support';
@@ -112,7 +113,7 @@ describe('resetWorkflow with a requestId under concurrency on redis-server', () 
   it('completes a reset whose connection dropped mid-call by repeating it, counting it once', async () => {
     await writeWorkflow(backend.redis, 'wf-drop', { gate: 3 });
     await writeTask(backend.redis, { id: 't-drop', threadId: 'wf-drop', queued: true });
-    const dying = connectRedis(backend.server!.url);
+    const dying = connectRedis(backend.server!.url, loadConfig({}).redis);
     const crashed = new WorkflowService(dying, keys, { maxGate: MAX_GATE, now: () => NOW });
     const lost = crashed.resetWorkflow(resetRequest('wf-drop', { requestId: 'req-drop' })).catch(() => null);
     dying.disconnect();

@@ -1,3 +1,4 @@
+import { loadConfig } from '../../src/config';
 import { connectRedis, createEmbeddedRedis, type RedisClient } from '../../src/redis/client';
 import { RedisKeys, type Domain } from '../../src/redis/keys';
 import { WorkflowService, type WorkflowServiceOptions } from '../../src/workflows/workflow.service';
@@ -31,7 +32,7 @@ export function useBackend(
   beforeAll(async () => {
     if (name === 'redis-server') {
       backend.server = await RedisServer.start();
-      backend.redis = connectRedis(backend.server.url);
+      backend.redis = connectRedis(backend.server.url, loadConfig({}).redis);
     } else {
       backend.redis = createEmbeddedRedis();
     }

@@ -1,3 +1,4 @@
+import { loadConfig } from '../../../src/config';
 import { createEmbeddedRedis, connectRedis, type RedisClient } from '../../../src/redis/client';
 import { RedisKeys } from '../../../src/redis/keys';
 import { RedisServer } from '../../helpers/redis-server';
@@ -27,7 +28,7 @@ export function redisBackends(): {
     clients.push(client);
     return client;
   };
-  const connectReal = (): RedisClient => track(connectRedis(server.url));
+  const connectReal = (): RedisClient => track(connectRedis(server.url, loadConfig({}).redis));
   // One client per backend is shared by the tests (as one server shares one); connectReal adds more.
   const shared = (connect: () => RedisClient): (() => RedisClient) => {
     let client: RedisClient | undefined;

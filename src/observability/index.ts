@@ -1,0 +1,42 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { RequestHandler, Router } from 'express';
+import type { Logger } from 'pino';
+import type { RequestContext } from '../graphql/context';
+import type { RedisClient } from '../redis/client';
+import type { StuckWorkflowService } from '../workflows/stuck.service';
+import type { WorkflowService } from '../workflows/workflow.service';
+import { healthRoutes } from './health.routes';
+import { httpLogging } from './http-logging';
+import { Metrics } from './metrics';
+import { operationsPlugin } from './operations.plugin';
+import { instrumentRedis } from './redis.instrumentation';
+import { observeResets } from './reset.observer';
+
+export interface Observability {
+  metrics: Metrics;
+  /** First middleware: request id, request logger, access line. */
+  httpLogging: RequestHandler;
+  /** GET /healthz, /readyz and /metrics. */
+  routes: Router;
+  /** The per-operation log line and metrics. */
+  apolloPlugin: ApolloServerPlugin<RequestContext>;
+}
+
+/** Logs, metrics and probes for one app: instruments its Redis client and its reset services. */
+export function createObservability(parts: {
+  redis: RedisClient;
+  logger: Logger;
+  workflows: WorkflowService;
+  stuck: StuckWorkflowService;
+}): Observability {
+  const { redis, logger, workflows, stuck } = parts;
+  const metrics = new Metrics();
+  instrumentRedis(redis, metrics);
+  observeResets({ workflows, stuck }, logger, metrics);
+  return {
+    metrics,
+    httpLogging: httpLogging(logger),
+    routes: healthRoutes(redis, metrics, logger),
+    apolloPlugin: operationsPlugin(logger, metrics),
+  };
+}
