@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
+import { constants } from 'node:os';
 import { issueToken, TokenVerifier } from './auth/tokens';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './logger';
-import { connectRedis, createEmbeddedRedis } from './redis/client';
+import { connectRedis, createEmbeddedRedis, type RedisClient } from './redis/client';
 import { RedisKeys } from './redis/keys';
 import { createApp } from './server';
 import { seedDemoWorkflows } from './workflows/demo-seed';
@@ -56,14 +57,27 @@ async function main(): Promise<void> {
     );
   }
 
-  const shutdown = async (signal: string): Promise<void> => {
-    logger.info({ signal }, 'shutting down');
+  let stopping = false;
+  const shutdown = async (signal: NodeJS.Signals): Promise<void> => {
+    if (stopping) {
+      // An operator who signals twice does not want to wait: exit as a process killed by the signal.
+      logger.warn({ signal }, 'second signal during shutdown: exiting now');
+      process.exit(128 + constants.signals[signal]);
+    }
+    stopping = true;
+    logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down');
     await app.stop();
-    await redis.quit();
+    await closeRedis(redis);
+    logger.info('stopped');
     process.exit(0);
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', (signal) => void shutdown(signal));
+  process.on('SIGINT', (signal) => void shutdown(signal));
+}
+
+/** QUIT lets Redis answer what was sent; a Redis that is away cannot, so the socket is just dropped. */
+async function closeRedis(redis: RedisClient): Promise<void> {
+  await redis.quit().catch(() => redis.disconnect());
 }
 
 main().catch((error: unknown) => {
