@@ -42,8 +42,9 @@ export interface App {
   /** Listens on `port` (0 for any free port) and resolves with the URL of the GraphQL endpoint. */
   listen(port: number): Promise<string>;
   /**
-   * Stops accepting requests and lets in-flight ones finish, closes WebSocket clients and the event
-   * subscriber connection; the Redis client is the caller's to close.
+   * Stops accepting connections at once, lets in-flight requests finish for up to `shutdownTimeoutMs`
+   * (then closes their connections), closes WebSocket clients and the event subscriber connection; the
+   * Redis client is the caller's to close.
    */
   stop(): Promise<void>;
 }
@@ -82,7 +83,8 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
     // main.ts owns the signals: it stops the server, then closes Redis, then exits 0.
     stopOnTerminationSignals: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // On stop, in-flight requests get SHUTDOWN_TIMEOUT to finish; then their connections are closed.
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownTimeoutMs }),
       ...queryProtection.plugins,
       rateLimitStatusPlugin(),
       // After rateLimitStatusPlugin, so the logged status is the 429 it may set.
@@ -136,11 +138,11 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
       const { port: bound } = httpServer.address() as AddressInfo;
       return `http://localhost:${bound}/graphql`;
     },
-    // Closing the sockets ends their subscriptions before the Redis subscriber goes.
+    // Apollo's drain stops listening at once and waits for in-flight requests while the WebSocket
+    // clients are closed; closing the sockets ends their subscriptions before the Redis subscriber goes.
     stop: async () => {
-      await subscriptions.dispose();
-      await workflowEvents.close();
-      await apollo.stop();
+      const closeSubscriptions = subscriptions.dispose().then(() => workflowEvents.close());
+      await Promise.all([apollo.stop(), closeSubscriptions]);
     },
   };
 }
