@@ -88,24 +88,23 @@ const envSchema = z
       .string()
       .regex(/^(false|true|loopback|\d+)$/, 'must be false, true, loopback or the number of proxies in front')
       .default('false'),
-  })
-  .superRefine((env, ctx) => {
-    if (env.NODE_ENV !== 'production') return;
-    if (!env.JWT_SECRET && !env.JWT_PUBLIC_KEY && !env.JWT_JWKS_URL) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['JWT_SECRET'],
-        message: 'is required when NODE_ENV=production (or JWT_PUBLIC_KEY or JWT_JWKS_URL)',
-      });
-    }
-    if (env.SEED_DEMO === 'true') {
-      ctx.addIssue({ code: 'custom', path: ['SEED_DEMO'], message: 'must not be true when NODE_ENV=production' });
-    }
-    // The embedded Redis is a demo: production state lives where the orchestrator writes it.
-    if (!env.REDIS_URL) {
-      ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'is required when NODE_ENV=production' });
-    }
   });
+
+/**
+ * Rules that hold only in production. Checked on the raw environment, beside the schema, so that
+ * they are reported together with every malformed value rather than on a second run.
+ */
+function productionProblems(env: NodeJS.ProcessEnv): string[] {
+  if (env.NODE_ENV !== 'production') return [];
+  const problems: string[] = [];
+  if (!env.JWT_SECRET && !env.JWT_PUBLIC_KEY && !env.JWT_JWKS_URL) {
+    problems.push('JWT_SECRET: is required when NODE_ENV=production (or JWT_PUBLIC_KEY or JWT_JWKS_URL)');
+  }
+  if (env.SEED_DEMO === 'true') problems.push('SEED_DEMO: must not be true when NODE_ENV=production');
+  // The embedded Redis is a demo: production state lives where the orchestrator writes it.
+  if (!env.REDIS_URL) problems.push('REDIS_URL: is required when NODE_ENV=production');
+  return problems;
+}
 
 /** How bearer tokens are verified. At least one key source is set in production. */
 export interface AuthConfig {
@@ -214,9 +213,11 @@ function parseTrustProxy(value: string): HttpConfig['trustProxy'] {
 /** Reads and validates every setting at once, so an operator sees all problems in one go. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
-  }
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)),
+    ...productionProblems(env),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const value = parsed.data;
   const isProduction = value.NODE_ENV === 'production';
   // Exploration aids are on while developing and off in production unless asked for.

@@ -120,6 +120,14 @@ describe('configuration from the environment', () => {
     ]);
   });
 
+  it('reports production rules together with malformed values, in one go', () => {
+    expect(problemsOf({ NODE_ENV: 'production', PORT: 'eighty' })).toEqual([
+      'PORT: Invalid input: expected number, received NaN',
+      'JWT_SECRET: is required when NODE_ENV=production (or JWT_PUBLIC_KEY or JWT_JWKS_URL)',
+      'REDIS_URL: is required when NODE_ENV=production',
+    ]);
+  });
+
   it('refuses a JWT secret too short to resist brute force', () => {
     expect(problemsOf({ JWT_SECRET: 'short' })).toEqual(['JWT_SECRET: must be at least 32 characters']);
   });
