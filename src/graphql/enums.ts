@@ -1,6 +1,7 @@
 import { registerEnumType } from 'type-graphql';
 import { DOMAINS } from '../redis/keys';
 import { STUCK_KINDS } from '../workflows/stuck.types';
+import { WORKFLOW_EVENT_TYPES } from '../workflows/workflow-events';
 import { PHASES, TASK_STATUSES } from '../workflows/workflow.types';
 
 /**
@@ -15,6 +16,7 @@ export const WorkflowPhase = graphqlEnumOf(PHASES);
 export const TaskStatus = graphqlEnumOf(TASK_STATUSES);
 export const TaskDomain = graphqlEnumOf(DOMAINS);
 export const StuckKind = graphqlEnumOf(STUCK_KINDS);
+export const WorkflowEventType = graphqlEnumOf(WORKFLOW_EVENT_TYPES);
 export const AuditKind = graphqlEnumOf(['reset', 'preview'] as const);
 
 registerEnumType(WorkflowPhase, { name: 'WorkflowPhase', description: 'Where a workflow is in its life cycle.' });
@@ -31,3 +33,11 @@ registerEnumType(StuckKind, {
   },
 });
 registerEnumType(AuditKind, { name: 'AuditKind', description: 'A reset, or a preview of one (dryRun).' });
+registerEnumType(WorkflowEventType, {
+  name: 'WorkflowEventType',
+  description: 'What happened to the workflow.',
+  valuesConfig: {
+    TASK_RESULT: { description: "An agent's result was recorded: a TaskResultEvent." },
+    WORKFLOW_RESET: { description: 'The workflow was reset: a WorkflowResetEvent.' },
+  },
+});

@@ -1,22 +1,7 @@
-import { Field, ID, Int, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, Int, InterfaceType, ObjectType } from 'type-graphql';
 import type { WorkflowEvent as WorkflowEventValue, WorkflowEventType as WorkflowEventTypeValue } from '../workflows/workflow-events';
 import type { TaskStatus as TaskStatusValue } from '../workflows/workflow.types';
-import { TaskStatus } from './enums';
-
-/** GraphQL names over the domain's event types, as the other enums (enums.ts). */
-export const WorkflowEventType = {
-  TASK_RESULT: 'task_result',
-  WORKFLOW_RESET: 'workflow_reset',
-} as const satisfies Record<string, WorkflowEventTypeValue>;
-
-registerEnumType(WorkflowEventType, {
-  name: 'WorkflowEventType',
-  description: 'What happened to the workflow.',
-  valuesConfig: {
-    TASK_RESULT: { description: "An agent's result was recorded: a TaskResultEvent." },
-    WORKFLOW_RESET: { description: 'The workflow was reset: a WorkflowResetEvent.' },
-  },
-});
+import { TaskStatus, WorkflowEventType } from './enums';
 
 const TYPE_NAMES: Record<WorkflowEventTypeValue, string> = {
   task_result: 'TaskResultEvent',
