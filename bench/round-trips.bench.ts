@@ -1,13 +1,13 @@
 /** 3. Redis round trips of one dashboard operation (documents/dashboard.graphql), counted at the server's socket. */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { print } from 'graphql';
+import { DashboardDocument } from '../generated/operations';
 import { TestApp } from '../test/helpers/app';
 import { seedDashboard } from '../test/perf/dashboard-seed';
 import { RoundTripCounter } from '../test/perf/round-trips';
 import { RedisServer } from './support/redis';
 import type { BenchOptions, Figure } from './support/report';
 
-const DASHBOARD = readFileSync(join(__dirname, '..', 'documents', 'dashboard.graphql'), 'utf8');
+const DASHBOARD = print(DashboardDocument);
 
 export async function roundTripsBenchmark({ log }: BenchOptions): Promise<Figure[]> {
   const server = await RedisServer.start();

@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { print } from 'graphql';
+import { DashboardDocument } from '../../generated/operations';
 import { RedisServer } from '../helpers/redis-server';
 import { TestApp } from '../helpers/app';
 import { seedDashboard } from './dashboard-seed';
 import { RoundTripCounter } from './round-trips';
 
-const DASHBOARD = readFileSync(join(__dirname, '..', '..', 'documents', 'dashboard.graphql'), 'utf8');
+const DASHBOARD = print(DashboardDocument);
 
 describe('the dashboard query against a real redis-server', () => {
   let server: RedisServer;
