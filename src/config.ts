@@ -46,6 +46,7 @@ const envSchema = z
     REQUIRE_RESET_CONFIRMATION: flag,
     RESET_IDEMPOTENCY_TTL: duration('24h'),
     RESET_PLAN_TTL: duration('15m'),
+    RESET_SWEEP_QUEUES: flag,
     STUCK_QUEUED_AFTER: duration('10m'),
     STUCK_RUNNING_AFTER: duration('5m'),
     STUCK_RESULT_AFTER: duration('5m'),
@@ -153,6 +154,8 @@ export interface ResetConfig {
   idempotencyTtlMs: number;
   /** How long a preview's planToken can confirm a reset. */
   planTtlMs: number;
+  /** Look through every queued id for tasks queued without being indexed (costs a read per queued id). */
+  sweepQueues: boolean;
 }
 
 /** When a workflow counts as stuck (Workflow.health). */
@@ -240,6 +243,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : isProduction,
       idempotencyTtlMs: value.RESET_IDEMPOTENCY_TTL,
       planTtlMs: value.RESET_PLAN_TTL,
+      sweepQueues: value.RESET_SWEEP_QUEUES !== 'false',
     },
     stuck: {
       queuedAfterMs: value.STUCK_QUEUED_AFTER,

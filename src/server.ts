@@ -56,6 +56,7 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
     requireConfirmation: config.reset.requireConfirmation,
     idempotencyTtlMs: config.reset.idempotencyTtlMs,
     planTtlMs: config.reset.planTtlMs,
+    sweepQueues: config.reset.sweepQueues,
   });
   const stuck = new StuckWorkflowService(workflows, { thresholds: config.stuck });
   const observability = createObservability({ redis, logger, workflows, stuck });

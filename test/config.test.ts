@@ -22,7 +22,7 @@ describe('configuration from the environment', () => {
       redis: { commandTimeoutMs: 2000, connectTimeoutMs: 2000 },
       maxGate: 7,
       seedDemo: true,
-      reset: { rateLimit: { max: 5, window: '1m' }, requireConfirmation: false, idempotencyTtlMs: 86_400_000, planTtlMs: 900_000 },
+      reset: { rateLimit: { max: 5, window: '1m' }, requireConfirmation: false, idempotencyTtlMs: 86_400_000, planTtlMs: 900_000, sweepQueues: true },
       stuck: { queuedAfterMs: 600_000, runningAfterMs: 300_000, resultAfterMs: 300_000 },
       auth: {
         secret: undefined,
@@ -59,6 +59,8 @@ describe('configuration from the environment', () => {
     const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), REDIS_URL: 'redis://r:6379' };
     expect(loadConfig(production).reset.requireConfirmation).toBe(true);
     expect(loadConfig({ ...production, REQUIRE_RESET_CONFIRMATION: 'false' }).reset.requireConfirmation).toBe(false);
+    expect(loadConfig({ RESET_SWEEP_QUEUES: 'false' }).reset.sweepQueues).toBe(false);
+    expect(problemsOf({ RESET_SWEEP_QUEUES: 'no' })).toEqual([expect.stringMatching(/^RESET_SWEEP_QUEUES: /)]);
     expect(loadConfig({ STUCK_QUEUED_AFTER: '90s' }).stuck.queuedAfterMs).toBe(90_000);
     expect(problemsOf({ STUCK_RUNNING_AFTER: 'soon' })).toEqual(['STUCK_RUNNING_AFTER: must be a duration like 30s, 10m or 24h']);
   });

@@ -53,6 +53,11 @@ export interface WorkflowServiceOptions {
   idempotencyTtlMs?: number;
   /** How long a preview's planToken confirms a reset (RESET_PLAN_TTL). Default 15 min. */
   planTtlMs?: number;
+  /**
+   * A reset also reads every queued id's owner to find tasks queued without being indexed
+   * (RESET_SWEEP_QUEUES). Default true; false when every producer indexes its tasks.
+   */
+  sweepQueues?: boolean;
 }
 
 const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -315,6 +320,7 @@ export class WorkflowService {
       dryRun ? '' : planToken,
       PHASES.join(','),
       this.keys.eventsChannel,
+      this.options.sweepQueues === false ? '0' : '1',
       ...DOMAINS,
     );
     const code = Number(reply[0]);

@@ -17,7 +17,8 @@ ARGV[12] 'preview' (write nothing, return the plan) or 'reset'
 ARGV[13] request id or ''   ARGV[14] how long the summary of a request id is kept (ms)
 ARGV[15] expected gate or ''                                ARGV[16] expected phase or ''
 ARGV[17] plan token or ''   ARGV[18] every known phase, comma-separated
-ARGV[19] events channel     ARGV[20..] domain names
+ARGV[19] events channel     ARGV[20] sweep the queues for un-indexed tasks (1/0)
+ARGV[21..] domain names
 
 Replies, first the outcome:
  {1, '', tasks, results, cancelled, queues, attempt}  reset (counts as deleted; attempt after it)
@@ -48,8 +49,8 @@ local auditMaxLen, workflowAuditMaxLen = ARGV[10], ARGV[11]
 local preview = ARGV[12] == 'preview'
 local requestId, requestTtl = ARGV[13], ARGV[14]
 local expectedGate, expectedPhase, planToken = ARGV[15], ARGV[16], ARGV[17]
-local knownPhases, eventsChannel = ARGV[18], ARGV[19]
-local FIRST_QUEUE, FIRST_DOMAIN = 8, 20
+local knownPhases, eventsChannel, sweepQueues = ARGV[18], ARGV[19], ARGV[20] == '1'
+local FIRST_QUEUE, FIRST_DOMAIN = 8, 21
 
 -- A request id already used: its stored summary is the answer, unless it named another reset.
 if not preview and requestId ~= '' and redis.call('EXISTS', requestKey) == 1 then
@@ -113,26 +114,59 @@ for _, taskId in ipairs(redis.call('SMEMBERS', indexKey)) do
   end
 end
 
--- The orchestrator may queue a task without indexing it: check the owner of every queued id.
 local queuedEntries = {}  -- queue index -> the workflow's entries in it, head first, repeats kept
 local queuedIds = {}      -- queue index -> the same ids, each once
-for q = FIRST_QUEUE, #KEYS do
-  local entries, ids, seen = {}, {}, {}
-  for _, taskId in ipairs(redis.call('LRANGE', KEYS[q], 0, -1)) do
-    if not seen[taskId] then
-      seen[taskId] = true
-      if ours[taskId] == nil and ownerOf(taskId) == threadId then
-        own(taskId)
+if sweepQueues then
+  -- The orchestrator may queue a task without indexing it: check the owner of every queued id.
+  -- Costs one owner read per queued id of any workflow.
+  for q = FIRST_QUEUE, #KEYS do
+    local entries, ids, seen = {}, {}, {}
+    for _, taskId in ipairs(redis.call('LRANGE', KEYS[q], 0, -1)) do
+      if not seen[taskId] then
+        seen[taskId] = true
+        if ours[taskId] == nil and ownerOf(taskId) == threadId then
+          own(taskId)
+        end
+        if ours[taskId] then
+          ids[#ids + 1] = taskId
+        end
       end
       if ours[taskId] then
-        ids[#ids + 1] = taskId
+        entries[#entries + 1] = taskId
       end
     end
-    if ours[taskId] then
-      entries[#entries + 1] = taskId
+    queuedEntries[q], queuedIds[q] = entries, ids
+  end
+else
+  -- Every producer indexes its tasks: look for each indexed id in the queue its record names
+  -- (every queue when it names none), so the cost is the workflow's, not the queues' length.
+  local queueOfDomain, positioned = {}, {}
+  for q = FIRST_QUEUE, #KEYS do
+    queueOfDomain[ARGV[FIRST_DOMAIN + q - FIRST_QUEUE]] = q
+    positioned[q], queuedIds[q] = {}, {}
+  end
+  for _, taskId in ipairs(ownedIds) do
+    -- `queue` holds the domain; a full queue key (`wave:tasks:fe`) names it too.
+    local recorded = queueOfDomain[string.match(string.lower(redis.call('HGET', taskPrefix .. taskId, 'queue') or ''),
+      '([^:%s]*)%s*$')]
+    for q = recorded or FIRST_QUEUE, recorded or #KEYS do
+      local positions = redis.call('LPOS', KEYS[q], taskId, 'COUNT', 0)
+      if #positions > 0 then
+        queuedIds[q][#queuedIds[q] + 1] = taskId
+      end
+      for _, position in ipairs(positions) do
+        positioned[q][#positioned[q] + 1] = {position, taskId}
+      end
     end
   end
-  queuedEntries[q], queuedIds[q] = entries, ids
+  for q = FIRST_QUEUE, #KEYS do
+    table.sort(positioned[q], function(a, b) return a[1] < b[1] end)
+    local entries = {}
+    for i, entry in ipairs(positioned[q]) do
+      entries[i] = entry[2]
+    end
+    queuedEntries[q] = entries
+  end
 end
 
 local hasRecord = redis.call('EXISTS', workflowKey) == 1

@@ -1,0 +1,76 @@
+import { WorkflowService } from '../../src/workflows/workflow.service';
+import { BACKENDS, MAX_GATE, NOW, dumpKeys, keys, resetRequest, useBackend, writeTask, writeWorkflow } from './support';
+
+/**
+ * RESET_SWEEP_QUEUES=false: the reset trusts the index and looks for each task in the queue its
+ * record names, so its cost no longer grows with the queues. For an indexed workflow it must do
+ * exactly what the sweeping reset does.
+ */
+describe.each(BACKENDS)('resetWorkflow without the queue sweep on %s', (backendName) => {
+  const backend = useBackend(backendName);
+  const THREAD = 'thread-123';
+  let indexOnly: WorkflowService;
+
+  beforeAll(() => {
+    indexOnly = new WorkflowService(backend.redis, keys, { maxGate: MAX_GATE, now: () => NOW, sweepQueues: false });
+  });
+
+  /** Every way an indexed task can sit in the queues, among another workflow's tasks. */
+  async function arrangeIndexedWorkflow(): Promise<void> {
+    const { redis } = backend;
+    await writeWorkflow(redis, THREAD, { gate: 4 });
+    await writeWorkflow(redis, 'neighbour');
+    await writeTask(redis, { id: 'n-1', threadId: 'neighbour', domain: 'fe', queued: true });
+    await writeTask(redis, { id: 'fe-1', threadId: THREAD, domain: 'fe', queued: true });
+    await writeTask(redis, { id: 'n-2', threadId: 'neighbour', domain: 'fe', queued: true });
+    await writeTask(redis, { id: 'fe-2', threadId: THREAD, domain: 'fe', queued: true });
+    await redis.lpush(keys.queue('fe'), 'fe-2'); // queued twice
+    await writeTask(redis, { id: 'qa-1', threadId: THREAD, domain: 'qa', queued: true, result: { ok: true } });
+    // A record naming its queue by key, or in capitals.
+    await writeTask(redis, { id: 'be-key', threadId: THREAD, domain: 'be', queued: true });
+    await redis.hset(keys.task('be-key'), 'queue', 'wave:tasks:be');
+    await writeTask(redis, { id: 'pm-caps', threadId: THREAD, domain: 'pm', queued: true });
+    await redis.hset(keys.task('pm-caps'), 'queue', 'PM');
+    // A record naming no queue, queued in two; an indexed id whose record is gone.
+    await writeTask(redis, { id: 'no-queue', threadId: THREAD, domain: 'safety', queued: true });
+    await redis.hdel(keys.task('no-queue'), 'queue');
+    await redis.lpush(keys.queue('qa'), 'no-queue');
+    await redis.sadd(keys.workflowTasks(THREAD), 'gone');
+    await redis.lpush(keys.queue('be'), 'gone');
+    await writeTask(redis, { id: 'n-3', threadId: 'neighbour', domain: 'be', queued: true });
+  }
+
+  it('previews the same plan and counts as the sweeping reset, so either confirms the other', async () => {
+    await arrangeIndexedWorkflow();
+    const swept = await backend.service.resetWorkflow(resetRequest(THREAD, { dryRun: true }));
+    const indexed = await indexOnly.resetWorkflow(resetRequest(THREAD, { dryRun: true }));
+    expect(indexed.plan?.planToken).toMatch(/^[0-9a-f]{64}$/);
+    expect(indexed.plan).toEqual(swept.plan);
+    expect(indexed.cleared).toEqual({ tasks: 6, results: 1, queues: ['pm', 'fe', 'be', 'qa', 'safety'] });
+    expect(indexed.cleared).toEqual(swept.cleared);
+  });
+
+  it('leaves the same keyspace as the sweeping reset', async () => {
+    await arrangeIndexedWorkflow();
+    await backend.service.resetWorkflow(resetRequest(THREAD));
+    const afterSweep = await dumpKeys(backend.redis, /audit/);
+    await backend.redis.flushall();
+    await arrangeIndexedWorkflow();
+    await indexOnly.resetWorkflow(resetRequest(THREAD));
+    expect(await dumpKeys(backend.redis, /audit/)).toEqual(afterSweep);
+    expect(await backend.redis.lrange(keys.queue('fe'), 0, -1)).toEqual(['n-2', 'n-1']);
+    expect(await backend.redis.lrange(keys.queue('be'), 0, -1)).toEqual(['n-3']);
+  });
+
+  it('leaves a task queued without being indexed in its queue, fenced by the new attempt', async () => {
+    await writeWorkflow(backend.redis, THREAD);
+    await writeTask(backend.redis, { id: 'loose', threadId: THREAD, domain: 'be', queued: true, indexed: false });
+    const summary = await indexOnly.resetWorkflow(resetRequest(THREAD));
+    expect(summary.cleared).toEqual({ tasks: 0, results: 0, queues: [] });
+    expect(await backend.redis.lrange(keys.queue('be'), 0, -1)).toEqual(['loose']);
+    // The agent that pops it took it at attempt 0; the workflow is at attempt 1 now.
+    const outcome = await indexOnly.recordTaskResult({ taskId: 'loose', attempt: 0, result: { late: true }, status: 'completed' });
+    expect(outcome).toMatchObject({ recorded: false, reason: 'stale_attempt' });
+    expect(await backend.redis.exists(keys.result('loose'))).toBe(0);
+  });
+});
