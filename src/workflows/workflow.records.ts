@@ -35,10 +35,13 @@ function parseDomain(value: string | undefined): Domain | null {
   return DOMAINS.find((domain) => domain === last) ?? null;
 }
 
-/** A gate or attempt: a non-negative integer, else 0. */
+/** Decimal digits, at most 15 so the value is exact, with blanks around: as prelude.lua's `counter` reads them. */
+const COUNT_PATTERN = /^[ \t\n\v\f\r]*(\d{1,15})[ \t\n\v\f\r]*$/;
+
+/** A gate or attempt: a non-negative decimal integer, anything else ("3.0", "0x3", "-1") 0, as the scripts read it. */
 export function parseCount(value: string | undefined): number {
-  const count = Number(value);
-  return Number.isSafeInteger(count) && count >= 0 ? count : 0;
+  const digits = value === undefined ? null : COUNT_PATTERN.exec(value);
+  return digits ? Number(digits[1]) : 0;
 }
 
 /** Parsed JSON, the raw string when it is not JSON, null when absent. */

@@ -183,6 +183,17 @@ describe.each(BACKENDS)('previewing and confirming a reset on %s', (backendName)
       expect(summary.success).toBe(true);
     });
 
+    it.each(['3.0', '3e0', '0x3', ' 3 ', '-3', '9'.repeat(16)])(
+      'holds for the gate the service shows when the record stores %p',
+      async (stored) => {
+        await arrangeStuckWorkflow();
+        await backend.redis.hset(keys.workflow(THREAD), 'gate', stored);
+        const { gate } = (await backend.service.getWorkflow(THREAD))!;
+        const summary = await backend.service.resetWorkflow(resetRequest(THREAD, { expectedGate: gate }));
+        expect(summary.success).toBe(true);
+      },
+    );
+
     it('checks them on a preview too', async () => {
       await arrangeStuckWorkflow();
       await expect(preview({ expectedPhase: 'stopped' })).rejects.toMatchObject({ code: 'PRECONDITION_FAILED' });
