@@ -68,7 +68,8 @@ export class ResetStuckWorkflowsInput {
     nullable: true,
     description:
       "The previewed workflows with their planTokens (from a dry run's outcomes): a real run then resets exactly " +
-      'these, each only if unchanged since the preview. Required when the server requires confirmation.',
+      'these, each only if unchanged since the preview. Required when the server requires confirmation ' +
+      '(a real run without them is refused as CONFIRMATION_REQUIRED before anything is read).',
   })
   plans?: PlanConfirmationInput[] | null;
 }

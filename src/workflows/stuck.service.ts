@@ -94,6 +94,14 @@ export class StuckWorkflowService {
     const { reason, actor } = request;
     const dryRun = request.dryRun ?? true;
     const requestId = request.requestId ?? null;
+    if (!dryRun && !request.plans && this.workflows.requiresConfirmation) {
+      // Said once for the batch, rather than by every workflow it would choose.
+      throw new WorkflowError(
+        'CONFIRMATION_REQUIRED',
+        'Resets must be confirmed: preview the batch (dryRun) and pass the threadId and planToken of each workflow as plans',
+        'plans',
+      );
+    }
     const chosen = request.plans && !dryRun ? await this.plannedWorkflows(request.plans) : await this.chooseStuck(request);
     const outcomes: StuckResetOutcome[] = [];
     // One at a time, so an interrupted batch has a clear prefix done and a repeat finishes the rest.

@@ -272,6 +272,11 @@ export class WorkflowService {
     };
   }
 
+  /** A real reset must carry the planToken of a preview (REQUIRE_RESET_CONFIRMATION). */
+  get requiresConfirmation(): boolean {
+    return this.options.requireConfirmation === true;
+  }
+
   /**
    * Previews (`dryRun`) or performs a reset: cancels and removes a workflow's tasks and puts it back
    * at a gate, in one script (docs/redis-contract.md, "Reset"). Refusals throw WorkflowError
@@ -283,7 +288,7 @@ export class WorkflowService {
     const dryRun = request.dryRun === true;
     const planToken = request.planToken ?? '';
     const requestId = request.requestId ?? '';
-    if (!dryRun && this.options.requireConfirmation && !planToken) {
+    if (!dryRun && this.requiresConfirmation && !planToken) {
       throw new WorkflowError(
         'CONFIRMATION_REQUIRED',
         `Resets must be confirmed: preview the reset of "${threadId}" with dryRun and pass its planToken`,

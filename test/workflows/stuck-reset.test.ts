@@ -225,13 +225,15 @@ describe.each(BACKENDS)('resetStuckWorkflows on %s', (backendName) => {
       expect(await isReset('wf-2')).toBe(false);
     });
 
-    it('refuses every workflow of an unconfirmed real batch with CONFIRMATION_REQUIRED when confirmation is required', async () => {
+    it('refuses an unconfirmed real batch up front with CONFIRMATION_REQUIRED on plans when confirmation is required', async () => {
       await arrangeAgentsGone(2);
       const confirming = new WorkflowService(backend.redis, keys, { maxGate: MAX_GATE, requireConfirmation: true, now: () => NOW });
       const service = stuckService(confirming);
       const before = await dumpKeys(backend.redis);
-      const unconfirmed = await service.resetStuckWorkflows({ ...BATCH, dryRun: false });
-      expect(unconfirmed.outcomes.map(({ error }) => error?.code)).toEqual(['CONFIRMATION_REQUIRED', 'CONFIRMATION_REQUIRED']);
+      await expect(service.resetStuckWorkflows({ ...BATCH, dryRun: false })).rejects.toMatchObject({
+        code: 'CONFIRMATION_REQUIRED',
+        field: 'plans',
+      });
       expect(await dumpKeys(backend.redis)).toEqual(before);
 
       const preview = await service.resetStuckWorkflows(BATCH);
