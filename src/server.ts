@@ -121,10 +121,13 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
     parseOptions: queryProtection.parseOptions,
     validationRules: [...queryProtection.validationRules, ...(config.http.introspection ? [] : [NoServiceSdl])],
     formatError: createErrorFormatter(logger),
-    createContext: async (authorization, clientIp) => ({
-      ...createRequestContext({ workflows, stuck }, await tokens.authenticate(authorization), clientIp),
-      workflowEvents,
-    }),
+    createContext: async (authorization, clientIp) => {
+      const auth = await tokens.authenticate(authorization);
+      return {
+        context: { ...createRequestContext({ workflows, stuck }, auth, clientIp), workflowEvents },
+        validUntil: auth.kind === 'authenticated' ? auth.identity.validUntil : undefined,
+      };
+    },
   });
 
   return {

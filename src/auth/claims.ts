@@ -27,10 +27,13 @@ export function rolesAt(claims: Claims, path: string): Role[] {
   return Array.isArray(claimed) ? [...new Set(claimed.filter(isRole))] : [];
 }
 
-/** The identity of a verified payload, or undefined when it lacks `exp` or `sub` (jsonwebtoken checks `exp` only if present). */
-export function identityFromClaims(payload: string | JwtPayload, rolesClaim: string): Identity | undefined {
+/**
+ * The identity of a verified payload, or undefined when it lacks `exp` or `sub` (jsonwebtoken checks
+ * `exp` only if present). It stays valid until `exp` plus the tolerance jsonwebtoken applied.
+ */
+export function identityFromClaims(payload: string | JwtPayload, rolesClaim: string, clockToleranceSeconds: number): Identity | undefined {
   if (!isClaims(payload)) return undefined;
   if (typeof payload.exp !== 'number') return undefined;
   if (typeof payload.sub !== 'string' || payload.sub.length === 0) return undefined;
-  return { sub: payload.sub, roles: rolesAt(payload, rolesClaim) };
+  return { sub: payload.sub, roles: rolesAt(payload, rolesClaim), validUntil: new Date((payload.exp + clockToleranceSeconds) * 1000) };
 }

@@ -4,6 +4,8 @@ import type { Role } from './roles';
 export interface Identity {
   sub: string;
   roles: Role[];
+  /** The last moment the token is accepted (its `exp` plus the clock tolerance): a long-lived connection ends then. */
+  validUntil: Date;
 }
 
 /**

@@ -15,7 +15,7 @@ export const REJECTION = {
 const rejected = (reason: string): Authentication => ({ kind: 'rejected', reason });
 
 /** A token this server accepts for `identity` (HS256), expiring after `expiresIn` (seconds, or `ms` syntax: `12h`). */
-export function issueToken(secret: string, { sub, roles }: Identity, expiresIn: jwt.SignOptions['expiresIn']): string {
+export function issueToken(secret: string, { sub, roles }: Pick<Identity, 'sub' | 'roles'>, expiresIn: jwt.SignOptions['expiresIn']): string {
   return jwt.sign({ roles }, secret, { algorithm: 'HS256', subject: sub, expiresIn });
 }
 
@@ -74,7 +74,7 @@ export class TokenVerifier {
       // jsonwebtoken checks the signature first, so an expired token was genuinely signed with this key.
       return error instanceof TokenExpiredError ? rejected(REJECTION.expired) : undefined;
     }
-    const identity = identityFromClaims(payload, this.config.rolesClaim);
+    const identity = identityFromClaims(payload, this.config.rolesClaim, this.config.clockToleranceSeconds);
     return identity ? { kind: 'authenticated', identity } : rejected(REJECTION.invalid);
   }
 

@@ -20,11 +20,15 @@ import {
   type ParseOptions,
   type ValidationRule,
 } from 'graphql';
+import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 
 /** A subscribe message is one small document and its variables; ws would otherwise accept 100 MiB. */
 const MAX_MESSAGE_BYTES = 64 * 1024;
+
+/** setTimeout's longest delay: a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface GraphQLWebSocketOptions {
   httpServer: Server;
@@ -32,8 +36,11 @@ export interface GraphQLWebSocketOptions {
   schema: GraphQLSchema;
   parseOptions: ParseOptions;
   validationRules: readonly ValidationRule[];
-  /** The operation's context, from the Authorization value the client sent and its address. */
-  createContext(authorization: string | undefined, clientIp: string): Promise<object>;
+  /**
+   * The operation's context, from the Authorization value the client sent and its address, and until
+   * when the credentials it carries hold (the connection is closed then; none: never).
+   */
+  createContext(authorization: string | undefined, clientIp: string): Promise<{ context: object; validUntil?: Date }>;
   /** Apollo's formatError, so a client sees the same codes and masking as over HTTP. */
   formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError;
 }
@@ -102,12 +109,33 @@ function clientIpOf(request: IncomingMessage): string {
   return request.socket.remoteAddress ?? 'unknown';
 }
 
+/**
+ * Closes `socket` with 4403 Forbidden once its token stops being valid, which ends its subscriptions:
+ * a subscription must not outlive the credentials it was authorised with. Checked at subscribe time
+ * as well (@auth), so this only ends streams that were allowed when they started.
+ */
+function closeWhenExpired(socket: WebSocket, validUntil: Date): void {
+  let timer: NodeJS.Timeout | undefined;
+  const check = () => {
+    const remaining = validUntil.getTime() - Date.now();
+    if (remaining <= 0) {
+      socket.close(CloseCode.Forbidden, 'Forbidden: the token expired');
+      return;
+    }
+    timer = setTimeout(check, Math.min(remaining, MAX_TIMER_MS));
+    timer.unref();
+  };
+  check();
+  socket.once('close', () => clearTimeout(timer));
+}
+
 export function serveGraphQLOverWebSocket(options: GraphQLWebSocketOptions): GraphQLWebSocketServer {
   const { httpServer, path, schema, parseOptions, validationRules, createContext, formatError } = options;
   const rules = [...specifiedRules, ...validationRules];
   const format = (errors: readonly GraphQLError[]) => errors.map((error) => formatError(error.toJSON(), error));
 
   const wsServer = new WebSocketServer({ server: httpServer, path, maxPayload: MAX_MESSAGE_BYTES });
+  const expiring = new WeakSet<WebSocket>();
   const server = useServer(
     {
       schema,
@@ -125,7 +153,15 @@ export function serveGraphQLOverWebSocket(options: GraphQLWebSocketOptions): Gra
         if (getOperationAST(document, payload.operationName)?.operation !== 'subscription') return [notASubscription()];
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
       },
-      context: (ctx) => createContext(authorizationOf(ctx.connectionParams), clientIpOf(ctx.extra.request)),
+      context: async (ctx) => {
+        const { context, validUntil } = await createContext(authorizationOf(ctx.connectionParams), clientIpOf(ctx.extra.request));
+        // One token per connection (connection_init), so one deadline: armed by its first operation.
+        if (validUntil && !expiring.has(ctx.extra.socket)) {
+          expiring.add(ctx.extra.socket);
+          closeWhenExpired(ctx.extra.socket, validUntil);
+        }
+        return context;
+      },
       subscribe: subscribeOrRefuse,
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: format(result.errors) } : undefined,

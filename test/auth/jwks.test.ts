@@ -130,7 +130,7 @@ describe('JWKS key source', () => {
     const token = issueToken(SECRET, { sub: 'dev-operator', roles: ['operator'] }, '5m');
     expect(await jwksVerifier(jwks.url, SECRET).authenticate(bearer(token))).toEqual({
       kind: 'authenticated',
-      identity: { sub: 'dev-operator', roles: ['operator'] },
+      identity: { sub: 'dev-operator', roles: ['operator'], validUntil: expect.any(Date) },
     });
     expect(jwks.requests).toBe(0);
   });

@@ -93,7 +93,7 @@ describe.each(CASES)('TokenVerifier with $source', ({ config, signer, stranger, 
   it('accepts a valid token and reads its subject and roles', async () => {
     expect(await authenticate(sign(claims({ roles: ['admin'] }), signer))).toEqual({
       kind: 'authenticated',
-      identity: { sub: 'alice', roles: ['admin'] },
+      identity: { sub: 'alice', roles: ['admin'], validUntil: expect.any(Date) },
     });
   });
 
@@ -159,19 +159,19 @@ describe.each(CASES)('TokenVerifier with $source', ({ config, signer, stranger, 
   it('authenticates a token whose roles claim is a string, granting no role', async () => {
     expect(await authenticate(sign(claims({ roles: 'admin' }), signer))).toEqual({
       kind: 'authenticated',
-      identity: { sub: 'alice', roles: [] },
+      identity: { sub: 'alice', roles: [], validUntil: expect.any(Date) },
     });
   });
 
   it('reads roles from a nested claim path such as realm_access.roles', async () => {
     const nested = verifierWith({ rolesClaim: 'realm_access.roles' });
     const token = sign(claims({ roles: ['admin'], realm_access: { roles: ['viewer', 'offline_access'] } }), signer);
-    expect(await nested.authenticate(bearer(token))).toEqual({ kind: 'authenticated', identity: { sub: 'alice', roles: ['viewer'] } });
+    expect(await nested.authenticate(bearer(token))).toEqual({ kind: 'authenticated', identity: { sub: 'alice', roles: ['viewer'], validUntil: expect.any(Date) } });
   });
 
   it('reads roles from a URL-named claim whose name contains dots', async () => {
     const namespaced = verifierWith({ rolesClaim: 'https://wave.example.com/roles' });
     const token = sign(claims({ roles: ['admin'], 'https://wave.example.com/roles': ['operator'] }), signer);
-    expect(await namespaced.authenticate(bearer(token))).toEqual({ kind: 'authenticated', identity: { sub: 'alice', roles: ['operator'] } });
+    expect(await namespaced.authenticate(bearer(token))).toEqual({ kind: 'authenticated', identity: { sub: 'alice', roles: ['operator'], validUntil: expect.any(Date) } });
   });
 });

@@ -11,8 +11,15 @@ describe('TokenVerifier.authenticate', () => {
     const token = issueToken(SECRET, { sub: 'alice', roles: ['operator'] }, '5m');
     expect(await verifier.authenticate(bearer(token))).toEqual({
       kind: 'authenticated',
-      identity: { sub: 'alice', roles: ['operator'] },
+      identity: { sub: 'alice', roles: ['operator'], validUntil: expect.any(Date) },
     });
+  });
+
+  it('holds the identity valid until the token expires plus the clock tolerance', async () => {
+    const exp = nowInSeconds() + 120;
+    const token = jwt.sign({ sub: 'alice', roles: [], exp }, SECRET);
+    const tolerant = new TokenVerifier(authConfig({ secret: SECRET, clockToleranceSeconds: 7 }));
+    expect(await tolerant.authenticate(bearer(token))).toMatchObject({ identity: { validUntil: new Date((exp + 7) * 1000) } });
   });
 
   it('treats a request without an Authorization header as anonymous', async () => {
@@ -71,12 +78,12 @@ describe('TokenVerifier.authenticate', () => {
 
   it('grants no role when the roles claim is not an array', async () => {
     const token = jwt.sign({ sub: 'alice', roles: 'admin' }, SECRET, { algorithm: 'HS256', expiresIn: '5m' });
-    expect(await verifier.authenticate(bearer(token))).toEqual({ kind: 'authenticated', identity: { sub: 'alice', roles: [] } });
+    expect(await verifier.authenticate(bearer(token))).toEqual({ kind: 'authenticated', identity: { sub: 'alice', roles: [], validUntil: expect.any(Date) } });
   });
 
   it('grants no role when the roles claim is missing', async () => {
     const token = jwt.sign({ sub: 'alice' }, SECRET, { algorithm: 'HS256', expiresIn: '5m' });
-    expect(await verifier.authenticate(bearer(token))).toEqual({ kind: 'authenticated', identity: { sub: 'alice', roles: [] } });
+    expect(await verifier.authenticate(bearer(token))).toEqual({ kind: 'authenticated', identity: { sub: 'alice', roles: [], validUntil: expect.any(Date) } });
   });
 
   it('ignores unknown role entries and keeps the known ones', async () => {
@@ -84,7 +91,7 @@ describe('TokenVerifier.authenticate', () => {
       algorithm: 'HS256',
       expiresIn: '5m',
     });
-    expect(await verifier.authenticate(bearer(token))).toEqual({ kind: 'authenticated', identity: { sub: 'alice', roles: ['viewer'] } });
+    expect(await verifier.authenticate(bearer(token))).toEqual({ kind: 'authenticated', identity: { sub: 'alice', roles: ['viewer'], validUntil: expect.any(Date) } });
   });
 
   it('never echoes the token in a rejection reason', async () => {

@@ -1,4 +1,4 @@
-import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
+import { createClient, type Client, type ClientOptions, type FormattedExecutionResult } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { TestApp } from '../helpers/app';
 
@@ -30,7 +30,11 @@ export async function within<T>(promise: Promise<T>, what: string): Promise<T> {
  * A graphql-ws client of the app's /graphql, over a real WebSocket, that never reconnects. `lazy: false`
  * keeps its socket open while no operation runs (a lazy client closes it after the last one).
  */
-export function wsClient(app: TestApp, connectionParams?: Record<string, unknown>, options: { lazy?: boolean } = {}): Client {
+export function wsClient(
+  app: TestApp,
+  connectionParams?: Record<string, unknown>,
+  options: Pick<ClientOptions, 'lazy' | 'on'> = {},
+): Client {
   return createClient({
     url: app.url.replace(/^http/, 'ws'),
     webSocketImpl: WebSocket,

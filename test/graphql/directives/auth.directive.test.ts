@@ -34,7 +34,7 @@ function buildSchema() {
   return { schema: authDirectiveTransformer(makeExecutableSchema({ typeDefs, resolvers })), resolvers };
 }
 
-const as = (...roles: Role[]): Authentication => ({ kind: 'authenticated', identity: { sub: 'someone', roles } });
+const as = (...roles: Role[]): Authentication => ({ kind: 'authenticated', identity: { sub: 'someone', roles, validUntil: new Date(Date.now() + 60_000) } });
 const anonymous: Authentication = { kind: 'anonymous' };
 const rejected: Authentication = { kind: 'rejected', reason: 'token expired' };
 
