@@ -122,12 +122,11 @@ export class WorkflowService {
 
   async getWorkflow(threadId: string): Promise<Workflow | null> {
     validateThreadId(threadId);
-    const [[, hash], [, score]] = (await this.redis
-      .pipeline()
-      .hgetall(this.keys.workflow(threadId))
-      .zscore(this.keys.workflowIndex, threadId)
-      .exec()) as [[Error | null, Record<string, string>], [Error | null, string | null]];
-    return toWorkflow(threadId, hash, score);
+    // A failed read must fail the call: read as "no record" it would tell an operator the workflow is gone.
+    const [hash, score] = await execValues<Record<string, string> | string | null>(
+      this.redis.pipeline().hgetall(this.keys.workflow(threadId)).zscore(this.keys.workflowIndex, threadId),
+    );
+    return toWorkflow(threadId, hash as Record<string, string>, score as string | null);
   }
 
   /**

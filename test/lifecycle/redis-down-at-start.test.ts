@@ -20,33 +20,44 @@ describe('a server started while Redis is down', () => {
     await redisServer.dispose();
   });
 
-  it('listens and answers SERVICE_UNAVAILABLE quickly, without Redis detail', async () => {
+  it('listens and answers SERVICE_UNAVAILABLE quickly, as HTTP 503 with Retry-After, without Redis detail', async () => {
     const viewer = app.token(['viewer']);
     for (let attempt = 0; attempt < 3; attempt++) {
       const started = Date.now();
-      const { status, body } = await app.request(QUEUES, {}, viewer);
+      const { status, headers, body } = await app.request(QUEUES, {}, viewer);
       expect(Date.now() - started).toBeLessThan(FAST_MS);
-      expect(status).toBe(200);
+      expect(status).toBe(503);
+      expect(headers.get('retry-after')).toBe('2');
       expect(body.errors?.map((error) => error.extensions?.code)).toEqual(['SERVICE_UNAVAILABLE']);
       expect(JSON.stringify(body)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|ioredis|stack/i);
     }
   });
 
+  it('answers 200 when part of the operation did not need Redis, with the outage as a field error', async () => {
+    const query = '{ _service { sdl } workflow(threadId: "wf-1") { threadId } }';
+    const { status, body } = await app.request(query, {}, app.token(['viewer']));
+    expect(status).toBe(200);
+    expect(body.data).toEqual({ _service: { sdl: expect.stringContaining('type Workflow') }, workflow: null });
+    expect(body.errors).toEqual([expect.objectContaining({ path: ['workflow'], extensions: { code: 'SERVICE_UNAVAILABLE' } })]);
+  });
+
   it('refuses a reset with SERVICE_UNAVAILABLE too (the rate limit needs Redis as well)', async () => {
     const started = Date.now();
-    const { body } = await app.request(
+    const { status, body } = await app.request(
       'mutation { resetWorkflow(input: { threadId: "wf-1", reason: "outage" }) { success } }',
       {},
       app.token(['operator']),
     );
     expect(Date.now() - started).toBeLessThan(FAST_MS);
+    expect(status).toBe(503);
     expect(body.errors?.map((error) => error.extensions?.code)).toEqual(['SERVICE_UNAVAILABLE']);
   });
 
   it('serves requests once Redis comes up, by itself', async () => {
     await redisServer.launch();
     if (app.redis.status !== 'ready') await once(app.redis, 'ready');
-    const { body } = await app.request(QUEUES, {}, app.token(['viewer']));
+    const { status, body } = await app.request(QUEUES, {}, app.token(['viewer']));
+    expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
     expect(body.data?.queues).toEqual(expect.any(Array));
   });
