@@ -12,7 +12,7 @@ import { createRequestContext, type RequestContext } from './graphql/context';
 import { createErrorFormatter } from './graphql/errors';
 import { buildExecutableSchema } from './graphql/schema';
 import { createQueryProtection } from './graphql/security/query-limits';
-import { rateLimitStatusPlugin } from './graphql/security/rate-limit-status.plugin';
+import { refusalStatusPlugin } from './graphql/refusal-status.plugin';
 import { NoServiceSdl } from './graphql/security/service-sdl.rule';
 import { requestErrorHandler } from './http/body-errors';
 import { corsPolicy } from './http/cors';
@@ -87,8 +87,8 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
       // On stop, in-flight requests get SHUTDOWN_TIMEOUT to finish; then their connections are closed.
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownTimeoutMs }),
       ...queryProtection.plugins,
-      rateLimitStatusPlugin(),
-      // After rateLimitStatusPlugin, so the logged status is the 429 it may set.
+      refusalStatusPlugin(),
+      // After refusalStatusPlugin, so the logged status is the 429 or 503 it may set.
       observability.apolloPlugin,
       // Our bundled IDE is the landing page; Apollo's would load from a CDN.
       ApolloServerPluginLandingPageDisabled(),

@@ -10,7 +10,7 @@ async function writeWorkflow(redis: Redis, threadId: string): Promise<void> {
   await redis.zadd('wave:workflows', 1000, threadId);
 }
 
-describe('the HTTP status of a rate-limited operation', () => {
+describe('the HTTP status of a rate-limited operation (refusalStatusPlugin)', () => {
   const fixture = useTestApps({ app: { RESET_RATE_LIMIT: '1/1m' } });
   let operator: string;
 

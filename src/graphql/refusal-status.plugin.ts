@@ -1,0 +1,68 @@
+/**
+ * The HTTP status of an operation of which nothing ran, so that gateways, load balancers and client
+ * retry logic can tell "try again later" from an answer:
+ *   429 + Retry-After (the longest wait) when @rateLimit refused every root field it started;
+ *   503 + Retry-After when Redis was unreachable for every one of them (or some were rate limited
+ *       and the rest hit the outage).
+ * When any root field produced data, the answer is 200 and the failures stay per-field errors, so a
+ * client never mistakes a partly applied operation for one that did nothing.
+ *
+ * "Started" rather than "selected": a mutation's fields run one after another and stop at the first
+ * error on a non-null field, so the fields after a refused one never ran either.
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLFormattedError } from 'graphql';
+import { RATE_LIMITED } from './directives/rate-limit.directive';
+
+const TOO_MANY_REQUESTS = 429;
+const SERVICE_UNAVAILABLE = 503;
+/** The Redis client retries its connection at least this often (src/redis/client.ts). */
+const UNAVAILABLE_RETRY_AFTER_SECONDS = 2;
+
+type Refusal = { kind: 'rate-limited'; retryAfter: number } | { kind: 'unavailable' };
+
+/** Why each root field (by response key) failed, when it failed for a reason worth retrying. */
+function rootRefusals(errors: readonly GraphQLFormattedError[], data: Record<string, unknown> | null | undefined): Map<string, Refusal> {
+  const refusals = new Map<string, Refusal>();
+  for (const error of errors) {
+    const key = error.path?.[0];
+    if (key === undefined) continue;
+    const retryAfter = Number(error.extensions?.retryAfter);
+    if (error.extensions?.code === RATE_LIMITED && error.path?.length === 1 && Number.isFinite(retryAfter)) {
+      refusals.set(String(key), { kind: 'rate-limited', retryAfter });
+    } else if (error.extensions?.code === 'SERVICE_UNAVAILABLE' && data?.[key] == null) {
+      // Anywhere below the root field, as long as the failure left the field without data.
+      refusals.set(String(key), { kind: 'unavailable' });
+    }
+  }
+  return refusals;
+}
+
+export function refusalStatusPlugin<TContext extends object>(): ApolloServerPlugin<TContext> {
+  return {
+    async requestDidStart() {
+      const startedRootFields = new Set<string>();
+      return {
+        async executionDidStart() {
+          return {
+            willResolveField({ info }) {
+              if (info.path.prev === undefined) startedRootFields.add(String(info.path.key));
+            },
+          };
+        },
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single' || startedRootFields.size === 0) return;
+          const { errors, data } = response.body.singleResult;
+          const refusals = rootRefusals(errors ?? [], data);
+          if (![...startedRootFields].every((key) => refusals.has(key))) return;
+          const waits = [...refusals.values()].map((refusal) =>
+            refusal.kind === 'rate-limited' ? refusal.retryAfter : UNAVAILABLE_RETRY_AFTER_SECONDS,
+          );
+          const unavailable = [...refusals.values()].some((refusal) => refusal.kind === 'unavailable');
+          response.http.status = unavailable ? SERVICE_UNAVAILABLE : TOO_MANY_REQUESTS;
+          response.http.headers.set('retry-after', String(Math.max(...waits)));
+        },
+      };
+    },
+  };
+}
