@@ -1,10 +1,12 @@
 /**
  * `npm run bench` (full, under 15 minutes) or `npm run bench -- --quick` (under 2 minutes).
- * `--only reset,paging` runs some. Each benchmark starts its own redis-server on a free port.
+ * `--only reset,paging` runs some. Each benchmark starts its own redis-server on a free port; the
+ * build runs first (prebench) because benchmark 2 starts dist/main.js.
  * Figures are printed as a markdown table for bench/README.md; nothing here asserts on time.
  */
 import 'reflect-metadata';
 import { cpus, totalmem } from 'node:os';
+import { dashboardThroughputBenchmark } from './dashboard-throughput.bench';
 import { pagingBenchmark } from './paging.bench';
 import { resetBenchmark } from './reset.bench';
 import { roundTripsBenchmark } from './round-trips.bench';
@@ -12,6 +14,7 @@ import { markdownTable, type Benchmark, type Figure } from './support/report';
 
 const BENCHMARKS: Record<string, Benchmark> = {
   reset: resetBenchmark,
+  dashboard: dashboardThroughputBenchmark,
   'round-trips': roundTripsBenchmark,
   paging: pagingBenchmark,
 };

@@ -2,7 +2,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { Logger } from 'pino';
@@ -10,9 +14,9 @@ import type { TokenVerifier } from './auth/tokens';
 import type { Config } from './config';
 import { createRequestContext, type RequestContext } from './graphql/context';
 import { createErrorFormatter } from './graphql/errors';
+import { recordRootFieldStarts, refusalStatusPlugin } from './graphql/refusal-status.plugin';
 import { buildExecutableSchema } from './graphql/schema';
 import { createQueryProtection } from './graphql/security/query-limits';
-import { refusalStatusPlugin } from './graphql/refusal-status.plugin';
 import { NoServiceSdl } from './graphql/security/service-sdl.rule';
 import { requestErrorHandler } from './http/body-errors';
 import { corsPolicy } from './http/cors';
@@ -72,7 +76,7 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
   const isProduction = config.nodeEnv === 'production';
   const queryProtection = createQueryProtection(config.queryLimits, config.http);
   const apollo = new ApolloServer<RequestContext>({
-    schema,
+    schema: recordRootFieldStarts(schema),
     formatError: createErrorFormatter(logger),
     // Not even in development: a stack tells an attacker more than it tells us (the log has it).
     includeStacktraceInErrorResponses: false,
@@ -94,6 +98,9 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
       ApolloServerPluginLandingPageDisabled(),
       // Per-field timings (ftv1) are for a trusted gateway's usage reporting, which we do not run.
       ApolloServerPluginInlineTraceDisabled(),
+      // No field declares a cache hint, so every answer was `no-store` anyway (set below), and the
+      // plugin's hook ran for every field of every answer: thousands per dashboard poll.
+      ApolloServerPluginCacheControlDisabled(),
     ],
   });
   await apollo.start();
@@ -105,6 +112,7 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
     '/graphql',
     ...corsPolicy(config.http),
     express.json({ limit: config.http.bodyLimit }),
+    noStore,
     expressMiddleware(apollo, {
       context: async ({ req }) =>
         createRequestContext({ workflows, stuck }, await tokens.authenticate(req.headers.authorization), req.ip ?? 'unknown'),
@@ -150,3 +158,9 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
     },
   };
 }
+
+/** Answers are per caller and live: no browser or proxy may keep one, not even of a GET query. */
+const noStore: express.RequestHandler = (_req, res, next) => {
+  res.setHeader('cache-control', 'no-store');
+  next();
+};

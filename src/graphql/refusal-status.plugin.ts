@@ -11,7 +11,8 @@
  * error on a non-null field, so the fields after a refused one never ran either.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { GraphQLFormattedError } from 'graphql';
+import { MapperKind, mapSchema } from '@graphql-tools/utils';
+import { defaultFieldResolver, type GraphQLFieldConfig, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { RATE_LIMITED } from './directives/rate-limit.directive';
 
 const TOO_MANY_REQUESTS = 429;
@@ -38,23 +39,42 @@ function rootRefusals(errors: readonly GraphQLFormattedError[], data: Record<str
   return refusals;
 }
 
+/** The response keys of the root fields each operation started, by its context value. */
+const startedRootFields = new WeakMap<object, Set<string>>();
+
+function recordStart(field: GraphQLFieldConfig<unknown, unknown>): GraphQLFieldConfig<unknown, unknown> {
+  const { resolve = defaultFieldResolver } = field;
+  return {
+    ...field,
+    resolve: (source, args, context, info) => {
+      startedRootFields.get(context as object)?.add(String(info.path.key));
+      return resolve(source, args, context, info);
+    },
+  };
+}
+
+/**
+ * Wraps the query and mutation fields so the plugin learns which root fields started. Apply it last,
+ * over @auth and @rateLimit: a field counts as started even when they refuse it. A per-field Apollo
+ * hook (willResolveField) would do the same, but runs for every field of every answer, thousands for
+ * a dashboard, where this runs once per root field.
+ */
+export function recordRootFieldStarts(schema: GraphQLSchema): GraphQLSchema {
+  return mapSchema(schema, { [MapperKind.QUERY_ROOT_FIELD]: recordStart, [MapperKind.MUTATION_ROOT_FIELD]: recordStart });
+}
+
+/** Needs the schema passed through recordRootFieldStarts. */
 export function refusalStatusPlugin<TContext extends object>(): ApolloServerPlugin<TContext> {
   return {
-    async requestDidStart() {
-      const startedRootFields = new Set<string>();
+    async requestDidStart({ contextValue }) {
+      const started = new Set<string>();
+      startedRootFields.set(contextValue, started);
       return {
-        async executionDidStart() {
-          return {
-            willResolveField({ info }) {
-              if (info.path.prev === undefined) startedRootFields.add(String(info.path.key));
-            },
-          };
-        },
         async willSendResponse({ response }) {
-          if (response.body.kind !== 'single' || startedRootFields.size === 0) return;
+          if (response.body.kind !== 'single' || started.size === 0) return;
           const { errors, data } = response.body.singleResult;
           const refusals = rootRefusals(errors ?? [], data);
-          if (![...startedRootFields].every((key) => refusals.has(key))) return;
+          if (![...started].every((key) => refusals.has(key))) return;
           const waits = [...refusals.values()].map((refusal) =>
             refusal.kind === 'rate-limited' ? refusal.retryAfter : UNAVAILABLE_RETRY_AFTER_SECONDS,
           );

@@ -5,7 +5,8 @@ import { StuckKind } from './enums';
 import { CleanupSummary } from './reset.types';
 import { PageInfo, Workflow } from './workflow.type';
 
-@ObjectType({ description: 'One reason a workflow is stuck, with the evidence and what to do.' })
+// simpleResolvers: plain data, as the types of workflow.type.ts.
+@ObjectType({ description: 'One reason a workflow is stuck, with the evidence and what to do.', simpleResolvers: true })
 export class StuckReason {
   @Field(() => StuckKind)
   kind!: StuckKindValue;
@@ -23,7 +24,7 @@ export class StuckReason {
   suggestedFix!: string;
 }
 
-@ObjectType({ description: 'Whether a workflow is stuck, and why.' })
+@ObjectType({ description: 'Whether a workflow is stuck, and why.', simpleResolvers: true })
 export class WorkflowHealth {
   @Field(() => Boolean)
   stuck!: boolean;

@@ -4,7 +4,9 @@ import type { Domain } from '../redis/keys';
 import type { Phase, TaskStatus as TaskStatusValue } from '../workflows/workflow.types';
 import { TaskDomain, TaskStatus, WorkflowPhase } from './enums';
 
-@ObjectType({ description: 'A unit of work of a workflow, queued for one agent domain.' })
+// simpleResolvers: plain data, read by graphql's default resolver instead of a type-graphql resolver per field
+// (no type-graphql middleware or authChecker is used; @auth is a schema directive and still applies).
+@ObjectType({ description: 'A unit of work of a workflow, queued for one agent domain.', simpleResolvers: true })
 export class Task {
   @Field(() => ID)
   id!: string;
@@ -37,7 +39,7 @@ export class Task {
 // A federation entity other subgraphs reference by threadId; the type-level @auth also guards `_entities`.
 @Directive('@key(fields: "threadId")')
 @Directive('@auth(requires: VIEWER)')
-@ObjectType({ description: 'A multi-agent workflow run, identified by its thread id.' })
+@ObjectType({ description: 'A multi-agent workflow run, identified by its thread id.', simpleResolvers: true })
 export class Workflow {
   @Field(() => ID)
   threadId!: string;
@@ -58,7 +60,7 @@ export class Workflow {
   updatedAt!: Date;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class PageInfo {
   @Field(() => Boolean)
   hasNextPage!: boolean;
@@ -67,7 +69,7 @@ export class PageInfo {
   endCursor!: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class WorkflowEdge {
   @Field(() => String, { description: 'Pass as `after` to continue right after this workflow.' })
   cursor!: string;
@@ -76,7 +78,7 @@ export class WorkflowEdge {
   node!: Workflow;
 }
 
-@ObjectType({ description: 'Workflows in creation order, oldest first.' })
+@ObjectType({ description: 'Workflows in creation order, oldest first.', simpleResolvers: true })
 export class WorkflowConnection {
   @Field(() => [WorkflowEdge])
   edges!: WorkflowEdge[];
@@ -88,7 +90,7 @@ export class WorkflowConnection {
   pageInfo!: PageInfo;
 }
 
-@ObjectType({ description: 'How many task ids wait in one domain queue.' })
+@ObjectType({ description: 'How many task ids wait in one domain queue.', simpleResolvers: true })
 export class QueueLength {
   @Field(() => TaskDomain)
   domain!: Domain;

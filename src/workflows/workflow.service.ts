@@ -494,13 +494,16 @@ export class WorkflowService {
   private async readIndexAfter(position: IndexPosition | null, count: number, withHashes = true): Promise<IndexEntry[]> {
     const entries: IndexEntry[] = [];
     const min = position ? String(position.score) : '-inf';
-    for (let offset = 0; entries.length < count; offset += count) {
-      const raw = await this.redis.zrangebyscore(this.keys.workflowIndex, min, '+inf', 'WITHSCORES', 'LIMIT', offset, count);
+    // The range starts at the position's score, so it holds the position's own entry (when still
+    // indexed): reading one more keeps a page after a cursor to one round trip, like the first page.
+    const batch = position ? count + 1 : count;
+    for (let offset = 0; entries.length < count; offset += batch) {
+      const raw = await this.redis.zrangebyscore(this.keys.workflowIndex, min, '+inf', 'WITHSCORES', 'LIMIT', offset, batch);
       for (let i = 0; i + 1 < raw.length; i += 2) {
         const entry = { threadId: raw[i], score: Number(raw[i + 1]) };
         if (!position || isAfter(entry, position)) entries.push(entry);
       }
-      if (raw.length < 2 * count) break;
+      if (raw.length < 2 * batch) break;
     }
     entries.length = Math.min(entries.length, count);
     if (withHashes && entries.length > 0) {

@@ -67,6 +67,16 @@ describe('the HTTP transport of /graphql', () => {
     });
   });
 
+  describe('caching', () => {
+    it('tells browsers and proxies not to store an answer, even one to a GET', async () => {
+      const response = await send(`${fixture.apps.defaults.url}?query=${encodeURIComponent(QUEUES)}`, {
+        headers: { 'apollo-require-preflight': 'true', ...bearer() },
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+    });
+  });
+
   describe('HTTP batching', () => {
     it('refuses an array of operations by default, running none of them', async () => {
       const response = await postJson(fixture.apps.defaults.url, [{ query: START }, { query: QUEUES }], bearer(['operator']));

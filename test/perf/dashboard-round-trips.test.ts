@@ -26,11 +26,11 @@ describe('the dashboard query against a real redis-server', () => {
     await server?.dispose();
   });
 
-  async function roundTripsFor(first: number): Promise<number> {
+  async function roundTripsFor(first: number, after?: string): Promise<number> {
     const token = app.token(['viewer']);
     let answer: Awaited<ReturnType<TestApp['request']>> | undefined;
     const trips = await counter.during(async () => {
-      answer = await app.request(DASHBOARD, { first }, token);
+      answer = await app.request(DASHBOARD, { first, after }, token);
     });
     expect(answer!.body.errors).toBeUndefined();
     expect(answer!.body.data!.workflows.nodes).toHaveLength(first);
@@ -44,5 +44,11 @@ describe('the dashboard query against a real redis-server', () => {
 
   it('takes as many round trips for 5 workflows as for 50', async () => {
     expect(await roundTripsFor(5)).toBe(await roundTripsFor(50));
+  });
+
+  it('takes as many round trips for a page after a cursor as for the first page', async () => {
+    const firstPage = await app.request(DASHBOARD, { first: 5 }, app.token(['viewer']));
+    const after = firstPage.body.data!.workflows.pageInfo.endCursor as string;
+    expect(await roundTripsFor(50, after)).toBe(await roundTripsFor(50));
   });
 });

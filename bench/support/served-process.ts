@@ -1,0 +1,64 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+/** The URL a server logs once it listens: pino's `"url":"…"` field, or the bare handler's JSON line. */
+const LISTENING_URL = /"url":"(http:\/\/[^"]+)"/;
+
+/** An HTTP server in a process of its own, as in production: the bench's load never shares its event loop. */
+export class ServedProcess {
+  private constructor(
+    private readonly child: ChildProcess,
+    /** Where it answers GraphQL. */
+    readonly url: string,
+  ) {}
+
+  /** The real server, `node dist/main.js` (built by `npm run bench`'s prebench step). */
+  static api(env: NodeJS.ProcessEnv): Promise<ServedProcess> {
+    return ServedProcess.start([join(ROOT, 'dist', 'main.js')], env);
+  }
+
+  /** bench/support/bare-dashboard.ts, the limit for this stack. */
+  static bareDashboard(redisUrl: string): Promise<ServedProcess> {
+    return ServedProcess.start(['-r', 'ts-node/register/transpile-only', join(__dirname, 'bare-dashboard.ts')], { REDIS_URL: redisUrl });
+  }
+
+  private static async start(args: string[], env: NodeJS.ProcessEnv): Promise<ServedProcess> {
+    const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      const onData = (chunk: Buffer): void => {
+        output += chunk.toString();
+        const listening = LISTENING_URL.exec(output);
+        if (!listening) return;
+        child.stdout!.off('data', onData);
+        resolve(listening[1]);
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.once('error', reject);
+      child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${output}`)));
+    });
+    // Its access log is read and dropped, so a full pipe never blocks it.
+    child.stdout!.resume();
+    child.stderr!.resume();
+    child.removeAllListeners('exit');
+    return new ServedProcess(child, url);
+  }
+
+  /** Resident set size now and at its peak (VmRSS, VmHWM), in bytes, from /proc (Linux). */
+  memory(): { resident: number; peak: number } {
+    const status = readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
+    const kib = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN) * 1024;
+    return { resident: kib('VmRSS'), peak: kib('VmHWM') };
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = once(this.child, 'exit');
+    this.child.kill('SIGKILL');
+    await exited;
+  }
+}
