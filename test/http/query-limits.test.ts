@@ -40,6 +40,26 @@ describe('query limits over HTTP', () => {
       ]);
     });
 
+    it.each([
+      ['variables', 'query Pages($first: Int!)', { first: 100 }],
+      ['a variable default', 'query Pages($first: Int! = 100)', {}],
+    ])('costs page sizes given through %s as if written in the document', async (_label, signature, variables) => {
+      const pages = [1, 2].map((n) => dashboardPage(100, `page${n}`).replace('first: 100', 'first: $first')).join(' ');
+      const { status, body } = await fixture.apps.defaults.request(`${signature} { ${pages} }`, variables, viewer());
+      expect(status).toBe(400);
+      expect(body.data).toBeUndefined();
+      expect(body.errors).toEqual([
+        expect.objectContaining({ message: expect.stringMatching(/^Query Cost limit of 5000 exceeded, found \d+/), extensions: { code: 'QUERY_TOO_COMPLEX' } }),
+      ]);
+    });
+
+    it('lets small pages given through a variable run', async () => {
+      const pages = [1, 2].map((n) => dashboardPage(100, `page${n}`).replace('first: 100', 'first: $first')).join(' ');
+      const { status, body } = await fixture.apps.defaults.request(`query Pages($first: Int!) { ${pages} }`, { first: 5 }, viewer());
+      expect(body.errors).toBeUndefined();
+      expect(status).toBe(200);
+    });
+
     it('refuses 16 aliases with TOO_MANY_ALIASES', async () => {
       const aliases = Array.from({ length: 16 }, (_, i) => `q${i}: queues { length }`).join(' ');
       const { status, body } = await fixture.apps.defaults.request(`{ ${aliases} }`, {}, viewer());
