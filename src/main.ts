@@ -42,7 +42,10 @@ async function main(): Promise<void> {
     config.nodeEnv !== 'production' && signingSecret
       ? issueToken(signingSecret, { sub: 'dev-operator', roles: ['operator'] }, DEVELOPMENT_TOKEN_LIFETIME)
       : undefined;
-  const tokens = new TokenVerifier({ ...config.auth, secret: signingSecret });
+  const tokens = new TokenVerifier(
+    { ...config.auth, secret: signingSecret },
+    { onKeySetUnavailable: (reason) => logger.warn({ reason }, 'JWKS unavailable: tokens it signs are refused') },
+  );
   const app = await createApp({ config, redis, tokens, logger, developmentToken });
   const url = await app.listen(config.port);
   logger.info({ url, redis: config.redisUrl ? 'external' : 'embedded' }, 'WAVE control API listening');

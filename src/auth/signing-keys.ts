@@ -116,7 +116,11 @@ export class JwksKeySource implements KeySource {
   private readonly client: JwksClient;
   private readonly budget = new FetchBudget(JWKS_REQUESTS_PER_MINUTE, 60_000);
 
-  constructor(jwksUri: string) {
+  /** `onUnavailable` hears why a fetch of the key set failed, so an outage of the identity provider is told apart from bad tokens. */
+  constructor(
+    jwksUri: string,
+    private readonly onUnavailable: (reason: string) => void = () => {},
+  ) {
     this.client = new JwksClient({
       jwksUri,
       cache: true,
@@ -142,8 +146,23 @@ export class JwksKeySource implements KeySource {
 
   private async fetchKeySet(uri: string): Promise<{ keys: unknown }> {
     if (!this.budget.take()) throw new Error('JWKS fetch budget exhausted');
-    const response = await fetch(uri, { signal: AbortSignal.timeout(JWKS_TIMEOUT_MS), redirect: 'error' });
-    if (!response.ok) throw new Error(`JWKS endpoint answered HTTP ${response.status}`);
-    return (await response.json()) as { keys: unknown };
+    try {
+      const response = await fetch(uri, { signal: AbortSignal.timeout(JWKS_TIMEOUT_MS), redirect: 'error' });
+      if (!response.ok) throw new Error(`JWKS endpoint answered HTTP ${response.status}`);
+      return (await response.json()) as { keys: unknown };
+    } catch (error) {
+      // At most once per budgeted fetch, so an outage cannot flood the log.
+      this.onUnavailable(describeFailure(error));
+      throw error;
+    }
   }
+}
+
+/** An error's message and its cause's ("fetch failed: connect ECONNREFUSED …"); fetch's errors may come from another realm. */
+function describeFailure(error: unknown): string {
+  const messageOf = (value: unknown) =>
+    typeof value === 'object' && value !== null && typeof (value as Error).message === 'string' ? (value as Error).message : undefined;
+  const message = messageOf(error) ?? String(error);
+  const cause = messageOf((error as { cause?: unknown } | null)?.cause);
+  return cause ? `${message}: ${cause}` : message;
 }

@@ -19,6 +19,11 @@ export function issueToken(secret: string, { sub, roles }: Pick<Identity, 'sub' 
   return jwt.sign({ roles }, secret, { algorithm: 'HS256', subject: sub, expiresIn });
 }
 
+export interface TokenVerifierEvents {
+  /** The JWKS could not be fetched (the reason, never a token): tokens it signs are refused meanwhile. */
+  onKeySetUnavailable?(reason: string): void;
+}
+
 /**
  * Verifies bearer JWTs against the configured key sources (HS256 secret, PEM public key, JWKS), each
  * pinned to its algorithm: a token's `alg` only selects among keys already bound to that algorithm,
@@ -27,11 +32,14 @@ export function issueToken(secret: string, { sub, roles }: Pick<Identity, 'sub' 
 export class TokenVerifier {
   private readonly sources: KeySource[] = [];
 
-  constructor(private readonly config: AuthConfig) {
+  constructor(
+    private readonly config: AuthConfig,
+    events: TokenVerifierEvents = {},
+  ) {
     if (config.secret !== undefined) this.sources.push(secretKeySource(config.secret));
     if (config.publicKey !== undefined) this.sources.push(publicKeySource(config.publicKey));
     // Last, so a token a local key verifies never costs a fetch.
-    if (config.jwksUrl !== undefined) this.sources.push(new JwksKeySource(config.jwksUrl));
+    if (config.jwksUrl !== undefined) this.sources.push(new JwksKeySource(config.jwksUrl, events.onKeySetUnavailable));
     if (this.sources.length === 0) {
       throw new Error('No JWT key source: set a secret, a public key or a JWKS URL');
     }

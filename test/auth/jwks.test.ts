@@ -34,7 +34,13 @@ afterEach(async () => {
 });
 
 const STANDARD_KEYS = [publicJwk(rsa.publicKey, 'rsa-1', 'RS256'), publicJwk(ec.publicKey, 'ec-1')];
-const jwksVerifier = (jwksUrl: string, secret?: string): TokenVerifier => new TokenVerifier(authConfig({ jwksUrl, secret }));
+/** Why the key set could not be fetched, as the verifier reported it (main.ts logs these). */
+const unavailable: string[] = [];
+afterEach(() => {
+  unavailable.length = 0;
+});
+const jwksVerifier = (jwksUrl: string, secret?: string): TokenVerifier =>
+  new TokenVerifier(authConfig({ jwksUrl, secret }), { onKeySetUnavailable: (reason) => unavailable.push(reason) });
 
 describe('JWKS key source', () => {
   it('fetches the key set once for many verifications of the same kid, concurrent or not', async () => {
@@ -117,12 +123,22 @@ describe('JWKS key source', () => {
     const jwks = await serveKeys(STANDARD_KEYS, 500);
     expect(await jwksVerifier(jwks.url).authenticate(bearer(rsaToken()))).toEqual(INVALID);
     expect(jwks.requests).toBe(1);
+    expect(unavailable).toEqual(['JWKS endpoint answered HTTP 500']);
   });
 
   it('rejects tokens as invalid when the JWKS endpoint is unreachable', async () => {
     const jwks = await JwksServer.start(STANDARD_KEYS);
     await jwks.stop();
     expect(await jwksVerifier(jwks.url).authenticate(bearer(rsaToken()))).toEqual(INVALID);
+    expect(unavailable).toEqual([expect.stringMatching(/^fetch failed: .*ECONNREFUSED/)]);
+  });
+
+  it('reports no outage for a kid the reachable key set does not hold', async () => {
+    const jwks = await serveKeys(STANDARD_KEYS);
+    const token = sign(claims(), { algorithm: 'RS256', key: rsa.privateKey, kid: 'rotated-away' });
+    expect(await jwksVerifier(jwks.url).authenticate(bearer(token))).toEqual(INVALID);
+    expect(jwks.requests).toBeGreaterThan(0);
+    expect(unavailable).toEqual([]);
   });
 
   it('still verifies HS256 tokens with the secret while the JWKS endpoint is down', async () => {
