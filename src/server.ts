@@ -129,6 +129,7 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
     parseOptions: queryProtection.parseOptions,
     validationRules: [...queryProtection.validationRules, ...(config.http.introspection ? [] : [NoServiceSdl])],
     formatError: createErrorFormatter(logger),
+    observer: observability.subscriptions,
     createContext: async (authorization, clientIp) => {
       const auth = await tokens.authenticate(authorization);
       return {

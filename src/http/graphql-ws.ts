@@ -43,6 +43,15 @@ export interface GraphQLWebSocketOptions {
   createContext(authorization: string | undefined, clientIp: string): Promise<{ context: object; validUntil?: Date }>;
   /** Apollo's formatError, so a client sees the same codes and masking as over HTTP. */
   formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError;
+  observer?: SubscriptionObserver;
+}
+
+/** Hears about each subscription (for logs and metrics), never about its events. */
+export interface SubscriptionObserver {
+  /** It started streaming; the function returned is called once when it ends, however it ends. */
+  started(context: object, operationName: string | null): () => void;
+  /** It was refused before streaming (@auth, Redis unreachable), with the errors the client got. */
+  refused(context: object, operationName: string | null, errors: readonly GraphQLFormattedError[]): void;
 }
 
 export interface GraphQLWebSocketServer {
@@ -60,25 +69,52 @@ export function authorizationOf(connectionParams: Readonly<Record<string, unknow
   return typeof value === 'string' ? value : '';
 }
 
-/** What graphql-js answered instead of an event stream: @auth refused it, or Redis was unreachable. */
+/**
+ * What graphql-js answered instead of an event stream (@auth refused it, or Redis was unreachable),
+ * already formatted for the client: formatting logs unexpected errors, so it happens once.
+ */
 class SubscriptionRefused extends Error {
-  constructor(readonly errors: readonly GraphQLError[]) {
-    super(errors[0]?.message ?? 'Subscription refused');
+  constructor(readonly formatted: GraphQLFormattedError[]) {
+    super(formatted[0]?.message ?? 'Subscription refused');
   }
 }
 
 /**
- * graphql-js reports a `subscribe` that throws as a plain result, which graphql-ws would send as a
- * `next` followed by `complete`. Failing the stream instead makes it an `error` message, which a
- * client receives in its sink's `error`; the connection stays open for other operations.
+ * `stream`, calling `ended` once when it finishes, fails or its consumer stops it (graphql-ws calls
+ * return()). Not an async generator: its return() would wait behind a pending next(), i.e. until
+ * the next event, so an unsubscribe would not reach the stream and its listener would stay.
  */
-async function subscribeOrRefuse(args: ExecutionArgs) {
-  const result = await subscribe(args);
-  if (Symbol.asyncIterator in result) return result;
-  const refusal = new SubscriptionRefused(result.errors ?? []);
-  return (async function* refused() {
-    throw refusal;
-  })();
+function observed<T>(stream: AsyncGenerator<T>, ended: () => void): AsyncGenerator<T> {
+  let finished = false;
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    ended();
+  };
+  const settle = async (step: Promise<IteratorResult<T>>) => {
+    try {
+      const result = await step;
+      if (result.done) finish();
+      return result;
+    } catch (error) {
+      finish();
+      throw error;
+    }
+  };
+  return {
+    next: (...args) => settle(stream.next(...args)),
+    return: (value) => {
+      finish();
+      return stream.return(value);
+    },
+    throw: (error) => {
+      finish();
+      return stream.throw(error);
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  } as AsyncGenerator<T>;
 }
 
 function parseFailure(error: unknown): GraphQLError {
@@ -134,6 +170,26 @@ export function serveGraphQLOverWebSocket(options: GraphQLWebSocketOptions): Gra
   const rules = [...specifiedRules, ...validationRules];
   const format = (errors: readonly GraphQLError[]) => errors.map((error) => formatError(error.toJSON(), error));
 
+  const operationNameOf = (args: ExecutionArgs) => args.operationName ?? getOperationAST(args.document, args.operationName)?.name?.value ?? null;
+
+  /**
+   * graphql-js reports a `subscribe` that throws as a plain result, which graphql-ws would send as a
+   * `next` followed by `complete`. Failing the stream instead makes it an `error` message, which a
+   * client receives in its sink's `error`; the connection stays open for other operations.
+   */
+  async function subscribeOrRefuse(args: ExecutionArgs) {
+    const result = await subscribe(args);
+    const context = args.contextValue as object;
+    if (Symbol.asyncIterator in result) {
+      return options.observer ? observed(result, options.observer.started(context, operationNameOf(args))) : result;
+    }
+    const refusal = new SubscriptionRefused(format(result.errors ?? []));
+    options.observer?.refused(context, operationNameOf(args), refusal.formatted);
+    return (async function* refused() {
+      throw refusal;
+    })();
+  }
+
   const wsServer = new WebSocketServer({ server: httpServer, path, maxPayload: MAX_MESSAGE_BYTES });
   const expiring = new WeakSet<WebSocket>();
   const server = useServer(
@@ -166,7 +222,7 @@ export function serveGraphQLOverWebSocket(options: GraphQLWebSocketOptions): Gra
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: format(result.errors) } : undefined,
       onError: (_ctx, _id, _payload, errors) =>
-        format(errors.flatMap((error) => (error.originalError instanceof SubscriptionRefused ? error.originalError.errors : [error]))),
+        errors.flatMap((error) => (error.originalError instanceof SubscriptionRefused ? error.originalError.formatted : format([error]))),
     },
     wsServer,
   );

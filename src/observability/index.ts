@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { RequestHandler, Router } from 'express';
 import type { Logger } from 'pino';
 import type { RequestContext } from '../graphql/context';
+import type { SubscriptionObserver } from '../http/graphql-ws';
 import type { RedisClient } from '../redis/client';
 import type { StuckWorkflowService } from '../workflows/stuck.service';
 import type { WorkflowService } from '../workflows/workflow.service';
@@ -11,6 +12,7 @@ import { Metrics } from './metrics';
 import { operationsPlugin } from './operations.plugin';
 import { instrumentRedis } from './redis.instrumentation';
 import { observeResets } from './reset.observer';
+import { subscriptionsObserver } from './subscriptions.observer';
 
 export interface Observability {
   metrics: Metrics;
@@ -20,6 +22,8 @@ export interface Observability {
   routes: Router;
   /** The per-operation log line and metrics. */
   apolloPlugin: ApolloServerPlugin<RequestContext>;
+  /** The same for subscriptions over graphql-ws. */
+  subscriptions: SubscriptionObserver;
 }
 
 /** Logs, metrics and probes for one app: instruments its Redis client and its reset services. */
@@ -38,5 +42,6 @@ export function createObservability(parts: {
     httpLogging: httpLogging(logger),
     routes: healthRoutes(redis, metrics, logger),
     apolloPlugin: operationsPlugin(logger, metrics),
+    subscriptions: subscriptionsObserver(logger, metrics),
   };
 }

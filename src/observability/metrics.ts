@@ -65,6 +65,20 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly subscriptionsActive = new Gauge({
+    name: 'wave_subscriptions_active',
+    help: 'GraphQL subscriptions streaming now (over graphql-ws), by operation name.',
+    labelNames: ['operation'] as const,
+    registers: [this.registry],
+  });
+
+  readonly subscriptions = new Counter({
+    name: 'wave_subscriptions_total',
+    help: 'GraphQL subscriptions asked for, by operation name and outcome (started, or the error code that refused it).',
+    labelNames: ['operation', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly redisConnected = new Gauge({
     name: 'wave_redis_connected',
     help: "1 while the server's Redis connection is ready, 0 while it is connecting, reconnecting or closed.",

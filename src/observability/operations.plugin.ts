@@ -16,12 +16,12 @@ function errorsOf(requestContext: GraphQLRequestContextWillSendResponse<RequestC
   return (body.kind === 'single' ? body.singleResult.errors : body.initialResult.errors) ?? [];
 }
 
-function codeOf(error: GraphQLFormattedError): string {
+export function codeOf(error: GraphQLFormattedError): string {
   const code = error.extensions?.code;
   return typeof code === 'string' ? code : UNCODED;
 }
 
-function subOf(contextValue: RequestContext | undefined): string | undefined {
+export function subOf(contextValue: RequestContext | undefined): string | undefined {
   const auth = contextValue?.auth;
   return auth?.kind === 'authenticated' ? auth.identity.sub : undefined;
 }
