@@ -6,6 +6,16 @@ import { BACKENDS, MAX_GATE, NOW, dumpKeys, keys, resetRequest, useBackend, writ
  * record names, so its cost no longer grows with the queues. For an indexed workflow it must do
  * exactly what the sweeping reset does.
  */
+/** Audit entries differ only in their stream ids (one reset each): compare the keyspace without those. */
+function withoutStreamIds(keyspace: Map<string, unknown>): Map<string, unknown> {
+  return new Map(
+    [...keyspace].map(([key, entry]) => {
+      const { type, value } = entry as { type: string; value: unknown };
+      return [key, type === 'stream' ? (value as Array<[string, string[]]>).map(([, fields]) => fields) : value];
+    }),
+  );
+}
+
 describe.each(BACKENDS)('resetWorkflow without the queue sweep on %s', (backendName) => {
   const backend = useBackend(backendName);
   const THREAD = 'thread-123';
@@ -52,14 +62,33 @@ describe.each(BACKENDS)('resetWorkflow without the queue sweep on %s', (backendN
 
   it('leaves the same keyspace as the sweeping reset', async () => {
     await arrangeIndexedWorkflow();
-    await backend.service.resetWorkflow(resetRequest(THREAD));
-    const afterSweep = await dumpKeys(backend.redis, /audit/);
+    const swept = await backend.service.resetWorkflow(resetRequest(THREAD));
+    const afterSweep = await dumpKeys(backend.redis, /^stream:/);
     await backend.redis.flushall();
     await arrangeIndexedWorkflow();
-    await indexOnly.resetWorkflow(resetRequest(THREAD));
-    expect(await dumpKeys(backend.redis, /audit/)).toEqual(afterSweep);
+    const indexed = await indexOnly.resetWorkflow(resetRequest(THREAD));
+    expect(indexed).toEqual(swept);
+    expect(indexed.cleared.queues).toEqual(['pm', 'fe', 'be', 'qa', 'safety']);
+    expect(withoutStreamIds(await dumpKeys(backend.redis, /^stream:/))).toEqual(withoutStreamIds(afterSweep));
     expect(await backend.redis.lrange(keys.queue('fe'), 0, -1)).toEqual(['n-2', 'n-1']);
     expect(await backend.redis.lrange(keys.queue('be'), 0, -1)).toEqual(['n-3']);
+  });
+
+  it('resets when confirmed with the planToken of its own preview', async () => {
+    await arrangeIndexedWorkflow();
+    const preview = await indexOnly.resetWorkflow(resetRequest(THREAD, { dryRun: true }));
+    const summary = await indexOnly.resetWorkflow(resetRequest(THREAD, { planToken: preview.plan!.planToken }));
+    expect(summary).toMatchObject({ success: true, cleared: preview.cleared });
+    expect(await backend.redis.lrange(keys.queue('fe'), 0, -1)).toEqual(['n-2', 'n-1']);
+  });
+
+  it('fails on a queue key of another type before writing anything', async () => {
+    await arrangeIndexedWorkflow();
+    await backend.redis.del(keys.queue('safety'));
+    await backend.redis.set(keys.queue('safety'), 'not a list');
+    const before = await dumpKeys(backend.redis);
+    await expect(indexOnly.resetWorkflow(resetRequest(THREAD))).rejects.toThrow();
+    expect(await dumpKeys(backend.redis)).toEqual(before);
   });
 
   it('leaves a task queued without being indexed in its queue, fenced by the new attempt', async () => {

@@ -116,6 +116,10 @@ end
 
 local queuedEntries = {}  -- queue index -> the workflow's entries in it, head first, repeats kept
 local queuedIds = {}      -- queue index -> the same ids, each once
+-- Index only, real reset without a plan to match: where the ids sit is not needed before the writes,
+-- so each is removed from the queues its record names (LREM) without being looked for first (LPOS).
+local dequeueUnseen = not sweepQueues and not preview and planToken == ''
+local candidateQueue = {}  -- task id -> the queue its record names; nil: every queue
 if sweepQueues then
   -- The orchestrator may queue a task without indexing it: check the owner of every queued id.
   -- Costs one owner read per queued id of any workflow.
@@ -149,13 +153,16 @@ else
     -- `queue` holds the domain; a full queue key (`wave:tasks:fe`) names it too.
     local recorded = queueOfDomain[string.match(string.lower(redis.call('HGET', taskPrefix .. taskId, 'queue') or ''),
       '([^:%s]*)%s*$')]
-    for q = recorded or FIRST_QUEUE, recorded or #KEYS do
-      local positions = redis.call('LPOS', KEYS[q], taskId, 'COUNT', 0)
-      if #positions > 0 then
-        queuedIds[q][#queuedIds[q] + 1] = taskId
-      end
-      for _, position in ipairs(positions) do
-        positioned[q][#positioned[q] + 1] = {position, taskId}
+    candidateQueue[taskId] = recorded
+    if not dequeueUnseen then
+      for q = recorded or FIRST_QUEUE, recorded or #KEYS do
+        local positions = redis.call('LPOS', KEYS[q], taskId, 'COUNT', 0)
+        if #positions > 0 then
+          queuedIds[q][#queuedIds[q] + 1] = taskId
+        end
+        for _, position in ipairs(positions) do
+          positioned[q][#positioned[q] + 1] = {position, taskId}
+        end
       end
     end
   end
@@ -166,6 +173,9 @@ else
       entries[i] = entry[2]
     end
     queuedEntries[q] = entries
+    if dequeueUnseen then
+      redis.call('LLEN', KEYS[q])  -- a queue key of another type fails here, before the first write
+    end
   end
 end
 
@@ -255,9 +265,28 @@ for _, taskId in ipairs(ownedIds) do
 end
 
 -- Queued ids leave the queues whatever clearTasks says: no agent may pick a cancelled task.
-for q = FIRST_QUEUE, #KEYS do
-  for _, taskId in ipairs(queuedIds[q]) do
-    redis.call('LREM', KEYS[q], 0, taskId)
+if dequeueUnseen then
+  local removedFrom = {}
+  for _, taskId in ipairs(ownedIds) do
+    local recorded = candidateQueue[taskId]
+    for q = recorded or FIRST_QUEUE, recorded or #KEYS do
+      if redis.call('LREM', KEYS[q], 0, taskId) > 0 then
+        removedFrom[q] = true
+      end
+    end
+  end
+  local dequeued = {}
+  for q = FIRST_QUEUE, #KEYS do
+    if removedFrom[q] then
+      dequeued[#dequeued + 1] = ARGV[FIRST_DOMAIN + q - FIRST_QUEUE]
+    end
+  end
+  queueList = table.concat(dequeued, ',')
+else
+  for q = FIRST_QUEUE, #KEYS do
+    for _, taskId in ipairs(queuedIds[q]) do
+      redis.call('LREM', KEYS[q], 0, taskId)
+    end
   end
 end
 
