@@ -38,7 +38,9 @@ fields by "\t", each field with '%', tab and newline written %25, %09, %0A:
 A plan token confirms a reset only while this string is unchanged.
 Helpers (decimal, counter, hmget, jsonString) come from prelude.lua.
 Every read comes before the first write: an error (a key of the wrong type) leaves nothing half done.
-Cost: the workflow's own keys plus one LRANGE of each queue; never KEYS or SCAN.
+Cost, never KEYS or SCAN: with the sweep, the workflow's own keys plus one LRANGE of each queue and
+one owner read per queued id; without it, the workflow's own keys plus one LPOS (preview, planToken)
+or one LREM per task.
 ]]
 local workflowKey, indexKey, workflowsKey = KEYS[1], KEYS[2], KEYS[3]
 local auditKey, workflowAuditKey, requestKey, planKey = KEYS[4], KEYS[5], KEYS[6], KEYS[7]
