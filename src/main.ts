@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:os';
 import { issueToken, TokenVerifier } from './auth/tokens';
-import { ConfigError, loadConfig, type Config } from './config';
+import { ConfigError, loadConfig, type Config, type RedisTarget } from './config';
 import { createLogger } from './logger';
 import { connectRedis, createEmbeddedRedis, type RedisClient } from './redis/client';
 import { RedisKeys } from './redis/keys';
@@ -27,7 +27,7 @@ function readConfig(): Config {
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config);
-  const redis = config.redisUrl ? connectRedis(config.redisUrl, config.redis) : createEmbeddedRedis();
+  const redis = config.redisTarget ? connectRedis(config.redisTarget, config.redis) : createEmbeddedRedis();
   // Without a listener ioredis prints every failed reconnection to stderr; the server keeps running
   // and answers SERVICE_UNAVAILABLE until Redis is back.
   redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'));
@@ -48,10 +48,10 @@ async function main(): Promise<void> {
   );
   const app = await createApp({ config, redis, tokens, logger, developmentToken });
   const url = await app.listen(config.port);
-  logger.info({ url, redis: config.redisUrl ? 'external' : 'embedded' }, 'WAVE control API listening');
+  logger.info({ url, redis: config.redisTarget?.kind ?? 'embedded' }, 'WAVE control API listening');
   if (developmentToken) {
     process.stdout.write(
-      `\nWAVE control API on ${url} (${config.redisUrl ? 'Redis at REDIS_URL' : 'embedded in-memory Redis'}` +
+      `\nWAVE control API on ${url} (${describeRedis(config.redisTarget)}` +
         `${config.seedDemo ? ', demo workflows seeded' : ''})\n` +
         `Development operator token (valid ${DEVELOPMENT_TOKEN_LIFETIME}):\n\n  ${developmentToken}\n\n` +
         (config.http.ide ? `GraphQL IDE (token pre-filled): ${url.replace(/\/graphql$/, '/ide')}\n\n` : '') +
@@ -76,6 +76,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', (signal) => void shutdown(signal));
   process.on('SIGINT', (signal) => void shutdown(signal));
+}
+
+function describeRedis(target: RedisTarget | undefined): string {
+  if (!target) return 'embedded in-memory Redis';
+  return target.kind === 'url' ? 'Redis at REDIS_URL' : 'Redis master named by REDIS_SENTINELS';
 }
 
 /** QUIT lets Redis answer what was sent; a Redis that is away cannot, so the socket is just dropped. */

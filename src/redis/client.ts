@@ -1,6 +1,6 @@
-import Redis from 'ioredis';
+import Redis, { type RedisOptions } from 'ioredis';
 import RedisMock from 'ioredis-mock';
-import type { RedisConfig } from '../config';
+import type { RedisConfig, RedisTarget } from '../config';
 import { defineScripts } from './scripts';
 
 export type RedisClient = Redis;
@@ -8,6 +8,15 @@ export type RedisClient = Redis;
 /** Bounded back-off: retry fast at first, never wait more than 2 s between attempts. */
 function retryStrategy(attempt: number): number {
   return Math.min(50 * 2 ** attempt, 2000);
+}
+
+/**
+ * A master demoted by a failover keeps its connections and answers writes with READONLY: drop the
+ * connection so the next one goes to the current master. The refused command is not re-sent (it
+ * fails, SERVICE_UNAVAILABLE), like every command of a lost connection.
+ */
+function leaveDemotedMaster(error: Error): boolean {
+  return error.message.startsWith('READONLY');
 }
 
 /**
@@ -24,10 +33,11 @@ function failFastWhileDisconnected(redis: Redis): void {
   });
 }
 
-/** A client for the Redis at `url`, with the WAVE Lua scripts defined and every command bounded in time. */
-export function connectRedis(url: string, settings: RedisConfig): RedisClient {
-  const redis = new Redis(url, {
+/** How every connection to a Redis server behaves, whichever way it was found. */
+function connectionOptions(settings: RedisConfig): RedisOptions {
+  return {
     retryStrategy,
+    reconnectOnError: leaveDemotedMaster,
     // A command without a reply (a hung or paused Redis) fails instead of hanging its request.
     commandTimeout: settings.commandTimeoutMs,
     connectTimeout: settings.connectTimeoutMs,
@@ -38,13 +48,34 @@ export function connectRedis(url: string, settings: RedisConfig): RedisClient {
     enableOfflineQueue: true,
     // Commands issued in one tick (a query's sibling resolvers) leave in one write: one round trip.
     enableAutoPipelining: true,
+  };
+}
+
+function connect(target: RedisTarget, settings: RedisConfig): Redis {
+  if (target.kind === 'url') return new Redis(target.url, connectionOptions(settings));
+  return new Redis({
+    ...connectionOptions(settings),
+    sentinels: target.sentinels,
+    name: target.masterName,
+    // A sentinel that does not answer is skipped for the next one within the connect timeout.
+    sentinelCommandTimeout: settings.connectTimeoutMs,
+    // Sentinel's +switch-master closes the connection at once, rather than at the first READONLY.
+    failoverDetector: true,
   });
+}
+
+/**
+ * A client for the Redis at `target` (a URL, or the master named by Sentinels), with the WAVE Lua
+ * scripts defined and every command bounded in time.
+ */
+export function connectRedis(target: string | RedisTarget, settings: RedisConfig): RedisClient {
+  const redis = connect(typeof target === 'string' ? { kind: 'url', url: target } : target, settings);
   failFastWhileDisconnected(redis);
   defineScripts(redis);
   return redis;
 }
 
-/** The embedded in-memory Redis (ioredis-mock) used when no REDIS_URL is configured. */
+/** The embedded in-memory Redis (ioredis-mock) used when no Redis is configured. */
 export function createEmbeddedRedis(): RedisClient {
   const redis = new RedisMock() as unknown as RedisClient;
   defineScripts(redis);

@@ -1,5 +1,6 @@
 import { post, type Answer } from '../lifecycle/support';
 
+export { eventually } from '../helpers/eventually';
 export { post, SECRET, RESET, type Answer } from '../lifecycle/support';
 
 export const START = `mutation Start($threadId: ID!) { startWorkflow(input: { threadId: $threadId }) { threadId phase } }`;
@@ -12,17 +13,6 @@ export const WORKFLOW = `query Workflow($threadId: ID!) { workflow(threadId: $th
 export async function readiness(graphqlUrl: string): Promise<{ status: number; body: { status: string; reason?: string } }> {
   const response = await fetch(graphqlUrl.replace(/\/graphql$/, '/readyz'));
   return { status: response.status, body: (await response.json()) as { status: string; reason?: string } };
-}
-
-/** Polls `check` until it returns a value other than undefined; fails with `what` after `timeoutMs`. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** The `extensions.code` of every error of an answer. */

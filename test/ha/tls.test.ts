@@ -31,7 +31,7 @@ describe('a server process on a Redis that serves TLS only', () => {
 
   it('works over rediss:// when Node trusts the CA (NODE_EXTRA_CA_CERTS): queries and a reset', async () => {
     const server = await startServer({ REDIS_URL: redisServer.url, NODE_EXTRA_CA_CERTS: certificates.caFile });
-    await eventually('/readyz answers 200', async () => ((await readiness(server.url)).status === 200 ? true : undefined));
+    await eventually('/readyz answers 200', async () => (await readiness(server.url)).status === 200);
 
     const taskId = await startWithTask(server.url, 'wf-tls');
     const read = await post(server.url, WORKFLOW, { threadId: 'wf-tls' });
