@@ -47,19 +47,7 @@ async function main(): Promise<void> {
     { onKeySetUnavailable: (reason) => logger.warn({ reason }, 'JWKS unavailable: tokens it signs are refused') },
   );
   const app = await createApp({ config, redis, tokens, logger, developmentToken });
-  const url = await app.listen(config.port);
-  logger.info({ url, redis: config.redisTarget?.kind ?? 'embedded' }, 'WAVE control API listening');
-  if (developmentToken) {
-    process.stdout.write(
-      `\nWAVE control API on ${url} (${describeRedis(config.redisTarget)}` +
-        `${config.seedDemo ? ', demo workflows seeded' : ''})\n` +
-        `Development operator token (valid ${DEVELOPMENT_TOKEN_LIFETIME}):\n\n  ${developmentToken}\n\n` +
-        (config.http.ide ? `GraphQL IDE (token pre-filled): ${url.replace(/\/graphql$/, '/ide')}\n\n` : '') +
-        `Try: curl -s ${url} -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" ` +
-        `-d '{"query":"{ workflows(first: 10) { nodes { threadId phase gate } } }"}'\n\n`,
-    );
-  }
-
+  // Before the server says it listens: a signal that comes right after must find its handler.
   let stopping = false;
   const shutdown = async (signal: NodeJS.Signals): Promise<void> => {
     if (stopping) {
@@ -76,6 +64,18 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', (signal) => void shutdown(signal));
   process.on('SIGINT', (signal) => void shutdown(signal));
+  const url = await app.listen(config.port);
+  logger.info({ url, redis: config.redisTarget?.kind ?? 'embedded' }, 'WAVE control API listening');
+  if (developmentToken) {
+    process.stdout.write(
+      `\nWAVE control API on ${url} (${describeRedis(config.redisTarget)}` +
+        `${config.seedDemo ? ', demo workflows seeded' : ''})\n` +
+        `Development operator token (valid ${DEVELOPMENT_TOKEN_LIFETIME}):\n\n  ${developmentToken}\n\n` +
+        (config.http.ide ? `GraphQL IDE (token pre-filled): ${url.replace(/\/graphql$/, '/ide')}\n\n` : '') +
+        `Try: curl -s ${url} -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" ` +
+        `-d '{"query":"{ workflows(first: 10) { nodes { threadId phase gate } } }"}'\n\n`,
+    );
+  }
 }
 
 function describeRedis(target: RedisTarget | undefined): string {
