@@ -36,6 +36,14 @@ const redisNodes = z
       .min(1, 'must name at least one host:port'),
   );
 
+/** A key prefix: a name, optionally holding one Redis Cluster hash tag (`{wave}`, `prod{wave}`). */
+const KEY_PREFIX_PATTERN = /^[A-Za-z0-9_.-]*(\{[A-Za-z0-9_.-]+\})?[A-Za-z0-9_.-]*$/;
+const HASH_TAG = /\{[^{}]+\}/;
+
+/** The prefix WAVE's keys take by default; in a Redis Cluster, a hash tag (docs/redis-contract.md, "Redis Cluster"). */
+const DEFAULT_KEY_PREFIX = 'wave';
+const DEFAULT_CLUSTER_KEY_PREFIX = '{wave}';
+
 const flag = z.enum(['true', 'false'], { message: 'must be true or false' }).optional();
 const positiveInt = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 
@@ -48,6 +56,7 @@ const envSchema = z
       .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
       .optional(),
     REDIS_SENTINELS: redisNodes.optional(),
+    REDIS_CLUSTER_NODES: redisNodes.optional(),
     REDIS_SENTINEL_NAME: z
       .string()
       .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be the name Sentinel monitors the master under (letters, digits, "_", "." or "-")')
@@ -58,8 +67,10 @@ const envSchema = z
     REDIS_CONNECT_TIMEOUT: duration('2s'),
     KEY_PREFIX: z
       .string()
-      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 characters of letters, digits, "_", "." or "-"')
-      .default('wave'),
+      .min(1, 'must not be empty')
+      .max(64, 'must be at most 64 characters')
+      .regex(KEY_PREFIX_PATTERN, 'must be letters, digits, "_", "." or "-", with at most one {hash tag} such as {wave}')
+      .optional(),
     MAX_GATE: z.coerce.number().int().min(0).max(1000).default(7),
     SEED_DEMO: flag,
     RESET_RATE_LIMIT: z
@@ -127,21 +138,27 @@ function productionProblems(env: NodeJS.ProcessEnv): string[] {
   if (env.SEED_DEMO === 'true') problems.push('SEED_DEMO: must not be true when NODE_ENV=production');
   // The embedded Redis is a demo: production state lives where the orchestrator writes it.
   if (!REDIS_TARGET_VARIABLES.some((variable) => env[variable])) {
-    problems.push('REDIS_URL: is required when NODE_ENV=production (or REDIS_SENTINELS)');
+    problems.push('REDIS_URL: is required when NODE_ENV=production (or REDIS_SENTINELS or REDIS_CLUSTER_NODES)');
   }
   return problems;
 }
 
 /** The ways to name the Redis to use; at most one of them is set. */
-const REDIS_TARGET_VARIABLES = ['REDIS_URL', 'REDIS_SENTINELS'] as const;
+const REDIS_TARGET_VARIABLES = ['REDIS_URL', 'REDIS_SENTINELS', 'REDIS_CLUSTER_NODES'] as const;
 
-/** How the Redis variables combine: one way to reach Redis, and a Sentinel setup names its master. */
+/**
+ * How the Redis variables combine: one way to reach Redis, a Sentinel setup names its master, and in a
+ * Redis Cluster every WAVE key shares the prefix's hash tag, so each script runs in one slot.
+ */
 function redisTargetProblems(env: NodeJS.ProcessEnv): string[] {
   const problems: string[] = [];
   const [first, ...others] = REDIS_TARGET_VARIABLES.filter((variable) => env[variable]);
   for (const other of others) problems.push(`${other}: cannot be combined with ${first}; set only one of ${REDIS_TARGET_VARIABLES.join(', ')}`);
   if (env.REDIS_SENTINELS && !env.REDIS_SENTINEL_NAME) problems.push('REDIS_SENTINEL_NAME: is required with REDIS_SENTINELS');
   if (env.REDIS_SENTINEL_NAME && !env.REDIS_SENTINELS) problems.push('REDIS_SENTINEL_NAME: only applies with REDIS_SENTINELS');
+  if (env.REDIS_CLUSTER_NODES && env.KEY_PREFIX !== undefined && !HASH_TAG.test(env.KEY_PREFIX)) {
+    problems.push(`KEY_PREFIX: must hold a hash tag such as ${DEFAULT_CLUSTER_KEY_PREFIX} with REDIS_CLUSTER_NODES, so every WAVE key is in one slot`);
+  }
   return problems;
 }
 
@@ -211,8 +228,11 @@ export interface RedisNode {
   port: number;
 }
 
-/** Which Redis holds WAVE's state: one server by URL, or the master a set of Sentinels names. */
-export type RedisTarget = { kind: 'url'; url: string } | { kind: 'sentinel'; sentinels: RedisNode[]; masterName: string };
+/** Which Redis holds WAVE's state: one server by URL, the master a set of Sentinels names, or a Redis Cluster. */
+export type RedisTarget =
+  | { kind: 'url'; url: string }
+  | { kind: 'sentinel'; sentinels: RedisNode[]; masterName: string }
+  | { kind: 'cluster'; nodes: RedisNode[] };
 
 /** How the server talks to Redis when Redis is slow or away. */
 export interface RedisConfig {
@@ -259,8 +279,14 @@ function parseRedisNode(node: string): RedisNode {
   return { host: host.replace(/^\[(.*)\]$/, '$1'), port: Number(port) };
 }
 
-function redisTargetOf(value: { REDIS_URL?: string; REDIS_SENTINELS?: string[]; REDIS_SENTINEL_NAME?: string }): RedisTarget | undefined {
+function redisTargetOf(value: {
+  REDIS_URL?: string;
+  REDIS_SENTINELS?: string[];
+  REDIS_SENTINEL_NAME?: string;
+  REDIS_CLUSTER_NODES?: string[];
+}): RedisTarget | undefined {
   if (value.REDIS_URL) return { kind: 'url', url: value.REDIS_URL };
+  if (value.REDIS_CLUSTER_NODES) return { kind: 'cluster', nodes: value.REDIS_CLUSTER_NODES.map(parseRedisNode) };
   if (value.REDIS_SENTINELS && value.REDIS_SENTINEL_NAME) {
     return { kind: 'sentinel', sentinels: value.REDIS_SENTINELS.map(parseRedisNode), masterName: value.REDIS_SENTINEL_NAME };
   }
@@ -291,7 +317,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     nodeEnv: value.NODE_ENV,
     port: value.PORT,
     redisTarget,
-    keyPrefix: value.KEY_PREFIX,
+    keyPrefix: value.KEY_PREFIX ?? (redisTarget?.kind === 'cluster' ? DEFAULT_CLUSTER_KEY_PREFIX : DEFAULT_KEY_PREFIX),
     logLevel: value.LOG_LEVEL ?? (value.NODE_ENV === 'test' ? 'silent' : 'info'),
     shutdownTimeoutMs: value.SHUTDOWN_TIMEOUT,
     redis: { commandTimeoutMs: value.REDIS_COMMAND_TIMEOUT, connectTimeoutMs: value.REDIS_CONNECT_TIMEOUT },

@@ -78,9 +78,14 @@ async function main(): Promise<void> {
   }
 }
 
+const REDIS_DESCRIPTIONS: Record<RedisTarget['kind'], string> = {
+  url: 'Redis at REDIS_URL',
+  sentinel: 'Redis master named by REDIS_SENTINELS',
+  cluster: 'Redis Cluster at REDIS_CLUSTER_NODES',
+};
+
 function describeRedis(target: RedisTarget | undefined): string {
-  if (!target) return 'embedded in-memory Redis';
-  return target.kind === 'url' ? 'Redis at REDIS_URL' : 'Redis master named by REDIS_SENTINELS';
+  return target ? REDIS_DESCRIPTIONS[target.kind] : 'embedded in-memory Redis';
 }
 
 /** QUIT lets Redis answer what was sent; a Redis that is away cannot, so the socket is just dropped. */

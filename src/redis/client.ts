@@ -1,9 +1,13 @@
-import Redis, { type RedisOptions } from 'ioredis';
+import Redis, { Cluster, type ClusterOptions, type RedisOptions } from 'ioredis';
 import RedisMock from 'ioredis-mock';
 import type { RedisConfig, RedisTarget } from '../config';
 import { defineScripts } from './scripts';
 
-export type RedisClient = Redis;
+/**
+ * One Redis server (by URL or found through Sentinel) or a Redis Cluster: the commands, scripts,
+ * pipelines and MULTI WAVE uses work on both, because every WAVE key of a script shares one hash tag.
+ */
+export type RedisClient = Redis | Cluster;
 
 /** Bounded back-off: retry fast at first, never wait more than 2 s between attempts. */
 function retryStrategy(attempt: number): number {
@@ -24,7 +28,7 @@ function leaveDemotedMaster(error: Error): boolean {
  * moment). Once a connection is lost or refused, they fail at once until Redis is ready again, so a
  * request answers SERVICE_UNAVAILABLE instead of waiting for a reconnection that may not come.
  */
-function failFastWhileDisconnected(redis: Redis): void {
+function failFastWhileDisconnected(redis: RedisClient): void {
   redis.on('close', () => {
     redis.options.enableOfflineQueue = false;
   });
@@ -51,23 +55,48 @@ function connectionOptions(settings: RedisConfig): RedisOptions {
   };
 }
 
-function connect(target: RedisTarget, settings: RedisConfig): Redis {
-  if (target.kind === 'url') return new Redis(target.url, connectionOptions(settings));
-  return new Redis({
-    ...connectionOptions(settings),
-    sentinels: target.sentinels,
-    name: target.masterName,
-    // A sentinel that does not answer is skipped for the next one within the connect timeout.
-    sentinelCommandTimeout: settings.connectTimeoutMs,
-    // Sentinel's +switch-master closes the connection at once, rather than at the first READONLY.
-    failoverDetector: true,
-  });
+function clusterOptions(settings: RedisConfig): ClusterOptions {
+  return {
+    // Per node connection; ioredis replaces the retry strategy there: a lost node is found again
+    // through the slot map, not by reconnecting to it.
+    redisOptions: connectionOptions(settings),
+    clusterRetryStrategy: retryStrategy,
+    enableOfflineQueue: true,
+    enableAutoPipelining: true,
+    // Reads go to masters: a replica may lag, and a preview must see what its confirmation will.
+    scaleReads: 'master',
+    // MOVED, ASK, TRYAGAIN and CLUSTERDOWN mean the command did not run, so ioredis sends it again; a
+    // command whose connection was lost may have run, so it fails instead (0 turns that re-send off).
+    retryDelayOnFailover: 0,
+    slotsRefreshTimeout: settings.connectTimeoutMs,
+  };
+}
+
+function connect(target: RedisTarget, settings: RedisConfig): RedisClient {
+  switch (target.kind) {
+    case 'url':
+      return new Redis(target.url, connectionOptions(settings));
+    case 'sentinel':
+      return new Redis({
+        ...connectionOptions(settings),
+        sentinels: target.sentinels,
+        name: target.masterName,
+        // A sentinel that does not answer is skipped for the next one within the connect timeout.
+        sentinelCommandTimeout: settings.connectTimeoutMs,
+        // Sentinel's +switch-master closes the connection at once, rather than at the first READONLY.
+        failoverDetector: true,
+      });
+    case 'cluster':
+      return new Cluster(target.nodes, clusterOptions(settings));
+  }
 }
 
 /**
- * A client for the Redis at `target` (a URL, or the master named by Sentinels), with the WAVE Lua
- * scripts defined and every command bounded in time.
+ * A client for the Redis at `target` (a URL, the master named by Sentinels, or a Redis Cluster), with
+ * the WAVE Lua scripts defined and every command bounded in time.
  */
+export function connectRedis(url: string, settings: RedisConfig): Redis;
+export function connectRedis(target: RedisTarget, settings: RedisConfig): RedisClient;
 export function connectRedis(target: string | RedisTarget, settings: RedisConfig): RedisClient {
   const redis = connect(typeof target === 'string' ? { kind: 'url', url: target } : target, settings);
   failFastWhileDisconnected(redis);
@@ -77,7 +106,7 @@ export function connectRedis(target: string | RedisTarget, settings: RedisConfig
 
 /** The embedded in-memory Redis (ioredis-mock) used when no Redis is configured. */
 export function createEmbeddedRedis(): RedisClient {
-  const redis = new RedisMock() as unknown as RedisClient;
+  const redis = new RedisMock() as unknown as Redis;
   defineScripts(redis);
   return redis;
 }

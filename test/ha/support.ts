@@ -1,6 +1,8 @@
+import { eventually } from '../helpers/eventually';
+import type { ServerProcess } from '../helpers/server-process';
 import { post, type Answer } from '../lifecycle/support';
 
-export { eventually } from '../helpers/eventually';
+export { eventually };
 export { post, SECRET, RESET, type Answer } from '../lifecycle/support';
 
 export const START = `mutation Start($threadId: ID!) { startWorkflow(input: { threadId: $threadId }) { threadId phase } }`;
@@ -27,4 +29,26 @@ export async function startWithTask(url: string, threadId: string): Promise<stri
   const queued = await post(url, ENQUEUE, { threadId, domain: 'FE' });
   expect(queued.body.errors).toBeUndefined();
   return queued.body.data!.enqueueTask.id as string;
+}
+
+/** How fast a request must be refused while Redis cannot be used: well under a gateway's timeout. */
+const REFUSED_WITHIN_MS = 3000;
+
+/**
+ * The process cannot use its Redis: /readyz turns 503 with a reason (within 5 s), a read is refused
+ * quickly with SERVICE_UNAVAILABLE and no Redis detail, and the process stays up.
+ */
+export async function expectUnavailable(server: ServerProcess): Promise<void> {
+  const probe = await eventually('/readyz answers 503', async () => {
+    const answer = await readiness(server.url);
+    return answer.status === 503 && answer;
+  }, 5000);
+  expect(probe.body).toEqual({ status: 'unavailable', reason: expect.any(String) });
+  const started = Date.now();
+  const answer = await post(server.url, WORKFLOW, { threadId: 'wf-any' });
+  expect(Date.now() - started).toBeLessThan(REFUSED_WITHIN_MS);
+  expect(errorCodes(answer)).toEqual(['SERVICE_UNAVAILABLE']);
+  expect(JSON.stringify(answer.body)).not.toMatch(/certificate|ECONNRESET|CLUSTERDOWN|Connection|127\.0\.0\.1|stack/i);
+  expect(server.alive).toBe(true);
+  expect(server.allOutput).not.toMatch(/unhandled|uncaught/i);
 }

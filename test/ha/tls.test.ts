@@ -2,7 +2,7 @@ import type Redis from 'ioredis';
 import { RedisServer } from '../helpers/redis-server';
 import { ServerProcess } from '../helpers/server-process';
 import { TestCertificates } from '../helpers/tls-certificates';
-import { RESET, SECRET, WORKFLOW, errorCodes, eventually, post, readiness, startWithTask } from './support';
+import { RESET, SECRET, WORKFLOW, eventually, expectUnavailable, post, readiness, startWithTask } from './support';
 
 describe('a server process on a Redis that serves TLS only', () => {
   let certificates: TestCertificates;
@@ -53,15 +53,3 @@ describe('a server process on a Redis that serves TLS only', () => {
     await expectUnavailable(server);
   });
 });
-
-async function expectUnavailable(server: ServerProcess): Promise<void> {
-  const probe = await readiness(server.url);
-  expect(probe).toEqual({ status: 503, body: { status: 'unavailable', reason: expect.any(String) } });
-  const started = Date.now();
-  const answer = await post(server.url, WORKFLOW, { threadId: 'wf-tls' });
-  expect(Date.now() - started).toBeLessThan(3000);
-  expect(errorCodes(answer)).toEqual(['SERVICE_UNAVAILABLE']);
-  expect(JSON.stringify(answer.body)).not.toMatch(/certificate|ECONNRESET|127\.0\.0\.1|stack/i);
-  expect(server.alive).toBe(true);
-  expect(server.allOutput).not.toMatch(/unhandled|uncaught/i);
-}
