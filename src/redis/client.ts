@@ -32,6 +32,10 @@ function failFastWhileDisconnected(redis: RedisClient): void {
   redis.on('close', () => {
     redis.options.enableOfflineQueue = false;
   });
+  // No Sentinel answering (or no cluster node) is an error while still connecting, never a 'close'.
+  redis.on('error', () => {
+    if (redis.status !== 'ready') redis.options.enableOfflineQueue = false;
+  });
   redis.on('ready', () => {
     redis.options.enableOfflineQueue = true;
   });
@@ -83,6 +87,7 @@ function connect(target: RedisTarget, settings: RedisConfig): RedisClient {
         name: target.masterName,
         // A sentinel that does not answer is skipped for the next one within the connect timeout.
         sentinelCommandTimeout: settings.connectTimeoutMs,
+        sentinelRetryStrategy: retryStrategy,
         // Sentinel's +switch-master closes the connection at once, rather than at the first READONLY.
         failoverDetector: true,
       });

@@ -1,7 +1,8 @@
+import getPort from 'get-port';
 import { RedisSentinelSetup } from '../helpers/redis-sentinel';
 import { ServerProcess } from '../helpers/server-process';
 import { outcomeOf, Tally, type Outcome } from '../helpers/traffic';
-import { ENQUEUE, SECRET, WORKFLOW, eventually, post, readiness, startWithTask, type Answer } from './support';
+import { ENQUEUE, SECRET, WORKFLOW, eventually, expectUnavailable, post, readiness, startWithTask, type Answer } from './support';
 
 const WORKERS = 4;
 /** No answer may take longer: a command gives up after REDIS_COMMAND_TIMEOUT (2 s), a request makes a few. */
@@ -16,20 +17,20 @@ interface Exchange {
 }
 
 describe('a server process on a master watched by Sentinel', () => {
-  const started: Array<{ setup: RedisSentinelSetup; server?: ServerProcess }> = [];
+  const started: Array<{ setup?: RedisSentinelSetup; server?: ServerProcess }> = [];
 
   afterAll(async () => {
     for (const { setup, server } of started) {
       await server?.stop();
-      await setup.dispose();
+      await setup?.dispose();
     }
   });
 
   /** A Sentinel setup of the test's own (a failover uses its replica up) and a server process on it, ready. */
   async function startSetup(): Promise<{ setup: RedisSentinelSetup; server: ServerProcess }> {
-    const running: { setup: RedisSentinelSetup; server?: ServerProcess } = { setup: await RedisSentinelSetup.start() };
+    const setup = await RedisSentinelSetup.start();
+    const running: { setup: RedisSentinelSetup; server?: ServerProcess } = { setup };
     started.push(running);
-    const { setup } = running;
     const server = await ServerProcess.start({
       REDIS_SENTINELS: setup.sentinels,
       REDIS_SENTINEL_NAME: setup.masterName,
@@ -113,4 +114,14 @@ describe('a server process on a master watched by Sentinel', () => {
       await setup.server(masterPort).stop();
     });
   }, 60_000);
+
+  it('starts while no Sentinel answers, stays unready and refuses requests quickly', async () => {
+    const server = await ServerProcess.start({
+      REDIS_SENTINELS: `127.0.0.1:${await getPort({ host: '127.0.0.1' })}`,
+      REDIS_SENTINEL_NAME: 'wave-test',
+      JWT_SECRET: SECRET,
+    });
+    started.push({ server });
+    await expectUnavailable(server);
+  });
 });

@@ -31,8 +31,8 @@ export async function startWithTask(url: string, threadId: string): Promise<stri
   return queued.body.data!.enqueueTask.id as string;
 }
 
-/** How fast a request must be refused while Redis cannot be used: well under a gateway's timeout. */
-const REFUSED_WITHIN_MS = 3000;
+/** How fast a request must be refused while Redis cannot be used: under REDIS_COMMAND_TIMEOUT (2 s), so refused, not timed out. */
+const REFUSED_WITHIN_MS = 1500;
 
 /**
  * The process cannot use its Redis: /readyz turns 503 with a reason (within 5 s), a read is refused
