@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // test/ha (TLS, Sentinel, Cluster, failovers) is slow: `npm run test:ha` runs it (jest.ha.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/ha/'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
     // jose (under jwks-rsa) ships ES modules only; compile it to CommonJS for Jest like our own code.

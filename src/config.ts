@@ -18,6 +18,32 @@ const duration = (fallback: string) =>
       if (ms === null) ctx.addIssue({ code: 'custom', message: 'must be a duration like 30s, 10m or 24h' });
       return ms ?? 0;
     });
+/** `host:port`, the host a name, an IPv4 address or a bracketed IPv6 address. */
+const REDIS_NODE_PATTERN = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
+
+/** A comma-separated list of `host:port` Redis nodes (sentinels, cluster seeds). */
+const redisNodes = z
+  .string()
+  .transform((list) => list.split(',').map((node) => node.trim()).filter(Boolean))
+  .pipe(
+    z
+      .array(
+        z.string().refine((node) => {
+          const port = Number(REDIS_NODE_PATTERN.exec(node)?.[2]);
+          return port >= 1 && port <= 65535;
+        }, 'must be host:port addresses (ports 1-65535), comma-separated'),
+      )
+      .min(1, 'must name at least one host:port'),
+  );
+
+/** A key prefix: a name, optionally holding one Redis Cluster hash tag (`{wave}`, `prod{wave}`). */
+const KEY_PREFIX_PATTERN = /^[A-Za-z0-9_.-]*(\{[A-Za-z0-9_.-]+\})?[A-Za-z0-9_.-]*$/;
+const HASH_TAG = /\{[^{}]+\}/;
+
+/** The prefix WAVE's keys take by default; in a Redis Cluster, a hash tag (docs/redis-contract.md, "Redis Cluster"). */
+const DEFAULT_KEY_PREFIX = 'wave';
+const DEFAULT_CLUSTER_KEY_PREFIX = '{wave}';
+
 const flag = z.enum(['true', 'false'], { message: 'must be true or false' }).optional();
 const positiveInt = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 
@@ -29,14 +55,22 @@ const envSchema = z
       .string()
       .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
       .optional(),
+    REDIS_SENTINELS: redisNodes.optional(),
+    REDIS_CLUSTER_NODES: redisNodes.optional(),
+    REDIS_SENTINEL_NAME: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be the name Sentinel monitors the master under (letters, digits, "_", "." or "-")')
+      .optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
     SHUTDOWN_TIMEOUT: duration('10s'),
     REDIS_COMMAND_TIMEOUT: duration('2s'),
     REDIS_CONNECT_TIMEOUT: duration('2s'),
     KEY_PREFIX: z
       .string()
-      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 characters of letters, digits, "_", "." or "-"')
-      .default('wave'),
+      .min(1, 'must not be empty')
+      .max(64, 'must be at most 64 characters')
+      .regex(KEY_PREFIX_PATTERN, 'must be letters, digits, "_", "." or "-", with at most one {hash tag} such as {wave}')
+      .optional(),
     MAX_GATE: z.coerce.number().int().min(0).max(1000).default(7),
     SEED_DEMO: flag,
     RESET_RATE_LIMIT: z
@@ -103,7 +137,28 @@ function productionProblems(env: NodeJS.ProcessEnv): string[] {
   }
   if (env.SEED_DEMO === 'true') problems.push('SEED_DEMO: must not be true when NODE_ENV=production');
   // The embedded Redis is a demo: production state lives where the orchestrator writes it.
-  if (!env.REDIS_URL) problems.push('REDIS_URL: is required when NODE_ENV=production');
+  if (!REDIS_TARGET_VARIABLES.some((variable) => env[variable])) {
+    problems.push('REDIS_URL: is required when NODE_ENV=production (or REDIS_SENTINELS or REDIS_CLUSTER_NODES)');
+  }
+  return problems;
+}
+
+/** The ways to name the Redis to use; at most one of them is set. */
+const REDIS_TARGET_VARIABLES = ['REDIS_URL', 'REDIS_SENTINELS', 'REDIS_CLUSTER_NODES'] as const;
+
+/**
+ * How the Redis variables combine: one way to reach Redis, a Sentinel setup names its master, and in a
+ * Redis Cluster every WAVE key shares the prefix's hash tag, so each script runs in one slot.
+ */
+function redisTargetProblems(env: NodeJS.ProcessEnv): string[] {
+  const problems: string[] = [];
+  const [first, ...others] = REDIS_TARGET_VARIABLES.filter((variable) => env[variable]);
+  for (const other of others) problems.push(`${other}: cannot be combined with ${first}; set only one of ${REDIS_TARGET_VARIABLES.join(', ')}`);
+  if (env.REDIS_SENTINELS && !env.REDIS_SENTINEL_NAME) problems.push('REDIS_SENTINEL_NAME: is required with REDIS_SENTINELS');
+  if (env.REDIS_SENTINEL_NAME && !env.REDIS_SENTINELS) problems.push('REDIS_SENTINEL_NAME: only applies with REDIS_SENTINELS');
+  if (env.REDIS_CLUSTER_NODES && env.KEY_PREFIX !== undefined && !HASH_TAG.test(env.KEY_PREFIX)) {
+    problems.push(`KEY_PREFIX: must hold a hash tag such as ${DEFAULT_CLUSTER_KEY_PREFIX} with REDIS_CLUSTER_NODES, so every WAVE key is in one slot`);
+  }
   return problems;
 }
 
@@ -168,6 +223,17 @@ export interface StuckThresholds {
   resultAfterMs: number;
 }
 
+export interface RedisNode {
+  host: string;
+  port: number;
+}
+
+/** Which Redis holds WAVE's state: one server by URL, the master a set of Sentinels names, or a Redis Cluster. */
+export type RedisTarget =
+  | { kind: 'url'; url: string }
+  | { kind: 'sentinel'; sentinels: RedisNode[]; masterName: string }
+  | { kind: 'cluster'; nodes: RedisNode[] };
+
 /** How the server talks to Redis when Redis is slow or away. */
 export interface RedisConfig {
   /** Every command fails after this long instead of hanging a request. */
@@ -179,7 +245,7 @@ export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
   port: number;
   /** Absent (never in production): run on the embedded in-memory Redis. */
-  redisUrl?: string;
+  redisTarget?: RedisTarget;
   keyPrefix: string;
   /** pino level; `silent` in tests by default. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -208,6 +274,25 @@ function parseRateLimit(value: string): RateLimitPolicy {
   return { max: Number(max), window };
 }
 
+function parseRedisNode(node: string): RedisNode {
+  const [, host, port] = REDIS_NODE_PATTERN.exec(node)!;
+  return { host: host.replace(/^\[(.*)\]$/, '$1'), port: Number(port) };
+}
+
+function redisTargetOf(value: {
+  REDIS_URL?: string;
+  REDIS_SENTINELS?: string[];
+  REDIS_SENTINEL_NAME?: string;
+  REDIS_CLUSTER_NODES?: string[];
+}): RedisTarget | undefined {
+  if (value.REDIS_URL) return { kind: 'url', url: value.REDIS_URL };
+  if (value.REDIS_CLUSTER_NODES) return { kind: 'cluster', nodes: value.REDIS_CLUSTER_NODES.map(parseRedisNode) };
+  if (value.REDIS_SENTINELS && value.REDIS_SENTINEL_NAME) {
+    return { kind: 'sentinel', sentinels: value.REDIS_SENTINELS.map(parseRedisNode), masterName: value.REDIS_SENTINEL_NAME };
+  }
+  return undefined;
+}
+
 function parseTrustProxy(value: string): HttpConfig['trustProxy'] {
   if (value === 'true' || value === 'false') return value === 'true';
   return value === 'loopback' ? value : Number(value);
@@ -218,24 +303,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
   const problems = [
     ...(parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)),
+    ...redisTargetProblems(env),
     ...productionProblems(env),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const value = parsed.data;
   const isProduction = value.NODE_ENV === 'production';
+  const redisTarget = redisTargetOf(value);
   // Exploration aids are on while developing and off in production unless asked for.
   const developmentDefault = (setting: 'true' | 'false' | undefined): boolean =>
     setting ? setting === 'true' : !isProduction;
   return {
     nodeEnv: value.NODE_ENV,
     port: value.PORT,
-    redisUrl: value.REDIS_URL,
-    keyPrefix: value.KEY_PREFIX,
+    redisTarget,
+    keyPrefix: value.KEY_PREFIX ?? (redisTarget?.kind === 'cluster' ? DEFAULT_CLUSTER_KEY_PREFIX : DEFAULT_KEY_PREFIX),
     logLevel: value.LOG_LEVEL ?? (value.NODE_ENV === 'test' ? 'silent' : 'info'),
     shutdownTimeoutMs: value.SHUTDOWN_TIMEOUT,
     redis: { commandTimeoutMs: value.REDIS_COMMAND_TIMEOUT, connectTimeoutMs: value.REDIS_CONNECT_TIMEOUT },
     maxGate: value.MAX_GATE,
-    seedDemo: value.SEED_DEMO ? value.SEED_DEMO === 'true' : !value.REDIS_URL && !isProduction,
+    seedDemo: value.SEED_DEMO ? value.SEED_DEMO === 'true' : !redisTarget && !isProduction,
     reset: {
       rateLimit: parseRateLimit(value.RESET_RATE_LIMIT),
       requireConfirmation: value.REQUIRE_RESET_CONFIRMATION

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:os';
 import { issueToken, TokenVerifier } from './auth/tokens';
-import { ConfigError, loadConfig, type Config } from './config';
+import { ConfigError, loadConfig, type Config, type RedisTarget } from './config';
 import { createLogger } from './logger';
 import { connectRedis, createEmbeddedRedis, type RedisClient } from './redis/client';
 import { RedisKeys } from './redis/keys';
@@ -27,7 +27,7 @@ function readConfig(): Config {
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config);
-  const redis = config.redisUrl ? connectRedis(config.redisUrl, config.redis) : createEmbeddedRedis();
+  const redis = config.redisTarget ? connectRedis(config.redisTarget, config.redis) : createEmbeddedRedis();
   // Without a listener ioredis prints every failed reconnection to stderr; the server keeps running
   // and answers SERVICE_UNAVAILABLE until Redis is back.
   redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'));
@@ -47,19 +47,7 @@ async function main(): Promise<void> {
     { onKeySetUnavailable: (reason) => logger.warn({ reason }, 'JWKS unavailable: tokens it signs are refused') },
   );
   const app = await createApp({ config, redis, tokens, logger, developmentToken });
-  const url = await app.listen(config.port);
-  logger.info({ url, redis: config.redisUrl ? 'external' : 'embedded' }, 'WAVE control API listening');
-  if (developmentToken) {
-    process.stdout.write(
-      `\nWAVE control API on ${url} (${config.redisUrl ? 'Redis at REDIS_URL' : 'embedded in-memory Redis'}` +
-        `${config.seedDemo ? ', demo workflows seeded' : ''})\n` +
-        `Development operator token (valid ${DEVELOPMENT_TOKEN_LIFETIME}):\n\n  ${developmentToken}\n\n` +
-        (config.http.ide ? `GraphQL IDE (token pre-filled): ${url.replace(/\/graphql$/, '/ide')}\n\n` : '') +
-        `Try: curl -s ${url} -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" ` +
-        `-d '{"query":"{ workflows(first: 10) { nodes { threadId phase gate } } }"}'\n\n`,
-    );
-  }
-
+  // Before the server says it listens: a signal that comes right after must find its handler.
   let stopping = false;
   const shutdown = async (signal: NodeJS.Signals): Promise<void> => {
     if (stopping) {
@@ -76,6 +64,28 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', (signal) => void shutdown(signal));
   process.on('SIGINT', (signal) => void shutdown(signal));
+  const url = await app.listen(config.port);
+  logger.info({ url, redis: config.redisTarget?.kind ?? 'embedded' }, 'WAVE control API listening');
+  if (developmentToken) {
+    process.stdout.write(
+      `\nWAVE control API on ${url} (${describeRedis(config.redisTarget)}` +
+        `${config.seedDemo ? ', demo workflows seeded' : ''})\n` +
+        `Development operator token (valid ${DEVELOPMENT_TOKEN_LIFETIME}):\n\n  ${developmentToken}\n\n` +
+        (config.http.ide ? `GraphQL IDE (token pre-filled): ${url.replace(/\/graphql$/, '/ide')}\n\n` : '') +
+        `Try: curl -s ${url} -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" ` +
+        `-d '{"query":"{ workflows(first: 10) { nodes { threadId phase gate } } }"}'\n\n`,
+    );
+  }
+}
+
+const REDIS_DESCRIPTIONS: Record<RedisTarget['kind'], string> = {
+  url: 'Redis at REDIS_URL',
+  sentinel: 'Redis master named by REDIS_SENTINELS',
+  cluster: 'Redis Cluster at REDIS_CLUSTER_NODES',
+};
+
+function describeRedis(target: RedisTarget | undefined): string {
+  return target ? REDIS_DESCRIPTIONS[target.kind] : 'embedded in-memory Redis';
 }
 
 /** QUIT lets Redis answer what was sent; a Redis that is away cannot, so the socket is just dropped. */

@@ -63,7 +63,7 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
     sweepQueues: config.reset.sweepQueues,
   });
   const stuck = new StuckWorkflowService(workflows, { thresholds: config.stuck });
-  const observability = createObservability({ redis, logger, workflows, stuck });
+  const observability = createObservability({ redis, keys, logger, workflows, stuck });
   const schema = await buildExecutableSchema({ redis, keys, resetRateLimit: config.reset.rateLimit });
 
   const app = express();

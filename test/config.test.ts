@@ -15,7 +15,7 @@ describe('configuration from the environment', () => {
     expect(loadConfig({})).toEqual({
       nodeEnv: 'development',
       port: 4000,
-      redisUrl: undefined,
+      redisTarget: undefined,
       keyPrefix: 'wave',
       logLevel: 'info',
       shutdownTimeoutMs: 10_000,
@@ -109,7 +109,7 @@ describe('configuration from the environment', () => {
   it('refuses to start in production without JWT_SECRET or REDIS_URL', () => {
     expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
       'JWT_SECRET: is required when NODE_ENV=production (or JWT_PUBLIC_KEY or JWT_JWKS_URL)',
-      'REDIS_URL: is required when NODE_ENV=production',
+      'REDIS_URL: is required when NODE_ENV=production (or REDIS_SENTINELS or REDIS_CLUSTER_NODES)',
     ]);
   });
 
@@ -126,8 +126,64 @@ describe('configuration from the environment', () => {
     expect(problemsOf({ NODE_ENV: 'production', PORT: 'eighty' })).toEqual([
       'PORT: Invalid input: expected number, received NaN',
       'JWT_SECRET: is required when NODE_ENV=production (or JWT_PUBLIC_KEY or JWT_JWKS_URL)',
-      'REDIS_URL: is required when NODE_ENV=production',
+      'REDIS_URL: is required when NODE_ENV=production (or REDIS_SENTINELS or REDIS_CLUSTER_NODES)',
     ]);
+  });
+
+  it('reads a Redis URL, or Sentinels and the name of the master they watch', () => {
+    expect(loadConfig({ REDIS_URL: 'rediss://cache:6380' }).redisTarget).toEqual({ kind: 'url', url: 'rediss://cache:6380' });
+    expect(loadConfig({ REDIS_SENTINELS: 'sentinel-a:26379, 10.0.0.2:26380,[::1]:26381', REDIS_SENTINEL_NAME: 'wave' }).redisTarget).toEqual({
+      kind: 'sentinel',
+      sentinels: [
+        { host: 'sentinel-a', port: 26379 },
+        { host: '10.0.0.2', port: 26380 },
+        { host: '::1', port: 26381 },
+      ],
+      masterName: 'wave',
+    });
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) };
+    expect(problemsOf({ ...production, REDIS_SENTINELS: 's:26379', REDIS_SENTINEL_NAME: 'wave' })).toEqual([]);
+  });
+
+  it('refuses Sentinel settings that cannot find a master, together with the other problems', () => {
+    expect(problemsOf({ REDIS_SENTINELS: 's:26379', PORT: 'eighty' })).toEqual([
+      'PORT: Invalid input: expected number, received NaN',
+      'REDIS_SENTINEL_NAME: is required with REDIS_SENTINELS',
+    ]);
+    expect(problemsOf({ REDIS_SENTINEL_NAME: 'wave' })).toEqual(['REDIS_SENTINEL_NAME: only applies with REDIS_SENTINELS']);
+    for (const sentinels of ['s:26379,s', 's:99999', 'redis://s:26379']) {
+      expect(problemsOf({ REDIS_SENTINELS: sentinels, REDIS_SENTINEL_NAME: 'wave' })).toEqual([
+        expect.stringMatching(/^REDIS_SENTINELS\.\d: must be host:port addresses \(ports 1-65535\), comma-separated$/),
+      ]);
+    }
+    expect(problemsOf({ REDIS_SENTINELS: ' , ', REDIS_SENTINEL_NAME: 'wave' })).toEqual(['REDIS_SENTINELS: must name at least one host:port']);
+  });
+
+  it('refuses two ways to reach Redis at once', () => {
+    expect(problemsOf({ REDIS_URL: 'redis://r:6379', REDIS_SENTINELS: 's:26379', REDIS_SENTINEL_NAME: 'wave', REDIS_CLUSTER_NODES: 'c:7000' })).toEqual([
+      'REDIS_SENTINELS: cannot be combined with REDIS_URL; set only one of REDIS_URL, REDIS_SENTINELS, REDIS_CLUSTER_NODES',
+      'REDIS_CLUSTER_NODES: cannot be combined with REDIS_URL; set only one of REDIS_URL, REDIS_SENTINELS, REDIS_CLUSTER_NODES',
+    ]);
+  });
+
+  it('reads Redis Cluster seed nodes, and puts every key under the {wave} hash tag there by default', () => {
+    const config = loadConfig({ REDIS_CLUSTER_NODES: 'c1:7000,c2:7001' });
+    expect(config.redisTarget).toEqual({ kind: 'cluster', nodes: [{ host: 'c1', port: 7000 }, { host: 'c2', port: 7001 }] });
+    expect(config.keyPrefix).toBe('{wave}');
+    expect(loadConfig({ REDIS_CLUSTER_NODES: 'c1:7000', KEY_PREFIX: 'prod{wave}' }).keyPrefix).toBe('prod{wave}');
+    // A tagged prefix is fine on one server too: the same keys then move to a cluster unchanged.
+    expect(loadConfig({ REDIS_URL: 'redis://r:6379', KEY_PREFIX: '{wave}' }).keyPrefix).toBe('{wave}');
+    expect(loadConfig({ REDIS_URL: 'redis://r:6379' }).keyPrefix).toBe('wave');
+  });
+
+  it('refuses a cluster key prefix without a hash tag, and malformed tags, with the other problems', () => {
+    expect(problemsOf({ REDIS_CLUSTER_NODES: 'c1:7000', KEY_PREFIX: 'wave', PORT: 'eighty' })).toEqual([
+      'PORT: Invalid input: expected number, received NaN',
+      'KEY_PREFIX: must hold a hash tag such as {wave} with REDIS_CLUSTER_NODES, so every WAVE key is in one slot',
+    ]);
+    for (const prefix of ['{}', '{a}{b}', 'wave}', '{wa{ve}', '']) {
+      expect(problemsOf({ KEY_PREFIX: prefix }).map((problem) => problem.split(':')[0])).toEqual(['KEY_PREFIX']);
+    }
   });
 
   it('refuses a JWT secret too short to resist brute force', () => {

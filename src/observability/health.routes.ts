@@ -10,18 +10,22 @@ const RESET_SCRIPT = 'resetWorkflow';
 
 export type Readiness = { ready: true } | { ready: false; reason: string };
 
-async function pingWithin(redis: RedisClient, timeoutMs: number): Promise<Readiness> {
+/**
+ * A read of `probeKey` (EXISTS, as cheap as PING): in a Redis Cluster it reaches the shard holding
+ * WAVE's slot, where PING would ask any node.
+ */
+async function readWithin(redis: RedisClient, probeKey: string, timeoutMs: number): Promise<Readiness> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<Readiness>((resolve) => {
-    timer = setTimeout(() => resolve({ ready: false, reason: `redis did not answer PING within ${timeoutMs} ms` }), timeoutMs);
+    timer = setTimeout(() => resolve({ ready: false, reason: `redis did not answer within ${timeoutMs} ms` }), timeoutMs);
   });
   // A late failure after the timeout is swallowed here: the probe already answered.
-  const pinged = redis.ping().then(
+  const read = redis.exists(probeKey).then(
     (): Readiness => ({ ready: true }),
-    (): Readiness => ({ ready: false, reason: 'redis PING failed' }),
+    (): Readiness => ({ ready: false, reason: 'redis did not answer a read' }),
   );
   try {
-    return await Promise.race([pinged, timedOut]);
+    return await Promise.race([read, timedOut]);
   } finally {
     clearTimeout(timer);
   }
@@ -29,17 +33,18 @@ async function pingWithin(redis: RedisClient, timeoutMs: number): Promise<Readin
 
 /**
  * Ready when the Lua scripts are defined on the client, its connection is ready (the embedded
- * ioredis-mock has no status) and Redis answers PING in time. Redis's own script cache needs no check:
- * ioredis sends a script's source (EVAL) the first time it runs on each connection.
+ * ioredis-mock has no status) and Redis answers a read of `probeKey` (a WAVE key) in time. Redis's own
+ * script cache needs no check: ioredis sends a script's source (EVAL) the first time it runs on each
+ * connection.
  */
-export async function checkReadiness(redis: RedisClient, timeoutMs = READINESS_TIMEOUT_MS): Promise<Readiness> {
+export async function checkReadiness(redis: RedisClient, probeKey: string, timeoutMs = READINESS_TIMEOUT_MS): Promise<Readiness> {
   if (typeof (redis as unknown as Record<string, unknown>)[RESET_SCRIPT] !== 'function') {
     return { ready: false, reason: 'the Lua scripts are not defined on the redis client' };
   }
   if (redis.status !== undefined && redis.status !== 'ready') {
     return { ready: false, reason: `redis connection is ${redis.status}` };
   }
-  return pingWithin(redis, timeoutMs);
+  return readWithin(redis, probeKey, timeoutMs);
 }
 
 /**
@@ -47,7 +52,7 @@ export async function checkReadiness(redis: RedisClient, timeoutMs = READINESS_T
  * else 503 with the reason. GET /metrics: Prometheus text format. Readiness changes are logged once each,
  * not on every probe.
  */
-export function healthRoutes(redis: RedisClient, metrics: Metrics, logger: Logger): Router {
+export function healthRoutes(redis: RedisClient, probeKey: string, metrics: Metrics, logger: Logger): Router {
   const router = Router();
   let wasReady: boolean | undefined;
 
@@ -56,7 +61,7 @@ export function healthRoutes(redis: RedisClient, metrics: Metrics, logger: Logge
   });
 
   router.get('/readyz', async (_req, res) => {
-    const readiness = await checkReadiness(redis);
+    const readiness = await checkReadiness(redis, probeKey);
     if (readiness.ready !== wasReady) {
       if (readiness.ready) logger.info('ready: redis answers');
       else logger.warn({ reason: readiness.reason }, 'not ready');

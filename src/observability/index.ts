@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { RequestContext } from '../graphql/context';
 import type { SubscriptionObserver } from '../http/graphql-ws';
 import type { RedisClient } from '../redis/client';
+import type { RedisKeys } from '../redis/keys';
 import type { StuckWorkflowService } from '../workflows/stuck.service';
 import type { WorkflowService } from '../workflows/workflow.service';
 import { healthRoutes } from './health.routes';
@@ -29,18 +30,19 @@ export interface Observability {
 /** Logs, metrics and probes for one app: instruments its Redis client and its reset services. */
 export function createObservability(parts: {
   redis: RedisClient;
+  keys: RedisKeys;
   logger: Logger;
   workflows: WorkflowService;
   stuck: StuckWorkflowService;
 }): Observability {
-  const { redis, logger, workflows, stuck } = parts;
+  const { redis, keys, logger, workflows, stuck } = parts;
   const metrics = new Metrics();
   instrumentRedis(redis, metrics);
   observeResets({ workflows, stuck }, logger, metrics);
   return {
     metrics,
     httpLogging: httpLogging(logger),
-    routes: healthRoutes(redis, metrics, logger),
+    routes: healthRoutes(redis, keys.workflowIndex, metrics, logger),
     apolloPlugin: operationsPlugin(logger, metrics),
     subscriptions: subscriptionsObserver(logger, metrics),
   };

@@ -1,9 +1,13 @@
-import Redis from 'ioredis';
+import Redis, { Cluster, type ClusterOptions, type RedisOptions } from 'ioredis';
 import RedisMock from 'ioredis-mock';
-import type { RedisConfig } from '../config';
+import type { RedisConfig, RedisTarget } from '../config';
 import { defineScripts } from './scripts';
 
-export type RedisClient = Redis;
+/**
+ * One Redis server (by URL or found through Sentinel) or a Redis Cluster: the commands, scripts,
+ * pipelines and MULTI WAVE uses work on both, because every WAVE key of a script shares one hash tag.
+ */
+export type RedisClient = Redis | Cluster;
 
 /** Bounded back-off: retry fast at first, never wait more than 2 s between attempts. */
 function retryStrategy(attempt: number): number {
@@ -11,23 +15,37 @@ function retryStrategy(attempt: number): number {
 }
 
 /**
+ * A master demoted by a failover keeps its connections and answers writes with READONLY: drop the
+ * connection so the next one goes to the current master. The refused command is not re-sent (it
+ * fails, SERVICE_UNAVAILABLE), like every command of a lost connection.
+ */
+function leaveDemotedMaster(error: Error): boolean {
+  return error.message.startsWith('READONLY');
+}
+
+/**
  * Commands wait in the offline queue only for a first connection (a readiness probe covers that
  * moment). Once a connection is lost or refused, they fail at once until Redis is ready again, so a
  * request answers SERVICE_UNAVAILABLE instead of waiting for a reconnection that may not come.
  */
-function failFastWhileDisconnected(redis: Redis): void {
+function failFastWhileDisconnected(redis: RedisClient): void {
   redis.on('close', () => {
     redis.options.enableOfflineQueue = false;
+  });
+  // No Sentinel answering (or no cluster node) is an error while still connecting, never a 'close'.
+  redis.on('error', () => {
+    if (redis.status !== 'ready') redis.options.enableOfflineQueue = false;
   });
   redis.on('ready', () => {
     redis.options.enableOfflineQueue = true;
   });
 }
 
-/** A client for the Redis at `url`, with the WAVE Lua scripts defined and every command bounded in time. */
-export function connectRedis(url: string, settings: RedisConfig): RedisClient {
-  const redis = new Redis(url, {
+/** How every connection to a Redis server behaves, whichever way it was found. */
+function connectionOptions(settings: RedisConfig): RedisOptions {
+  return {
     retryStrategy,
+    reconnectOnError: leaveDemotedMaster,
     // A command without a reply (a hung or paused Redis) fails instead of hanging its request.
     commandTimeout: settings.commandTimeoutMs,
     connectTimeout: settings.connectTimeoutMs,
@@ -38,15 +56,62 @@ export function connectRedis(url: string, settings: RedisConfig): RedisClient {
     enableOfflineQueue: true,
     // Commands issued in one tick (a query's sibling resolvers) leave in one write: one round trip.
     enableAutoPipelining: true,
-  });
+  };
+}
+
+function clusterOptions(settings: RedisConfig): ClusterOptions {
+  return {
+    // Per node connection; ioredis replaces the retry strategy there: a lost node is found again
+    // through the slot map, not by reconnecting to it.
+    redisOptions: connectionOptions(settings),
+    clusterRetryStrategy: retryStrategy,
+    enableOfflineQueue: true,
+    enableAutoPipelining: true,
+    // Reads go to masters: a replica may lag, and a preview must see what its confirmation will.
+    scaleReads: 'master',
+    // MOVED, ASK, TRYAGAIN and CLUSTERDOWN mean the command did not run, so ioredis sends it again; a
+    // command whose connection was lost may have run, so it fails instead (0 turns that re-send off).
+    retryDelayOnFailover: 0,
+    slotsRefreshTimeout: settings.connectTimeoutMs,
+  };
+}
+
+function connect(target: RedisTarget, settings: RedisConfig): RedisClient {
+  switch (target.kind) {
+    case 'url':
+      return new Redis(target.url, connectionOptions(settings));
+    case 'sentinel':
+      return new Redis({
+        ...connectionOptions(settings),
+        sentinels: target.sentinels,
+        name: target.masterName,
+        // A sentinel that does not answer is skipped for the next one within the connect timeout.
+        sentinelCommandTimeout: settings.connectTimeoutMs,
+        sentinelRetryStrategy: retryStrategy,
+        // Sentinel's +switch-master closes the connection at once, rather than at the first READONLY.
+        failoverDetector: true,
+      });
+    case 'cluster':
+      return new Cluster(target.nodes, clusterOptions(settings));
+  }
+}
+
+/**
+ * A client for the Redis at `target` (a URL, the master named by Sentinels, or a Redis Cluster), with
+ * the WAVE Lua scripts defined and every command bounded in time.
+ */
+export function connectRedis(url: string, settings: RedisConfig): Redis;
+export function connectRedis(target: RedisTarget, settings: RedisConfig): RedisClient;
+export function connectRedis(target: string | RedisTarget, settings: RedisConfig): RedisClient {
+  const redis = connect(typeof target === 'string' ? { kind: 'url', url: target } : target, settings);
   failFastWhileDisconnected(redis);
   defineScripts(redis);
   return redis;
 }
 
-/** The embedded in-memory Redis (ioredis-mock) used when no REDIS_URL is configured. */
+/** The embedded in-memory Redis (ioredis-mock) used when no Redis is configured. */
 export function createEmbeddedRedis(): RedisClient {
-  const redis = new RedisMock() as unknown as RedisClient;
+  const redis = new RedisMock() as unknown as Redis;
   defineScripts(redis);
   return redis;
 }

@@ -1,11 +1,22 @@
-/** ioredis messages that mean Redis was not reached, or did not answer in time (commandTimeout). */
-const UNAVAILABLE_MESSAGES = /Connection is closed|Stream isn't writeable|connect ETIMEDOUT|Command timed out/;
+/**
+ * ioredis messages that mean Redis was not reached, or did not answer in time (commandTimeout); the
+ * Cluster ones when no node holds the slot, the slot map cannot be read, or redirections ran out.
+ */
+const UNAVAILABLE_MESSAGES =
+  /Connection is closed|Stream isn't writeable|connect ETIMEDOUT|Command timed out|Cluster isn't ready|Cluster is ended|Too many Cluster redirections|None of startup nodes is available|Failed to refresh slots cache/;
+
+/**
+ * Redis replies that mean "not now" rather than "wrong command": a failover in progress (a demoted
+ * master refusing writes, a replica still loading, a master without its replicas, a slot without a
+ * master or being moved).
+ */
+const UNAVAILABLE_REPLIES = /^(READONLY|LOADING|MASTERDOWN|CLUSTERDOWN|TRYAGAIN) /;
 
 /** True when a Redis call failed because Redis could not be reached in time, rather than because of a command. */
 export function isRedisUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  if (error.name === 'MaxRetriesPerRequestError') return true;
+  if (error.name === 'MaxRetriesPerRequestError' || error.name === 'ClusterAllFailedError') return true;
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT' || code === 'EPIPE') return true;
-  return UNAVAILABLE_MESSAGES.test(error.message);
+  return UNAVAILABLE_MESSAGES.test(error.message) || UNAVAILABLE_REPLIES.test(error.message);
 }

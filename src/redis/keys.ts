@@ -1,6 +1,7 @@
 /**
  * The Redis key contract shared with the orchestrator and its agents (docs/redis-contract.md).
- * This is the only module that knows key strings.
+ * This is the only module that knows key strings. Every key a script reads or writes starts with the
+ * prefix, so a prefix holding a hash tag (`{wave}`) keeps them in one Redis Cluster slot.
  */
 export const DOMAINS = ['pm', 'fe', 'be', 'qa', 'safety'] as const;
 export type Domain = (typeof DOMAINS)[number];
@@ -75,7 +76,12 @@ export class RedisKeys {
     return `${this.prefix}:reset-plan:${planToken}`;
   }
 
+  /**
+   * One caller's calls to one rate-limited field. Only a single-key script touches it, so it is built
+   * without the prefix's hash tag (`{wave}` → `wave`): in a Redis Cluster these keys spread over the
+   * shards instead of joining WAVE's slot.
+   */
   rateLimit(contextIdentity: string, fieldIdentity: string): string {
-    return `${this.prefix}:ratelimit:${fieldIdentity}:${contextIdentity}`;
+    return `${this.prefix.replace(/[{}]/g, '')}:ratelimit:${fieldIdentity}:${contextIdentity}`;
   }
 }

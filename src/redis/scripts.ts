@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type Redis from 'ioredis';
+import type { RedisClient } from './client';
 import type { Result } from 'ioredis';
 import { DOMAINS } from './keys';
 
@@ -28,7 +28,7 @@ function scriptSource(file: string, prelude: boolean): string {
   return prelude ? readFileSync(join(SCRIPT_DIR, 'prelude.lua'), 'utf8') + source : source;
 }
 
-export function defineScripts(redis: Redis): void {
+export function defineScripts(redis: RedisClient): void {
   for (const [name, script] of Object.entries(SCRIPTS)) {
     const prelude = 'prelude' in script && script.prelude;
     redis.defineCommand(name, { numberOfKeys: script.numberOfKeys, lua: scriptSource(script.file, prelude) });

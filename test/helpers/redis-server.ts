@@ -1,10 +1,43 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import getPort from 'get-port';
 import Redis from 'ioredis';
+import type { TestCertificates } from './tls-certificates';
+
+/** What a redis-server prints once it serves clients. */
+const READY = /Ready to accept connections/;
+
+/**
+ * Starts `redis-server <args>` and resolves once it printed `ready` (a sentinel prints no "Ready" line).
+ * Rejects with its output when it exits first.
+ */
+export async function spawnRedis(args: string[], ready: RegExp = READY): Promise<ChildProcess> {
+  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (ready.test(output)) resolve();
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${output}`)));
+  });
+  child.stdout!.removeAllListeners('data');
+  child.stdout!.resume();
+  child.removeAllListeners('exit');
+  return child;
+}
+
+/** SIGKILL, as a crash: resolves once the process is gone. */
+export async function killRedis(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGKILL');
+  await exited;
+}
 
 export interface RedisServerOptions {
   /**
@@ -12,6 +45,10 @@ export interface RedisServerOptions {
    * server holds what clients were told happened. Off by default: a restart then starts empty.
    */
   durable?: boolean;
+  /** Serve TLS only (no plain port) with these certificates; clients need not present one. */
+  tls?: TestCertificates;
+  /** More redis-server arguments, such as `--replicaof 127.0.0.1 <port>`. */
+  extraArgs?: string[];
 }
 
 /**
@@ -39,45 +76,31 @@ export class RedisServer {
   }
 
   get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
+    return `${this.options.tls ? 'rediss' : 'redis'}://127.0.0.1:${this.port}`;
   }
 
   async launch(): Promise<void> {
-    const child = spawn(
-      'redis-server',
-      [
-        ...['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--dir', this.dir],
-        ...(this.options.durable ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    this.process = child;
-    let output = '';
-    await new Promise<void>((resolve, reject) => {
-      const onData = (chunk: Buffer): void => {
-        output += chunk.toString();
-        if (output.includes('Ready to accept connections')) resolve();
-      };
-      child.stdout!.on('data', onData);
-      child.once('error', reject);
-      child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${output}`)));
-    });
-    child.stdout!.resume();
-    child.removeAllListeners('exit');
+    const { durable, tls, extraArgs = [] } = this.options;
+    this.process = await spawnRedis([
+      ...(tls
+        ? ['--port', '0', '--tls-port', String(this.port), '--tls-cert-file', tls.certFile, '--tls-key-file', tls.keyFile]
+        : ['--port', String(this.port)]),
+      ...(tls ? ['--tls-ca-cert-file', tls.caFile, '--tls-auth-clients', 'no'] : []),
+      ...['--bind', '127.0.0.1', '--save', '', '--dir', this.dir],
+      ...(durable ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
+      ...extraArgs,
+    ]);
   }
 
   async stop(): Promise<void> {
-    const child = this.process;
-    if (!child || child.exitCode !== null) return;
-    const exited = once(child, 'exit');
-    child.kill('SIGKILL');
-    await exited;
+    await killRedis(this.process);
     this.process = undefined;
   }
 
   /** A plain client for arranging and inspecting keys, as the orchestrator would. */
   client(): Redis {
-    return new Redis(this.url, { maxRetriesPerRequest: 1 });
+    const tls = this.options.tls ? { tls: { ca: readFileSync(this.options.tls.caFile) } } : {};
+    return new Redis(this.url, { maxRetriesPerRequest: 1, ...tls });
   }
 
   async dispose(): Promise<void> {

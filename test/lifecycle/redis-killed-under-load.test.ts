@@ -1,15 +1,12 @@
-import { EventEmitter, once } from 'node:events';
 import type Redis from 'ioredis';
 import { RedisServer } from '../helpers/redis-server';
 import { ServerProcess } from '../helpers/server-process';
+import { outcomeOf, Tally, type Outcome } from '../helpers/traffic';
 import { QUEUES, RESET, SECRET, post, type Answer } from './support';
 
 const WORKFLOWS = 400;
 const WORKERS = 8;
 const WORKFLOWS_PAGE = '{ workflows(first: 5) { nodes { threadId phase } } }';
-/** Codes that tell a client what happened and what to do; anything else (INTERNAL_SERVER_ERROR) is a bug. */
-const CLEAR_CODES = new Set(['SERVICE_UNAVAILABLE', 'RATE_LIMITED']);
-
 const tasksOf = (threadId: string) => [`wave:task:${threadId}-a`, `wave:task:${threadId}-b`];
 
 async function writeWorkflows(redis: Redis): Promise<string[]> {
@@ -27,31 +24,6 @@ async function writeWorkflows(redis: Redis): Promise<string[]> {
   }
   await batch.exec();
   return threadIds;
-}
-
-type Outcome = 'data' | 'unavailable' | 'other-error' | 'no-answer';
-
-function outcomeOf(answer: Answer | undefined): Outcome {
-  if (!answer) return 'no-answer';
-  const codes = answer.body.errors?.map((error) => error.extensions?.code) ?? [];
-  if (codes.length === 0 && answer.status === 200 && answer.body.data) return 'data';
-  if (codes.includes('SERVICE_UNAVAILABLE')) return 'unavailable';
-  return codes.length > 0 && codes.every((code) => CLEAR_CODES.has(code!)) ? 'unavailable' : 'other-error';
-}
-
-/** Counts outcomes as they come, so the test can wait for "10 more answers with data" without sleeping. */
-class Tally extends EventEmitter {
-  readonly counts: Record<Outcome, number> = { data: 0, unavailable: 0, 'other-error': 0, 'no-answer': 0 };
-
-  record(outcome: Outcome): void {
-    this.counts[outcome]++;
-    this.emit('recorded');
-  }
-
-  async reach(outcome: Outcome, more: number): Promise<void> {
-    const target = this.counts[outcome] + more;
-    while (this.counts[outcome] < target) await once(this, 'recorded');
-  }
 }
 
 describe('a server process whose Redis is killed under load and restarted', () => {

@@ -32,7 +32,7 @@ describe('health and readiness probes', () => {
     expect(JSON.parse(response.text)).toEqual({ status: 'ok' });
   });
 
-  it('GET /readyz answers 200 when Redis answers PING', async () => {
+  it('GET /readyz answers 200 when Redis answers', async () => {
     const response = await app.get('/readyz');
 
     expect(response.status).toBe(200);
