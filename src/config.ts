@@ -61,6 +61,10 @@ const envSchema = z
       .string()
       .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be the name Sentinel monitors the master under (letters, digits, "_", "." or "-")')
       .optional(),
+    REDIS_USERNAME: z.string().min(1, 'must not be empty').optional(),
+    REDIS_PASSWORD: z.string().min(1, 'must not be empty').optional(),
+    REDIS_SENTINEL_USERNAME: z.string().min(1, 'must not be empty').optional(),
+    REDIS_SENTINEL_PASSWORD: z.string().min(1, 'must not be empty').optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
     SHUTDOWN_TIMEOUT: duration('10s'),
     REDIS_COMMAND_TIMEOUT: duration('2s'),
@@ -156,9 +160,31 @@ function redisTargetProblems(env: NodeJS.ProcessEnv): string[] {
   for (const other of others) problems.push(`${other}: cannot be combined with ${first}; set only one of ${REDIS_TARGET_VARIABLES.join(', ')}`);
   if (env.REDIS_SENTINELS && !env.REDIS_SENTINEL_NAME) problems.push('REDIS_SENTINEL_NAME: is required with REDIS_SENTINELS');
   if (env.REDIS_SENTINEL_NAME && !env.REDIS_SENTINELS) problems.push('REDIS_SENTINEL_NAME: only applies with REDIS_SENTINELS');
+  problems.push(...redisCredentialProblems(env));
   if (env.REDIS_CLUSTER_NODES && env.KEY_PREFIX !== undefined && !HASH_TAG.test(env.KEY_PREFIX)) {
     problems.push(`KEY_PREFIX: must hold a hash tag such as ${DEFAULT_CLUSTER_KEY_PREFIX} with REDIS_CLUSTER_NODES, so every WAVE key is in one slot`);
   }
+  return problems;
+}
+
+/**
+ * Credentials for Sentinel and Cluster connections: a URL carries its own, and a user needs its
+ * password (Redis ACL `AUTH <user> <password>`). Problems name the variables, never their values.
+ */
+function redisCredentialProblems(env: NodeJS.ProcessEnv): string[] {
+  const problems: string[] = [];
+  for (const variable of ['REDIS_USERNAME', 'REDIS_PASSWORD', 'REDIS_SENTINEL_USERNAME', 'REDIS_SENTINEL_PASSWORD'] as const) {
+    if (env[variable] === undefined) continue;
+    if (env.REDIS_URL) {
+      problems.push(`${variable}: cannot be combined with REDIS_URL; put the user and password in the URL (redis://user:password@host:6379)`);
+    } else if (variable.startsWith('REDIS_SENTINEL_') && !env.REDIS_SENTINELS) {
+      problems.push(`${variable}: only applies with REDIS_SENTINELS`);
+    } else if (!env.REDIS_SENTINELS && !env.REDIS_CLUSTER_NODES) {
+      problems.push(`${variable}: only applies with REDIS_SENTINELS or REDIS_CLUSTER_NODES`);
+    }
+  }
+  if (env.REDIS_USERNAME && !env.REDIS_PASSWORD) problems.push('REDIS_USERNAME: needs REDIS_PASSWORD');
+  if (env.REDIS_SENTINEL_USERNAME && !env.REDIS_SENTINEL_PASSWORD) problems.push('REDIS_SENTINEL_USERNAME: needs REDIS_SENTINEL_PASSWORD');
   return problems;
 }
 
@@ -228,11 +254,21 @@ export interface RedisNode {
   port: number;
 }
 
-/** Which Redis holds WAVE's state: one server by URL, the master a set of Sentinels names, or a Redis Cluster. */
+/** A Redis ACL user and its password; no user means Redis's `default` user (`requirepass`). */
+export interface RedisCredentials {
+  username?: string;
+  password: string;
+}
+
+/**
+ * Which Redis holds WAVE's state: one server by URL (credentials in the URL), the master a set of
+ * Sentinels names, or a Redis Cluster. `credentials` are those of the data nodes (master, replicas,
+ * every cluster node); `sentinelCredentials` those of the Sentinels themselves.
+ */
 export type RedisTarget =
   | { kind: 'url'; url: string }
-  | { kind: 'sentinel'; sentinels: RedisNode[]; masterName: string }
-  | { kind: 'cluster'; nodes: RedisNode[] };
+  | { kind: 'sentinel'; sentinels: RedisNode[]; masterName: string; credentials?: RedisCredentials; sentinelCredentials?: RedisCredentials }
+  | { kind: 'cluster'; nodes: RedisNode[]; credentials?: RedisCredentials };
 
 /** How the server talks to Redis when Redis is slow or away. */
 export interface RedisConfig {
@@ -279,16 +315,31 @@ function parseRedisNode(node: string): RedisNode {
   return { host: host.replace(/^\[(.*)\]$/, '$1'), port: Number(port) };
 }
 
+function credentialsOf(username: string | undefined, password: string | undefined): RedisCredentials | undefined {
+  return password === undefined ? undefined : { username, password };
+}
+
 function redisTargetOf(value: {
   REDIS_URL?: string;
   REDIS_SENTINELS?: string[];
   REDIS_SENTINEL_NAME?: string;
   REDIS_CLUSTER_NODES?: string[];
+  REDIS_USERNAME?: string;
+  REDIS_PASSWORD?: string;
+  REDIS_SENTINEL_USERNAME?: string;
+  REDIS_SENTINEL_PASSWORD?: string;
 }): RedisTarget | undefined {
   if (value.REDIS_URL) return { kind: 'url', url: value.REDIS_URL };
-  if (value.REDIS_CLUSTER_NODES) return { kind: 'cluster', nodes: value.REDIS_CLUSTER_NODES.map(parseRedisNode) };
+  const credentials = credentialsOf(value.REDIS_USERNAME, value.REDIS_PASSWORD);
+  if (value.REDIS_CLUSTER_NODES) return { kind: 'cluster', nodes: value.REDIS_CLUSTER_NODES.map(parseRedisNode), credentials };
   if (value.REDIS_SENTINELS && value.REDIS_SENTINEL_NAME) {
-    return { kind: 'sentinel', sentinels: value.REDIS_SENTINELS.map(parseRedisNode), masterName: value.REDIS_SENTINEL_NAME };
+    return {
+      kind: 'sentinel',
+      sentinels: value.REDIS_SENTINELS.map(parseRedisNode),
+      masterName: value.REDIS_SENTINEL_NAME,
+      credentials,
+      sentinelCredentials: credentialsOf(value.REDIS_SENTINEL_USERNAME, value.REDIS_SENTINEL_PASSWORD),
+    };
   }
   return undefined;
 }

@@ -186,6 +186,51 @@ describe('configuration from the environment', () => {
     }
   });
 
+  it('reads the password (and ACL user) of the data nodes, and of the Sentinels, for Sentinel and Cluster', () => {
+    const sentinel = { REDIS_SENTINELS: 's:26379', REDIS_SENTINEL_NAME: 'wave' };
+    expect(loadConfig({ ...sentinel, REDIS_USERNAME: 'wave', REDIS_PASSWORD: 'data-pw', REDIS_SENTINEL_PASSWORD: 'sentinel-pw' }).redisTarget).toEqual({
+      kind: 'sentinel',
+      sentinels: [{ host: 's', port: 26379 }],
+      masterName: 'wave',
+      credentials: { username: 'wave', password: 'data-pw' },
+      sentinelCredentials: { username: undefined, password: 'sentinel-pw' },
+    });
+    expect(loadConfig({ ...sentinel, REDIS_SENTINEL_USERNAME: 'watcher', REDIS_SENTINEL_PASSWORD: 'sentinel-pw' }).redisTarget).toMatchObject({
+      credentials: undefined,
+      sentinelCredentials: { username: 'watcher', password: 'sentinel-pw' },
+    });
+    expect(loadConfig({ REDIS_CLUSTER_NODES: 'c1:7000', REDIS_PASSWORD: 'data-pw' }).redisTarget).toEqual({
+      kind: 'cluster',
+      nodes: [{ host: 'c1', port: 7000 }],
+      credentials: { username: undefined, password: 'data-pw' },
+    });
+  });
+
+  it('refuses Redis credentials beside REDIS_URL, where they belong in the URL, with the other problems and without their values', () => {
+    const problems = problemsOf({ REDIS_URL: 'redis://r:6379', REDIS_USERNAME: 'wave', REDIS_PASSWORD: 'data-pw', PORT: 'eighty' });
+    expect(problems).toEqual([
+      'PORT: Invalid input: expected number, received NaN',
+      'REDIS_USERNAME: cannot be combined with REDIS_URL; put the user and password in the URL (redis://user:password@host:6379)',
+      'REDIS_PASSWORD: cannot be combined with REDIS_URL; put the user and password in the URL (redis://user:password@host:6379)',
+    ]);
+    expect(problemsOf({ REDIS_URL: 'redis://r:6379', REDIS_SENTINEL_PASSWORD: 'sentinel-pw' })).toEqual([
+      'REDIS_SENTINEL_PASSWORD: cannot be combined with REDIS_URL; put the user and password in the URL (redis://user:password@host:6379)',
+    ]);
+    expect(problems.join('\n')).not.toMatch(/data-pw/);
+  });
+
+  it('refuses Redis credentials that apply to nothing, a user without a password, and empty passwords', () => {
+    expect(problemsOf({ REDIS_PASSWORD: 'data-pw' })).toEqual(['REDIS_PASSWORD: only applies with REDIS_SENTINELS or REDIS_CLUSTER_NODES']);
+    expect(problemsOf({ REDIS_CLUSTER_NODES: 'c1:7000', REDIS_SENTINEL_PASSWORD: 'sentinel-pw' })).toEqual([
+      'REDIS_SENTINEL_PASSWORD: only applies with REDIS_SENTINELS',
+    ]);
+    expect(problemsOf({ REDIS_SENTINELS: 's:26379', REDIS_SENTINEL_NAME: 'wave', REDIS_USERNAME: 'wave', REDIS_SENTINEL_USERNAME: 'watcher' })).toEqual([
+      'REDIS_USERNAME: needs REDIS_PASSWORD',
+      'REDIS_SENTINEL_USERNAME: needs REDIS_SENTINEL_PASSWORD',
+    ]);
+    expect(problemsOf({ REDIS_CLUSTER_NODES: 'c1:7000', REDIS_PASSWORD: '' })).toEqual(['REDIS_PASSWORD: must not be empty']);
+  });
+
   it('refuses a JWT secret too short to resist brute force', () => {
     expect(problemsOf({ JWT_SECRET: 'short' })).toEqual(['JWT_SECRET: must be at least 32 characters']);
   });

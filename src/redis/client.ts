@@ -1,6 +1,6 @@
 import Redis, { Cluster, type ClusterOptions, type RedisOptions } from 'ioredis';
 import RedisMock from 'ioredis-mock';
-import type { RedisConfig, RedisTarget } from '../config';
+import type { RedisConfig, RedisCredentials, RedisTarget } from '../config';
 import { defineScripts } from './scripts';
 
 /**
@@ -59,11 +59,16 @@ function connectionOptions(settings: RedisConfig): RedisOptions {
   };
 }
 
-function clusterOptions(settings: RedisConfig): ClusterOptions {
+/** `AUTH` on every connection to a data node; none when no password is set. */
+function authOptions(credentials: RedisCredentials | undefined): Pick<RedisOptions, 'username' | 'password'> {
+  return credentials ? { username: credentials.username, password: credentials.password } : {};
+}
+
+function clusterOptions(settings: RedisConfig, credentials: RedisCredentials | undefined): ClusterOptions {
   return {
     // Per node connection; ioredis replaces the retry strategy there: a lost node is found again
     // through the slot map, not by reconnecting to it.
-    redisOptions: connectionOptions(settings),
+    redisOptions: { ...connectionOptions(settings), ...authOptions(credentials) },
     clusterRetryStrategy: retryStrategy,
     enableOfflineQueue: true,
     enableAutoPipelining: true,
@@ -83,7 +88,10 @@ function connect(target: RedisTarget, settings: RedisConfig): RedisClient {
     case 'sentinel':
       return new Redis({
         ...connectionOptions(settings),
+        ...authOptions(target.credentials),
         sentinels: target.sentinels,
+        sentinelUsername: target.sentinelCredentials?.username,
+        sentinelPassword: target.sentinelCredentials?.password,
         name: target.masterName,
         // A sentinel that does not answer is skipped for the next one within the connect timeout.
         sentinelCommandTimeout: settings.connectTimeoutMs,
@@ -92,7 +100,7 @@ function connect(target: RedisTarget, settings: RedisConfig): RedisClient {
         failoverDetector: true,
       });
     case 'cluster':
-      return new Cluster(target.nodes, clusterOptions(settings));
+      return new Cluster(target.nodes, clusterOptions(settings, target.credentials));
   }
 }
 
