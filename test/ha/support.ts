@@ -52,3 +52,26 @@ export async function expectUnavailable(server: ServerProcess): Promise<void> {
   expect(server.alive).toBe(true);
   expect(server.allOutput).not.toMatch(/unhandled|uncaught/i);
 }
+
+/** A server process on a password-protected Redis works: ready, one write and one read, and never printed `secrets`. */
+export async function expectWorksWithPassword(server: ServerProcess, threadId: string, secrets: string[]): Promise<void> {
+  await eventually('/readyz answers 200', async () => (await readiness(server.url)).status === 200);
+  const taskId = await startWithTask(server.url, threadId);
+  const read = await post(server.url, WORKFLOW, { threadId });
+  expect(read.body.data!.workflow).toMatchObject({ threadId, tasks: [{ id: taskId, status: 'PENDING' }] });
+  expectNeverPrinted(server, secrets);
+}
+
+/**
+ * A server process whose Redis refuses its credentials: unavailable (expectUnavailable), the refusal
+ * logged, and no password printed, neither the one it sent nor the right one.
+ */
+export async function expectRefusedCredentials(server: ServerProcess, secrets: string[]): Promise<void> {
+  await expectUnavailable(server);
+  await server.printedMatch(/WRONGPASS|NOAUTH|invalid password/i);
+  expectNeverPrinted(server, secrets);
+}
+
+function expectNeverPrinted(server: ServerProcess, secrets: string[]): void {
+  for (const secret of secrets) expect(server.allOutput).not.toContain(secret);
+}

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import getPort from 'get-port';
 import Redis, { Cluster } from 'ioredis';
 import { eventually } from './eventually';
-import { killRedis, spawnRedis } from './redis-server';
+import { killRedis, passwordArgs, spawnRedis } from './redis-server';
 
 const MASTERS = 3;
 
@@ -20,29 +20,34 @@ export class RedisClusterSetup {
   private constructor(
     readonly ports: number[],
     private readonly dir: string,
+    /** Every node requires it from clients and from each other (`requirepass`, `masterauth`). */
+    private readonly password?: string,
   ) {}
 
-  static async start(): Promise<RedisClusterSetup> {
+  static async start(options: { password?: string } = {}): Promise<RedisClusterSetup> {
+    const { password } = options;
     const ports: number[] = [];
     // Cluster bus ports are the data ports + 10000: keep both free and distinct.
     while (ports.length < MASTERS) {
       const port = await getPort({ host: '127.0.0.1', port: getPort.makeRange(20000, 50000) });
       if (!ports.includes(port)) ports.push(port);
     }
-    const setup = new RedisClusterSetup(ports, mkdtempSync(join(tmpdir(), 'wave-cluster-')));
+    const setup = new RedisClusterSetup(ports, mkdtempSync(join(tmpdir(), 'wave-cluster-')), password);
     for (const port of ports) {
       const child = await spawnRedis([
         ...['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', setup.dir],
         ...['--cluster-enabled', 'yes', '--cluster-config-file', join(setup.dir, `nodes-${port}.conf`)],
+        ...passwordArgs(password),
       ]);
       setup.processes.set(port, child);
     }
     await promisify(execFile)('redis-cli', [
       '--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-replicas', '0', '--cluster-yes',
+      ...(password ? ['-a', password, '--no-auth-warning'] : []),
     ]);
     await eventually('every node reports cluster_state:ok', async () => {
       for (const port of ports) {
-        const node = new Redis(port, '127.0.0.1', { maxRetriesPerRequest: 1 });
+        const node = new Redis(port, '127.0.0.1', { maxRetriesPerRequest: 1, password });
         try {
           if (!/cluster_state:ok/.test((await node.call('CLUSTER', 'INFO')) as string)) return false;
         } finally {
@@ -61,7 +66,7 @@ export class RedisClusterSetup {
 
   /** A plain cluster client for arranging and inspecting keys, as the orchestrator would. */
   client(): Cluster {
-    return new Cluster(this.ports.map((port) => ({ host: '127.0.0.1', port })), { redisOptions: { maxRetriesPerRequest: 1 } });
+    return new Cluster(this.ports.map((port) => ({ host: '127.0.0.1', port })), { redisOptions: { maxRetriesPerRequest: 1, password: this.password } });
   }
 
   /** Kills the master on `port` (SIGKILL, as a crash); with no replica, its slots stay without a master. */

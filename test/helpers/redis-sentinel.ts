@@ -11,6 +11,13 @@ import { killRedis, RedisServer, spawnRedis } from './redis-server';
 const DOWN_AFTER_MS = 1000;
 const FAILOVER_TIMEOUT_MS = 5000;
 
+export interface SentinelSetupOptions {
+  /** The master and replica require it (`requirepass`, `masterauth`); the Sentinel uses it on them (`auth-pass`). */
+  password?: string;
+  /** The Sentinel itself requires it (`requirepass` in its configuration). */
+  sentinelPassword?: string;
+}
+
 /**
  * One master, one replica and one Sentinel watching them, each a real redis-server on a free loopback
  * port, owned by one test file. The Sentinel alone is a quorum, so it fails over by itself.
@@ -25,15 +32,17 @@ export class RedisSentinelSetup {
     readonly masterName: string,
     readonly servers: RedisServer[],
     readonly sentinelPort: number,
+    private readonly options: SentinelSetupOptions,
   ) {
-    this.sentinel = new Redis(sentinelPort, '127.0.0.1', { maxRetriesPerRequest: 1 });
+    this.sentinel = new Redis(sentinelPort, '127.0.0.1', { maxRetriesPerRequest: 1, password: options.sentinelPassword });
   }
 
   /** Starts the master, a replica in sync with it, and the Sentinel, which knows both before this resolves. */
-  static async start(masterName = 'wave-test'): Promise<RedisSentinelSetup> {
-    const master = await RedisServer.start();
-    const replica = await RedisServer.start({ extraArgs: ['--replicaof', '127.0.0.1', String(master.port)] });
-    const setup = new RedisSentinelSetup(masterName, [master, replica], await getPort({ host: '127.0.0.1' }));
+  static async start(masterName = 'wave-test', options: SentinelSetupOptions = {}): Promise<RedisSentinelSetup> {
+    const { password } = options;
+    const master = await RedisServer.start({ password });
+    const replica = await RedisServer.start({ password, extraArgs: ['--replicaof', '127.0.0.1', String(master.port)] });
+    const setup = new RedisSentinelSetup(masterName, [master, replica], await getPort({ host: '127.0.0.1' }), options);
     await setup.launchSentinel(master.port);
     await setup.replicaInSync();
     return setup;
@@ -112,6 +121,8 @@ export class RedisSentinelSetup {
         `sentinel down-after-milliseconds ${name} ${DOWN_AFTER_MS}`,
         `sentinel failover-timeout ${name} ${FAILOVER_TIMEOUT_MS}`,
         `sentinel parallel-syncs ${name} 1`,
+        ...(this.options.password ? [`sentinel auth-pass ${name} ${this.options.password}`] : []),
+        ...(this.options.sentinelPassword ? [`requirepass ${this.options.sentinelPassword}`] : []),
         '',
       ].join('\n'),
     );

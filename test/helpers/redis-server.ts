@@ -49,6 +49,13 @@ export interface RedisServerOptions {
   tls?: TestCertificates;
   /** More redis-server arguments, such as `--replicaof 127.0.0.1 <port>`. */
   extraArgs?: string[];
+  /** Clients must AUTH with this password (`requirepass`); as a replica, it uses it on its master too (`masterauth`). */
+  password?: string;
+}
+
+/** redis-server arguments that require `password` from clients and give it to a master. */
+export function passwordArgs(password: string | undefined): string[] {
+  return password ? ['--requirepass', password, '--masterauth', password] : [];
 }
 
 /**
@@ -80,7 +87,7 @@ export class RedisServer {
   }
 
   async launch(): Promise<void> {
-    const { durable, tls, extraArgs = [] } = this.options;
+    const { durable, tls, extraArgs = [], password } = this.options;
     this.process = await spawnRedis([
       ...(tls
         ? ['--port', '0', '--tls-port', String(this.port), '--tls-cert-file', tls.certFile, '--tls-key-file', tls.keyFile]
@@ -88,6 +95,7 @@ export class RedisServer {
       ...(tls ? ['--tls-ca-cert-file', tls.caFile, '--tls-auth-clients', 'no'] : []),
       ...['--bind', '127.0.0.1', '--save', '', '--dir', this.dir],
       ...(durable ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
+      ...passwordArgs(password),
       ...extraArgs,
     ]);
   }
@@ -100,7 +108,7 @@ export class RedisServer {
   /** A plain client for arranging and inspecting keys, as the orchestrator would. */
   client(): Redis {
     const tls = this.options.tls ? { tls: { ca: readFileSync(this.options.tls.caFile) } } : {};
-    return new Redis(this.url, { maxRetriesPerRequest: 1, ...tls });
+    return new Redis(this.url, { maxRetriesPerRequest: 1, password: this.options.password, ...tls });
   }
 
   async dispose(): Promise<void> {
