@@ -1,4 +1,4 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import type { Config } from './config';
 
 /**
@@ -16,10 +16,12 @@ function withoutCommandArguments(value: unknown): unknown {
   );
 }
 
-export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
-  return pino({
+/** Logs to `destination`, stdout by default. */
+export function createLogger(config: Pick<Config, 'logLevel'>, destination?: DestinationStream): Logger {
+  const options = {
     level: config.logLevel,
     redact: ['req.headers.authorization', '*.token'],
     serializers: { err: (error: Error) => withoutCommandArguments(pino.stdSerializers.err(error)) },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
