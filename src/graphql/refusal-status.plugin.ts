@@ -13,12 +13,13 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import { defaultFieldResolver, type GraphQLFieldConfig, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { MAX_RECONNECT_DELAY_MS } from '../redis/client';
 import { RATE_LIMITED } from './directives/rate-limit.directive';
 
 const TOO_MANY_REQUESTS = 429;
 const SERVICE_UNAVAILABLE = 503;
-/** The Redis client retries its connection at least this often (src/redis/client.ts). */
-const UNAVAILABLE_RETRY_AFTER_SECONDS = 2;
+/** The Redis client tries its connection again at least this often. */
+const UNAVAILABLE_RETRY_AFTER_SECONDS = Math.ceil(MAX_RECONNECT_DELAY_MS / 1000);
 
 type Refusal = { kind: 'rate-limited'; retryAfter: number } | { kind: 'unavailable' };
 

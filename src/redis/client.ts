@@ -9,9 +9,12 @@ import { defineScripts } from './scripts';
  */
 export type RedisClient = Redis | Cluster;
 
-/** Bounded back-off: retry fast at first, never wait more than 2 s between attempts. */
+/** The longest wait between two connection attempts: a lost Redis is tried again at least this often. */
+export const MAX_RECONNECT_DELAY_MS = 2000;
+
+/** Bounded back-off: retry fast at first, never wait more than MAX_RECONNECT_DELAY_MS between attempts. */
 function retryStrategy(attempt: number): number {
-  return Math.min(50 * 2 ** attempt, 2000);
+  return Math.min(50 * 2 ** attempt, MAX_RECONNECT_DELAY_MS);
 }
 
 /**
