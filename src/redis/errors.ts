@@ -8,9 +8,10 @@ const UNAVAILABLE_MESSAGES =
 /**
  * Redis replies that mean "not now" rather than "wrong command": a failover in progress (a demoted
  * master refusing writes, a replica still loading, a master without its replicas, a slot without a
- * master or being moved).
+ * master or being moved), or a connection Redis has not let in (wrong or missing password: the
+ * server's configuration, never the caller's request).
  */
-const UNAVAILABLE_REPLIES = /^(READONLY|LOADING|MASTERDOWN|CLUSTERDOWN|TRYAGAIN) /;
+const UNAVAILABLE_REPLIES = /^(READONLY|LOADING|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|NOAUTH|WRONGPASS) /;
 
 /** True when a Redis call failed because Redis could not be reached in time, rather than because of a command. */
 export function isRedisUnavailable(error: unknown): boolean {

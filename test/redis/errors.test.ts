@@ -13,6 +13,13 @@ describe('which Redis failures a client sees as SERVICE_UNAVAILABLE', () => {
   });
 
   it.each([
+    'NOAUTH Authentication required.',
+    'WRONGPASS invalid username-password pair or user is disabled.',
+  ])('a connection Redis did not let in: %s', (message) => {
+    expect(isRedisUnavailable(new ReplyError(message))).toBe(true);
+  });
+
+  it.each([
     "Cluster isn't ready and enableOfflineQueue options is false",
     'Too many Cluster redirections. Last error: Error: Connection is closed.',
     'Failed to refresh slots cache.',
