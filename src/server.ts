@@ -130,11 +130,13 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
     validationRules: [...queryProtection.validationRules, ...(config.http.introspection ? [] : [NoServiceSdl])],
     formatError: createErrorFormatter(logger),
     observer: observability.subscriptions,
+    limits: config.subscriptions,
     createContext: async (authorization, clientIp) => {
       const auth = await tokens.authenticate(authorization);
       return {
         context: { ...createRequestContext({ workflows, stuck }, auth, clientIp), workflowEvents },
         validUntil: auth.kind === 'authenticated' ? auth.identity.validUntil : undefined,
+        caller: auth.kind === 'authenticated' ? auth.identity.sub : undefined,
       };
     },
   });

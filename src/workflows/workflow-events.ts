@@ -10,6 +10,7 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { RedisClient } from '../redis/client';
 import type { RedisKeys } from '../redis/keys';
+import { validateThreadId } from './workflow.validation';
 import { TASK_STATUSES, type TaskStatus } from './workflow.types';
 
 export const WORKFLOW_EVENT_TYPES = ['task_result', 'workflow_reset'] as const;
@@ -184,6 +185,7 @@ export class WorkflowEventStream {
    * once Redis confirmed the subscription, so no event published after it resolves is missed.
    */
   async subscribe(threadId: string): Promise<AsyncIterableIterator<WorkflowEvent>> {
+    validateThreadId(threadId);
     await this.connect();
     if (this.closed) throw new Error('The workflow event stream is closed.');
     const listeners = this.listeners.get(threadId) ?? new Set<Listener>();
