@@ -177,6 +177,17 @@ export function serveGraphQLOverWebSocket(options: GraphQLWebSocketOptions): Gra
   const rules = [...specifiedRules, ...validationRules];
   const format = (errors: readonly GraphQLError[]) => errors.map((error) => formatError(error.toJSON(), error));
 
+  /**
+   * graphql-ws wraps what an event stream throws (a domain error such as a subscriber too slow) in a
+   * GraphQLError without a path, where Apollo's unwrapResolverError would not find it: the formatter
+   * gets the original, so its code is kept or, if unexpected, it is logged and masked as over HTTP.
+   */
+  const formatOperationError = (error: GraphQLError): GraphQLFormattedError[] => {
+    const original = error.originalError;
+    if (original instanceof SubscriptionRefused) return original.formatted;
+    return [formatError(error.toJSON(), original && !(original instanceof GraphQLError) ? original : error)];
+  };
+
   const operationNameOf = (args: ExecutionArgs) => args.operationName ?? getOperationAST(args.document, args.operationName)?.name?.value ?? null;
 
   /**
@@ -246,8 +257,7 @@ export function serveGraphQLOverWebSocket(options: GraphQLWebSocketOptions): Gra
       subscribe: subscribeOrRefuse,
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: format(result.errors) } : undefined,
-      onError: (_ctx, _id, _payload, errors) =>
-        errors.flatMap((error) => (error.originalError instanceof SubscriptionRefused ? error.originalError.formatted : format([error]))),
+      onError: (_ctx, _id, _payload, errors) => errors.flatMap(formatOperationError),
     },
     wsServer,
   );

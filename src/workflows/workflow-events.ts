@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import type { RedisClient } from '../redis/client';
 import type { RedisKeys } from '../redis/keys';
 import { validateThreadId } from './workflow.validation';
-import { TASK_STATUSES, type TaskStatus } from './workflow.types';
+import { TASK_STATUSES, WorkflowError, type TaskStatus } from './workflow.types';
 
 export const WORKFLOW_EVENT_TYPES = ['task_result', 'workflow_reset'] as const;
 export type WorkflowEventType = (typeof WORKFLOW_EVENT_TYPES)[number];
@@ -80,10 +80,13 @@ export function readResetEvent(message: string): WorkflowResetEvent | undefined 
   return { type: 'workflow_reset', threadId, attempt, gate, at: new Date(at) };
 }
 
-/** A listener fell more than MAX_PENDING_EVENTS behind; its stream ends with this error. */
-export class EventStreamOverflowError extends Error {
+/**
+ * A listener fell more than MAX_PENDING_EVENTS behind; its stream ends with this error. The client's
+ * condition, not a fault of ours: a domain error with its own code, logged once as a warning.
+ */
+export class EventStreamOverflowError extends WorkflowError {
   constructor() {
-    super(`Live updates fell more than ${MAX_PENDING_EVENTS} events behind; subscribe again and re-read the workflow.`);
+    super('SUBSCRIBER_TOO_SLOW', `Live updates fell more than ${MAX_PENDING_EVENTS} events behind; subscribe again and re-read the workflow.`);
     this.name = 'EventStreamOverflowError';
   }
 }
@@ -98,7 +101,10 @@ class Listener implements AsyncIterableIterator<WorkflowEvent> {
   private failure?: Error;
   private ended = false;
 
-  constructor(private readonly onEnd: () => void) {}
+  constructor(
+    private readonly onEnd: () => void,
+    private readonly onOverflow: () => void,
+  ) {}
 
   push(event: WorkflowEvent): void {
     if (this.ended) return;
@@ -107,6 +113,7 @@ class Listener implements AsyncIterableIterator<WorkflowEvent> {
       this.waiting = undefined;
       resolve({ value: event, done: false });
     } else if (this.pending.length >= MAX_PENDING_EVENTS) {
+      this.onOverflow();
       this.fail(new EventStreamOverflowError());
     } else {
       this.pending.push(event);
@@ -190,7 +197,11 @@ export class WorkflowEventStream {
     if (this.closed) throw new Error('The workflow event stream is closed.');
     const listeners = this.listeners.get(threadId) ?? new Set<Listener>();
     this.listeners.set(threadId, listeners);
-    const listener: Listener = new Listener(() => this.remove(threadId, listener));
+    const listener: Listener = new Listener(
+      () => this.remove(threadId, listener),
+      // Once per listener, without the thread id (a client's variable, never logged).
+      () => this.logger.warn({ pendingEvents: MAX_PENDING_EVENTS }, 'subscriber fell behind: its subscription was ended'),
+    );
     listeners.add(listener);
     this.activity.emit('subscribed', threadId);
     return listener;

@@ -205,7 +205,9 @@ export type WorkflowErrorCode =
   /** expectedGate / expectedPhase did not hold. */
   | 'PRECONDITION_FAILED'
   /** A requestId reused for a different reset. */
-  | 'IDEMPOTENCY_CONFLICT';
+  | 'IDEMPOTENCY_CONFLICT'
+  /** A subscriber fell too far behind its workflow's events; its subscription was ended. */
+  | 'SUBSCRIBER_TOO_SLOW';
 
 export class WorkflowError extends Error {
   constructor(
