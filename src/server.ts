@@ -121,7 +121,10 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
   app.use(requestErrorHandler(config.http.bodyLimit, logger));
 
   // Subscriptions: graphql-ws on the same server and path; one Redis subscriber serves them all.
-  const workflowEvents = new WorkflowEventStream(redis, keys, logger);
+  const workflowEvents = new WorkflowEventStream(redis, keys, logger, {
+    owners: workflows,
+    ignored: (channel, reason) => observability.metrics.workflowEventsIgnored.inc({ channel, reason }),
+  });
   const subscriptions = serveGraphQLOverWebSocket({
     httpServer,
     path: '/graphql',

@@ -189,6 +189,12 @@ export type TaskResultRefusal =
   /** The task already has its final status; the first write stands. */
   | 'already_finished';
 
+/** Whose a task is: its workflow, and the attempt it was enqueued for (missing: 0). */
+export interface TaskOwner {
+  threadId: string;
+  attempt: number;
+}
+
 export type TaskResultOutcome =
   | { recorded: true; taskId: string; threadId: string; attempt: number }
   | { recorded: false; taskId: string; reason: TaskResultRefusal; message: string };
