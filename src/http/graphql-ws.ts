@@ -3,7 +3,8 @@
  * `/graphql`, for subscriptions only: queries and mutations keep the HTTP pipeline (Apollo, CSRF
  * prevention, rate-limit status). Every operation is parsed with the same token limit and validated with
  * the same query limits as over HTTP, runs with the same request context built from the connection's
- * `authorization` parameter, and its errors go through the same formatter.
+ * `authorization` parameter, and its errors go through the same formatter. A connection, and a caller
+ * over all its connections, hold a bounded number of subscriptions (SubscriptionQuota).
  */
 import type { IncomingMessage, Server } from 'node:http';
 import {
