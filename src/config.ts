@@ -109,6 +109,8 @@ const envSchema = z
     MAX_TOKENS: positiveInt(1000),
     MAX_DIRECTIVES: positiveInt(50),
     MAX_COST: positiveInt(5000),
+    MAX_SUBSCRIPTIONS_PER_SOCKET: positiveInt(20),
+    MAX_SUBSCRIPTIONS_PER_CALLER: positiveInt(100),
     BODY_LIMIT: z
       .string()
       .regex(/^\d+(b|kb|mb)$/, 'must look like 100kb')
@@ -213,6 +215,13 @@ export interface QueryLimits {
   maxCost: number;
 }
 
+/** How many subscriptions may stream at once (MAX_SUBSCRIPTIONS_PER_SOCKET, MAX_SUBSCRIPTIONS_PER_CALLER). */
+export interface SubscriptionLimits {
+  perSocket: number;
+  /** Per token subject, across every connection to this process. */
+  perCaller: number;
+}
+
 export interface HttpConfig {
   bodyLimit: string;
   introspection: boolean;
@@ -295,6 +304,8 @@ export interface Config {
   stuck: StuckThresholds;
   auth: AuthConfig;
   queryLimits: QueryLimits;
+  /** How many subscriptions a connection, and a caller over all its connections, may hold. */
+  subscriptions: SubscriptionLimits;
   http: HttpConfig;
 }
 
@@ -403,6 +414,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxTokens: value.MAX_TOKENS,
       maxDirectives: value.MAX_DIRECTIVES,
       maxCost: value.MAX_COST,
+    },
+    subscriptions: {
+      perSocket: value.MAX_SUBSCRIPTIONS_PER_SOCKET,
+      perCaller: value.MAX_SUBSCRIPTIONS_PER_CALLER,
     },
     http: {
       bodyLimit: value.BODY_LIMIT,

@@ -121,7 +121,10 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
   app.use(requestErrorHandler(config.http.bodyLimit, logger));
 
   // Subscriptions: graphql-ws on the same server and path; one Redis subscriber serves them all.
-  const workflowEvents = new WorkflowEventStream(redis, keys, logger);
+  const workflowEvents = new WorkflowEventStream(redis, keys, logger, {
+    owners: workflows,
+    ignored: (channel, reason) => observability.metrics.workflowEventsIgnored.inc({ channel, reason }),
+  });
   const subscriptions = serveGraphQLOverWebSocket({
     httpServer,
     path: '/graphql',
@@ -130,11 +133,13 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
     validationRules: [...queryProtection.validationRules, ...(config.http.introspection ? [] : [NoServiceSdl])],
     formatError: createErrorFormatter(logger),
     observer: observability.subscriptions,
+    limits: config.subscriptions,
     createContext: async (authorization, clientIp) => {
       const auth = await tokens.authenticate(authorization);
       return {
         context: { ...createRequestContext({ workflows, stuck }, auth, clientIp), workflowEvents },
         validUntil: auth.kind === 'authenticated' ? auth.identity.validUntil : undefined,
+        caller: auth.kind === 'authenticated' ? auth.identity.sub : undefined,
       };
     },
   });

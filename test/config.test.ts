@@ -34,6 +34,7 @@ describe('configuration from the environment', () => {
         rolesClaim: 'roles',
       },
       queryLimits: { maxDepth: 8, maxAliases: 15, maxTokens: 1000, maxDirectives: 50, maxCost: 5000 },
+      subscriptions: { perSocket: 20, perCaller: 100 },
       http: {
         bodyLimit: '100kb',
         introspection: true,
@@ -90,6 +91,8 @@ describe('configuration from the environment', () => {
       JWT_AUDIENCE: 'wave-control',
       JWT_ROLES_CLAIM: 'realm_access.roles',
       MAX_DEPTH: '6',
+      MAX_SUBSCRIPTIONS_PER_SOCKET: '5',
+      MAX_SUBSCRIPTIONS_PER_CALLER: '50',
       MAX_GATE: '9',
       RESET_RATE_LIMIT: '10/30s',
     });
@@ -97,6 +100,7 @@ describe('configuration from the environment', () => {
     expect(config.reset.rateLimit).toEqual({ max: 10, window: '30s' });
     expect(config.auth).toMatchObject({ issuer: 'https://idp.example.com/', audience: 'wave-control', rolesClaim: 'realm_access.roles' });
     expect(config.queryLimits.maxDepth).toBe(6);
+    expect(config.subscriptions).toEqual({ perSocket: 5, perCaller: 50 });
   });
 
   it('reports every bad value at once, each naming its variable', () => {

@@ -1,6 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import type { StuckKind as StuckKindValue } from '../workflows/stuck.types';
-import type { WorkflowErrorCode } from '../workflows/workflow.types';
+import type { StuckKind as StuckKindValue, StuckResetErrorCode } from '../workflows/stuck.types';
 import { StuckKind } from './enums';
 import { CleanupSummary } from './reset.types';
 import { PageInfo, Workflow } from './workflow.type';
@@ -86,8 +85,10 @@ export class PlanConfirmationInput {
 
 @ObjectType({ description: 'Why one workflow of a batch was not reset.' })
 export class BatchResetError {
-  @Field(() => String, { description: 'The error code the single reset would have given (or RESET_FAILED).' })
-  code!: WorkflowErrorCode | 'RESET_FAILED';
+  @Field(() => String, {
+    description: 'The error code the single reset would have given, NOT_STUCK for a planned workflow no longer stuck as asked (left untouched), or RESET_FAILED.',
+  })
+  code!: StuckResetErrorCode;
 
   @Field(() => String)
   message!: string;

@@ -3,7 +3,8 @@
  * `/graphql`, for subscriptions only: queries and mutations keep the HTTP pipeline (Apollo, CSRF
  * prevention, rate-limit status). Every operation is parsed with the same token limit and validated with
  * the same query limits as over HTTP, runs with the same request context built from the connection's
- * `authorization` parameter, and its errors go through the same formatter.
+ * `authorization` parameter, and its errors go through the same formatter. A connection, and a caller
+ * over all its connections, hold a bounded number of subscriptions (SubscriptionQuota).
  */
 import type { IncomingMessage, Server } from 'node:http';
 import {
@@ -23,6 +24,8 @@ import {
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { SubscriptionLimits } from '../config';
+import { SubscriptionQuota } from './subscription-quota';
 
 /** A subscribe message is one small document and its variables; ws would otherwise accept 100 MiB. */
 const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -37,10 +40,12 @@ export interface GraphQLWebSocketOptions {
   parseOptions: ParseOptions;
   validationRules: readonly ValidationRule[];
   /**
-   * The operation's context, from the Authorization value the client sent and its address, and until
-   * when the credentials it carries hold (the connection is closed then; none: never).
+   * The operation's context, from the Authorization value the client sent and its address, until
+   * when the credentials it carries hold (the connection is closed then; none: never), and who the
+   * caller is (the token's subject; none: anonymous), whose subscriptions count together.
    */
-  createContext(authorization: string | undefined, clientIp: string): Promise<{ context: object; validUntil?: Date }>;
+  createContext(authorization: string | undefined, clientIp: string): Promise<{ context: object; validUntil?: Date; caller?: string }>;
+  limits: SubscriptionLimits;
   /** Apollo's formatError, so a client sees the same codes and masking as over HTTP. */
   formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError;
   observer?: SubscriptionObserver;
@@ -136,6 +141,9 @@ function validationFailure(error: GraphQLError): GraphQLError {
   });
 }
 
+/** Already formatted: the code is this module's, not a domain error for the formatter to map. */
+const tooManySubscriptions = (reason: string) => new SubscriptionRefused([{ message: reason, extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } }]);
+
 const notASubscription = () =>
   new GraphQLError('Send one subscription over WebSocket; queries and mutations go to /graphql over HTTP.', {
     extensions: { code: 'BAD_REQUEST' },
@@ -170,6 +178,17 @@ export function serveGraphQLOverWebSocket(options: GraphQLWebSocketOptions): Gra
   const rules = [...specifiedRules, ...validationRules];
   const format = (errors: readonly GraphQLError[]) => errors.map((error) => formatError(error.toJSON(), error));
 
+  /**
+   * graphql-ws wraps what an event stream throws (a domain error such as a subscriber too slow) in a
+   * GraphQLError without a path, where Apollo's unwrapResolverError would not find it: the formatter
+   * gets the original, so its code is kept or, if unexpected, it is logged and masked as over HTTP.
+   */
+  const formatOperationError = (error: GraphQLError): GraphQLFormattedError[] => {
+    const original = error.originalError;
+    if (original instanceof SubscriptionRefused) return original.formatted;
+    return [formatError(error.toJSON(), original && !(original instanceof GraphQLError) ? original : error)];
+  };
+
   const operationNameOf = (args: ExecutionArgs) => args.operationName ?? getOperationAST(args.document, args.operationName)?.name?.value ?? null;
 
   /**
@@ -178,12 +197,26 @@ export function serveGraphQLOverWebSocket(options: GraphQLWebSocketOptions): Gra
    * client receives in its sink's `error`; the connection stays open for other operations.
    */
   async function subscribeOrRefuse(args: ExecutionArgs) {
-    const result = await subscribe(args);
     const context = args.contextValue as object;
+    const { socket, caller } = connectionOf.get(context)!;
+    const slot = quota.acquire(socket, caller);
+    if (!slot.granted) return refuse(context, args, tooManySubscriptions(slot.reason));
+    const result = await subscribe(args).catch((error: unknown) => {
+      slot.release();
+      throw error;
+    });
     if (Symbol.asyncIterator in result) {
-      return options.observer ? observed(result, options.observer.started(context, operationNameOf(args))) : result;
+      const ended = options.observer?.started(context, operationNameOf(args));
+      return observed(result, () => {
+        slot.release();
+        ended?.();
+      });
     }
-    const refusal = new SubscriptionRefused(format(result.errors ?? []));
+    slot.release();
+    return refuse(context, args, new SubscriptionRefused(format(result.errors ?? [])));
+  }
+
+  function refuse(context: object, args: ExecutionArgs, refusal: SubscriptionRefused) {
     options.observer?.refused(context, operationNameOf(args), refusal.formatted);
     return (async function* refused() {
       throw refusal;
@@ -192,6 +225,9 @@ export function serveGraphQLOverWebSocket(options: GraphQLWebSocketOptions): Gra
 
   const wsServer = new WebSocketServer({ server: httpServer, path, maxPayload: MAX_MESSAGE_BYTES });
   const expiring = new WeakSet<WebSocket>();
+  const quota = new SubscriptionQuota(options.limits);
+  /** Each operation's context to the socket and caller its subscription counts for. */
+  const connectionOf = new WeakMap<object, { socket: WebSocket; caller?: string }>();
   const server = useServer(
     {
       schema,
@@ -210,7 +246,8 @@ export function serveGraphQLOverWebSocket(options: GraphQLWebSocketOptions): Gra
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
       },
       context: async (ctx) => {
-        const { context, validUntil } = await createContext(authorizationOf(ctx.connectionParams), clientIpOf(ctx.extra.request));
+        const { context, validUntil, caller } = await createContext(authorizationOf(ctx.connectionParams), clientIpOf(ctx.extra.request));
+        connectionOf.set(context, { socket: ctx.extra.socket, caller });
         // One token per connection (connection_init), so one deadline: armed by its first operation.
         if (validUntil && !expiring.has(ctx.extra.socket)) {
           expiring.add(ctx.extra.socket);
@@ -221,8 +258,7 @@ export function serveGraphQLOverWebSocket(options: GraphQLWebSocketOptions): Gra
       subscribe: subscribeOrRefuse,
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: format(result.errors) } : undefined,
-      onError: (_ctx, _id, _payload, errors) =>
-        errors.flatMap((error) => (error.originalError instanceof SubscriptionRefused ? error.originalError.formatted : format([error]))),
+      onError: (_ctx, _id, _payload, errors) => errors.flatMap(formatOperationError),
     },
     wsServer,
   );

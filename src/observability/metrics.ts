@@ -79,6 +79,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly workflowEventsIgnored = new Counter({
+    name: 'wave_workflow_events_ignored_total',
+    help: 'Messages on wave:results and wave:events that delivered no event, by channel and reason (unreadable, unknown_task, owner_unreadable).',
+    labelNames: ['channel', 'reason'] as const,
+    registers: [this.registry],
+  });
+
   readonly redisConnected = new Gauge({
     name: 'wave_redis_connected',
     help: "1 while the server's Redis connection is ready, 0 while it is connecting, reconnecting or closed.",

@@ -15,7 +15,7 @@ import {
   type StuckWorkflowPage,
   type WorkflowHealth,
 } from './stuck.types';
-import { MAX_REASON_LENGTH } from './workflow.validation';
+import { MAX_REASON_LENGTH, MAX_THREAD_ID_LENGTH, validateRequestId } from './workflow.validation';
 import { MAX_PAGE_SIZE, type WorkflowService } from './workflow.service';
 import { WorkflowError, type Workflow } from './workflow.types';
 
@@ -30,9 +30,8 @@ const EXAMINED_PER_ITEM = 10;
 const MIN_EXAMINED = 500;
 /** How many workflows one batch reset may touch. */
 export const MAX_RESET_LIMIT = 100;
-export const MAX_REQUEST_ID_LENGTH = 200;
-/** Room left in a per-workflow request id for `:` and the hash (24 hex digits). */
-const REQUEST_ID_PREFIX_LENGTH = MAX_REQUEST_ID_LENGTH - 25;
+/** Room left in a per-workflow request id (an id, so at most MAX_THREAD_ID_LENGTH) for `:` and the hash (24 hex digits). */
+const REQUEST_ID_PREFIX_LENGTH = MAX_THREAD_ID_LENGTH - 25;
 
 interface BatchMember {
   threadId: string;
@@ -40,6 +39,8 @@ interface BatchMember {
   workflow: Workflow | null;
   kinds: StuckKind[];
   planToken: string | null;
+  /** False for a planned workflow that is not stuck as the batch asks (kind, olderThan) when it is read again. */
+  stuck: boolean;
 }
 
 /** Diagnoses stuck workflows and resets them in batches, over the workflow contract only. */
@@ -102,12 +103,16 @@ export class StuckWorkflowService {
         'plans',
       );
     }
-    const chosen = request.plans && !dryRun ? await this.plannedWorkflows(request.plans) : await this.chooseStuck(request);
+    const chosen = request.plans && !dryRun ? await this.plannedWorkflows(request, request.plans) : await this.chooseStuck(request);
     const outcomes: StuckResetOutcome[] = [];
     // One at a time, so an interrupted batch has a clear prefix done and a repeat finishes the rest.
-    for (const { threadId, workflow, kinds, planToken } of chosen) {
+    for (const { threadId, workflow, kinds, planToken, stuck } of chosen) {
       if (!workflow) {
         outcomes.push({ threadId, kinds, summary: null, error: { code: 'NOT_FOUND', message: 'The workflow is gone since its preview' } });
+        continue;
+      }
+      if (!stuck) {
+        outcomes.push({ threadId, kinds, summary: null, error: { code: 'NOT_STUCK', message: notStuckMessage(request) } });
         continue;
       }
       const { gate, phase } = workflow;
@@ -138,33 +143,30 @@ export class StuckWorkflowService {
 
   /** Up to `limit` diagnosed workflows, oldest first. */
   private async chooseStuck(request: ResetStuckRequest): Promise<BatchMember[]> {
-    const { kind } = request;
-    const olderThanMs = request.olderThanMs ?? 0;
     // The whole index is walked if need be: a batch must not miss the stuck workflows behind a budget.
-    const chosen = await this.findStuck(
-      null,
-      request.limit,
-      Number.POSITIVE_INFINITY,
-      (stuck) => (!kind || stuck.kind === kind) && stuck.durationMs >= olderThanMs,
-    );
+    const chosen = await this.findStuck(null, request.limit, Number.POSITIVE_INFINITY, reasonMatcher(request));
     return chosen.items.map(({ workflow, health }) => ({
       threadId: workflow.threadId,
       workflow,
-      kinds: [...new Set(health.reasons.map((stuck) => stuck.kind))],
+      kinds: kindsOf(health.reasons),
       planToken: null,
+      stuck: true,
     }));
   }
 
-  /** The workflows a preview planned, as they are now: their plan tokens decide whether each still holds. */
-  private async plannedWorkflows(plans: readonly PlanConfirmation[]): Promise<BatchMember[]> {
+  /**
+   * The workflows a preview planned, diagnosed again now: one no longer stuck as the batch asks is
+   * refused (a plan token proves what would be reset, not that it should be). The diagnosis and the
+   * reset are two steps; a workflow that recovers between them is still guarded by its plan token.
+   */
+  private async plannedWorkflows(request: ResetStuckRequest, plans: readonly PlanConfirmation[]): Promise<BatchMember[]> {
     const workflows = await Promise.all(plans.map(({ threadId }) => this.workflows.getWorkflow(threadId)));
     const healths = await this.healthOf(workflows.filter((workflow): workflow is Workflow => workflow !== null));
-    return plans.map(({ threadId, planToken }, i) => ({
-      threadId,
-      workflow: workflows[i],
-      kinds: [...new Set((healths.get(threadId)?.reasons ?? []).map((stuck) => stuck.kind))],
-      planToken,
-    }));
+    const matches = reasonMatcher(request);
+    return plans.map(({ threadId, planToken }, i) => {
+      const reasons = healths.get(threadId)?.reasons ?? [];
+      return { threadId, workflow: workflows[i], kinds: kindsOf(reasons), planToken, stuck: reasons.some(matches) };
+    });
   }
 
   /**
@@ -213,6 +215,20 @@ export function workflowRequestId(batchRequestId: string, threadId: string): str
   return `${prefix}:${hash}`;
 }
 
+/** Whether a reason counts for the batch: of its kind and lasting at least olderThan, when given. */
+function reasonMatcher({ kind, olderThanMs }: ResetStuckRequest): (reason: StuckReason) => boolean {
+  return (reason) => (!kind || reason.kind === kind) && reason.durationMs >= (olderThanMs ?? 0);
+}
+
+function kindsOf(reasons: readonly StuckReason[]): StuckKind[] {
+  return [...new Set(reasons.map((reason) => reason.kind))];
+}
+
+function notStuckMessage({ kind, olderThanMs }: ResetStuckRequest): string {
+  const how = [kind ? ` as ${kind}` : '', olderThanMs ? ` for at least ${olderThanMs} ms` : ''].join('');
+  return `The workflow is not stuck${how} now; it was left untouched`;
+}
+
 function validateKind(kind: string | null | undefined): void {
   if (kind && !(STUCK_KINDS as readonly string[]).includes(kind)) {
     throw new WorkflowError('BAD_USER_INPUT', `kind must be one of ${STUCK_KINDS.join(', ')}`, 'kind');
@@ -236,9 +252,7 @@ function validateResetStuckRequest(request: ResetStuckRequest): void {
   if (reason.length === 0 || request.reason.length > MAX_REASON_LENGTH) {
     throw new WorkflowError('BAD_USER_INPUT', `reason must be 1 to ${MAX_REASON_LENGTH} characters`, 'reason');
   }
-  if (requestId != null && (typeof requestId !== 'string' || requestId.trim() === '' || requestId.length > MAX_REQUEST_ID_LENGTH)) {
-    throw new WorkflowError('BAD_USER_INPUT', `requestId must be 1 to ${MAX_REQUEST_ID_LENGTH} characters, not blank`, 'requestId');
-  }
+  if (requestId != null) validateRequestId(requestId);
 }
 
 function toResetError(error: unknown): StuckResetError {

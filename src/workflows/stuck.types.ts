@@ -77,9 +77,14 @@ export interface PlanConfirmation {
   planToken: string;
 }
 
-/** Why one workflow of a batch was not reset: a WorkflowError's code, or RESET_FAILED when unexpected. */
+/**
+ * Why one workflow of a batch was not reset: a WorkflowError's code, NOT_STUCK for a planned workflow
+ * that is not stuck (as the batch asks) when the batch runs, or RESET_FAILED when unexpected.
+ */
+export type StuckResetErrorCode = WorkflowErrorCode | 'NOT_STUCK' | 'RESET_FAILED';
+
 export interface StuckResetError {
-  code: WorkflowErrorCode | 'RESET_FAILED';
+  code: StuckResetErrorCode;
   message: string;
 }
 

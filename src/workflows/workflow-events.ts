@@ -1,6 +1,7 @@
 /**
  * Live workflow events from Redis pub/sub: task results on `wave:results` and resets on `wave:events`
- * (docs/redis-contract.md, "Fencing stale agents" and "Events"), fanned out per workflow.
+ * (docs/redis-contract.md, "Fencing stale agents" and "Events"), fanned out per workflow. A result an
+ * agent publishes itself (TaskResult JSON naming `task_id`) reaches the workflow its task record names.
  *
  * One subscriber connection (a `duplicate()` of the server's client) serves every listener of the
  * process; each listener receives the events of exactly one thread id (a Map lookup, never a pattern).
@@ -10,7 +11,8 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { RedisClient } from '../redis/client';
 import type { RedisKeys } from '../redis/keys';
-import { TASK_STATUSES, type TaskStatus } from './workflow.types';
+import { MAX_THREAD_ID_LENGTH, validateThreadId } from './workflow.validation';
+import { TASK_STATUSES, WorkflowError, type TaskOwner, type TaskStatus } from './workflow.types';
 
 export const WORKFLOW_EVENT_TYPES = ['task_result', 'workflow_reset'] as const;
 export type WorkflowEventType = (typeof WORKFLOW_EVENT_TYPES)[number];
@@ -70,6 +72,27 @@ export function readTaskResultNotification(message: string, receivedAt: number):
   return { type: 'task_result', threadId, taskId, status, attempt, at: new Date(at ?? receivedAt) };
 }
 
+/** A TaskResult an agent published itself: which task, and how it ended. */
+export interface PublishedTaskResult {
+  taskId: string;
+  status: 'completed' | 'failed';
+}
+
+/**
+ * A TaskResult as an agent that does not use record-task-result.lua publishes it (the Python side's
+ * snake case): no `type`, the task in `task_id`, and `status` (completed | failed) or `success`.
+ * Undefined when it is not one; its workflow is the task record's to tell.
+ */
+export function readPublishedTaskResult(message: string): PublishedTaskResult | undefined {
+  const json = jsonObject(message);
+  if (!json || json.type !== undefined) return undefined;
+  const { task_id: taskId, status, success } = json;
+  if (!isId(taskId) || taskId.length > MAX_THREAD_ID_LENGTH) return undefined;
+  if (status === 'completed' || status === 'failed') return { taskId, status };
+  if (status === undefined && typeof success === 'boolean') return { taskId, status: success ? 'completed' : 'failed' };
+  return undefined;
+}
+
 /** A `workflow.reset` event, or undefined when it is not one. */
 export function readResetEvent(message: string): WorkflowResetEvent | undefined {
   const json = jsonObject(message);
@@ -79,10 +102,13 @@ export function readResetEvent(message: string): WorkflowResetEvent | undefined 
   return { type: 'workflow_reset', threadId, attempt, gate, at: new Date(at) };
 }
 
-/** A listener fell more than MAX_PENDING_EVENTS behind; its stream ends with this error. */
-export class EventStreamOverflowError extends Error {
+/**
+ * A listener fell more than MAX_PENDING_EVENTS behind; its stream ends with this error. The client's
+ * condition, not a fault of ours: a domain error with its own code, logged once as a warning.
+ */
+export class EventStreamOverflowError extends WorkflowError {
   constructor() {
-    super(`Live updates fell more than ${MAX_PENDING_EVENTS} events behind; subscribe again and re-read the workflow.`);
+    super('SUBSCRIBER_TOO_SLOW', `Live updates fell more than ${MAX_PENDING_EVENTS} events behind; subscribe again and re-read the workflow.`);
     this.name = 'EventStreamOverflowError';
   }
 }
@@ -97,7 +123,10 @@ class Listener implements AsyncIterableIterator<WorkflowEvent> {
   private failure?: Error;
   private ended = false;
 
-  constructor(private readonly onEnd: () => void) {}
+  constructor(
+    private readonly onEnd: () => void,
+    private readonly onOverflow: () => void,
+  ) {}
 
   push(event: WorkflowEvent): void {
     if (this.ended) return;
@@ -106,6 +135,7 @@ class Listener implements AsyncIterableIterator<WorkflowEvent> {
       this.waiting = undefined;
       resolve({ value: event, done: false });
     } else if (this.pending.length >= MAX_PENDING_EVENTS) {
+      this.onOverflow();
       this.fail(new EventStreamOverflowError());
     } else {
       this.pending.push(event);
@@ -158,6 +188,24 @@ class Listener implements AsyncIterableIterator<WorkflowEvent> {
   }
 }
 
+/** Why a message on a channel delivered nothing (the metric's `reason`). */
+export type IgnoredReason =
+  /** Not an event of the channel: not JSON, or not of a known shape. */
+  | 'unreadable'
+  /** A published TaskResult whose task has no record naming an owner. */
+  | 'unknown_task'
+  /** A published TaskResult whose task record could not be read (Redis failed). */
+  | 'owner_unreadable';
+
+export interface WorkflowEventStreamOptions {
+  /** Reads whose a task is, for the results agents publish without a thread id. */
+  owners: { findTaskOwner(taskId: string): Promise<TaskOwner | null> };
+  /** Hears of every message that delivered nothing, for a metric. */
+  ignored?: (channel: string, reason: IgnoredReason) => void;
+  /** Clock in epoch milliseconds; tests pin it. */
+  now?: () => number;
+}
+
 /** `subscribed` / `unsubscribed` carry the thread id once a listener is registered / removed. */
 interface StreamActivity {
   subscribed: [threadId: string];
@@ -171,24 +219,32 @@ export class WorkflowEventStream {
   private subscriber?: RedisClient;
   private subscribed?: Promise<void>;
   private closed = false;
+  private readonly now: () => number;
 
   constructor(
     private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     private readonly logger: Logger,
-    private readonly now: () => number = Date.now,
-  ) {}
+    private readonly options: WorkflowEventStreamOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+  }
 
   /**
    * The events of `threadId` from now on, until the iterator is returned or the stream closes. Resolves
    * once Redis confirmed the subscription, so no event published after it resolves is missed.
    */
   async subscribe(threadId: string): Promise<AsyncIterableIterator<WorkflowEvent>> {
+    validateThreadId(threadId);
     await this.connect();
     if (this.closed) throw new Error('The workflow event stream is closed.');
     const listeners = this.listeners.get(threadId) ?? new Set<Listener>();
     this.listeners.set(threadId, listeners);
-    const listener: Listener = new Listener(() => this.remove(threadId, listener));
+    const listener: Listener = new Listener(
+      () => this.remove(threadId, listener),
+      // Once per listener, without the thread id (a client's variable, never logged).
+      () => this.logger.warn({ pendingEvents: MAX_PENDING_EVENTS }, 'subscriber fell behind: its subscription was ended'),
+    );
     listeners.add(listener);
     this.activity.emit('subscribed', threadId);
     return listener;
@@ -230,16 +286,46 @@ export class WorkflowEventStream {
   }
 
   private dispatch(channel: string, message: string): void {
+    const receivedAt = this.now();
     const event =
       channel === this.keys.resultsChannel
-        ? readTaskResultNotification(message, this.now())
+        ? readTaskResultNotification(message, receivedAt)
         : channel === this.keys.eventsChannel
           ? readResetEvent(message)
           : undefined;
-    if (!event) {
+    if (event) return this.deliver(event);
+    const published = channel === this.keys.resultsChannel ? readPublishedTaskResult(message) : undefined;
+    if (!published) {
       this.logger.debug({ channel, length: message.length }, 'ignored a malformed workflow event');
+      this.options.ignored?.(channel, 'unreadable');
       return;
     }
+    // Nobody listens: no read of the task record for an event nobody would get.
+    if (this.listeners.size > 0) void this.deliverPublishedResult(channel, published, receivedAt);
+  }
+
+  /**
+   * A result an agent published itself, delivered to the workflow its task record names. The record
+   * is read first, so such an event may arrive after a script's event published later.
+   */
+  private async deliverPublishedResult(channel: string, published: PublishedTaskResult, receivedAt: number): Promise<void> {
+    let owner: TaskOwner | null;
+    try {
+      owner = await this.options.owners.findTaskOwner(published.taskId);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not read the owner of a published task result');
+      this.options.ignored?.(channel, 'owner_unreadable');
+      return;
+    }
+    if (!owner) {
+      this.options.ignored?.(channel, 'unknown_task');
+      return;
+    }
+    const { threadId, attempt } = owner;
+    this.deliver({ type: 'task_result', threadId, taskId: published.taskId, status: published.status, attempt, at: new Date(receivedAt) });
+  }
+
+  private deliver(event: WorkflowEvent): void {
     for (const listener of this.listeners.get(event.threadId) ?? []) listener.push(event);
   }
 

@@ -12,7 +12,7 @@ import {
 } from './reset-audit';
 import { parseCanonicalPlan, planTokenOf } from './reset-plan';
 import { decodeCursor, encodeCursor, isAfter, type IndexPosition } from './workflow.cursor';
-import { byEnqueueTime, parseJson, parsePhase, toTask, toWorkflow } from './workflow.records';
+import { byEnqueueTime, parseCount, parseJson, parsePhase, toTask, toWorkflow } from './workflow.records';
 import {
   serializeTaskData,
   serializeTaskResult,
@@ -33,6 +33,7 @@ import {
   type ResetRequest,
   type StartWorkflowRequest,
   type Task,
+  type TaskOwner,
   type TaskResultOutcome,
   type TaskResultRefusal,
   type Workflow,
@@ -387,9 +388,9 @@ export class WorkflowService {
   async recordTaskResult(request: RecordTaskResultRequest): Promise<TaskResultOutcome> {
     const result = serializeTaskResult(request);
     const { taskId, attempt, status } = request;
-    const [owner, data] = await this.redis.hmget(this.keys.task(taskId), 'thread_id', 'data');
-    const threadId = owner || ownerInData(data);
-    if (!threadId) return refusal(taskId, 'task_gone');
+    const owner = await this.findTaskOwner(taskId);
+    if (!owner) return refusal(taskId, 'task_gone');
+    const { threadId } = owner;
     const [code] = await this.redis.recordTaskResult(
       this.keys.task(taskId),
       this.keys.result(taskId),
@@ -406,6 +407,16 @@ export class WorkflowService {
     const reason = TASK_RESULT_REFUSALS[Number(code)];
     if (!reason) throw new Error(`record-task-result replied ${String(code)}`);
     return refusal(taskId, reason);
+  }
+
+  /**
+   * The workflow a task belongs to (its hash's `thread_id`, else `thread_id` in its data, as reset
+   * reads it) and the attempt it was enqueued for; null when no record names an owner.
+   */
+  async findTaskOwner(taskId: string): Promise<TaskOwner | null> {
+    const [owner, data, attempt] = await this.redis.hmget(this.keys.task(taskId), 'thread_id', 'data', 'attempt');
+    const threadId = owner || ownerInData(data);
+    return threadId ? { threadId, attempt: parseCount(attempt ?? undefined) } : null;
   }
 
   /** Resets and previews, newest first: one workflow's, or all workflows' when threadId is absent. */

@@ -189,6 +189,12 @@ export type TaskResultRefusal =
   /** The task already has its final status; the first write stands. */
   | 'already_finished';
 
+/** Whose a task is: its workflow, and the attempt it was enqueued for (missing: 0). */
+export interface TaskOwner {
+  threadId: string;
+  attempt: number;
+}
+
 export type TaskResultOutcome =
   | { recorded: true; taskId: string; threadId: string; attempt: number }
   | { recorded: false; taskId: string; reason: TaskResultRefusal; message: string };
@@ -205,7 +211,9 @@ export type WorkflowErrorCode =
   /** expectedGate / expectedPhase did not hold. */
   | 'PRECONDITION_FAILED'
   /** A requestId reused for a different reset. */
-  | 'IDEMPOTENCY_CONFLICT';
+  | 'IDEMPOTENCY_CONFLICT'
+  /** A subscriber fell too far behind its workflow's events; its subscription was ended. */
+  | 'SUBSCRIBER_TOO_SLOW';
 
 export class WorkflowError extends Error {
   constructor(

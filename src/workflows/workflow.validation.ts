@@ -70,8 +70,15 @@ export function validateResetRequest(request: ResetRequest, maxGate: number): vo
   if (request.expectedPhase != null && !PHASES.includes(request.expectedPhase)) {
     throw new WorkflowError('BAD_USER_INPUT', `expectedPhase must be one of ${PHASES.join(', ')}`, 'expectedPhase');
   }
-  // An empty id is refused, not taken as "no id": two callers sending "" must not share a reset.
-  if (request.requestId != null) validateId(request.requestId, 'requestId');
+  if (request.requestId != null) validateRequestId(request.requestId);
+}
+
+/**
+ * The idempotency key of a reset or a batch reset: an id (validateId). An empty one is refused, not
+ * taken as "no id": two callers sending "" must not share a reset.
+ */
+export function validateRequestId(requestId: string): string {
+  return validateId(requestId, 'requestId');
 }
 
 /** The result as the JSON stored under `wave:result:<id>`, after checking the whole request. */

@@ -93,3 +93,10 @@ export async function refusal(client: Client, threadId: string): Promise<unknown
     'the refusal',
   );
 }
+
+/** The value of one sample on the app's GET /metrics, e.g. `wave_workflow_events_ignored_total{...}`; 0 when absent. */
+export async function metricValue(app: TestApp, series: string): Promise<number> {
+  const text = await (await fetch(new URL('/metrics', app.url))).text();
+  const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
+  return line === undefined ? 0 : Number(line.slice(series.length + 1));
+}

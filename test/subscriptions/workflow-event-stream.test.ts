@@ -5,6 +5,7 @@ import { RedisKeys } from '../../src/redis/keys';
 import {
   EventStreamOverflowError,
   MAX_PENDING_EVENTS,
+  readPublishedTaskResult,
   readResetEvent,
   readTaskResultNotification,
   WorkflowEventStream,
@@ -51,6 +52,29 @@ describe('readTaskResultNotification', () => {
   });
 });
 
+describe('readPublishedTaskResult', () => {
+  it.each([
+    ['success true', { task_id: 't-1', success: true, output: { files: 3 } }, 'completed'],
+    ['success false', { task_id: 't-1', success: false, error: 'lint failed' }, 'failed'],
+    ['a final status', { task_id: 't-1', status: 'failed' }, 'failed'],
+  ])('reads a TaskResult an agent published itself, with %s', (_label, message, status) => {
+    expect(readPublishedTaskResult(JSON.stringify(message))).toEqual({ taskId: 't-1', status });
+  });
+
+  it.each([
+    ['text that is not JSON', 'task_id'],
+    ['a script notification', JSON.stringify({ type: 'task.result', task_id: 't-1', success: true })],
+    ['no task id', JSON.stringify({ success: true })],
+    ['a task id that is a number', JSON.stringify({ task_id: 7, success: true })],
+    ['a task id longer than any id', JSON.stringify({ task_id: 't'.repeat(201), success: true })],
+    ['neither status nor success', JSON.stringify({ task_id: 't-1' })],
+    ['a status that is not final', JSON.stringify({ task_id: 't-1', status: 'in_progress', success: true })],
+    ['success as a string', JSON.stringify({ task_id: 't-1', success: 'true' })],
+  ])('ignores %s', (_label, message) => {
+    expect(readPublishedTaskResult(message)).toBeUndefined();
+  });
+});
+
 describe('readResetEvent', () => {
   const valid = { type: 'workflow.reset', threadId: 'wf-1', attempt: 3, gate: 1, at: 1767225601234 };
 
@@ -89,7 +113,7 @@ describe.each(['ioredis-mock', 'redis-server'] as const)('WorkflowEventStream on
 
   beforeEach(async () => {
     await redis.flushall();
-    stream = new WorkflowEventStream(redis, keys, pino({ level: 'silent' }));
+    stream = new WorkflowEventStream(redis, keys, pino({ level: 'silent' }), { owners: service });
   });
 
   afterEach(async () => {
@@ -122,6 +146,22 @@ describe.each(['ioredis-mock', 'redis-server'] as const)('WorkflowEventStream on
 
     expect((await within(own.next(), 'own event')).value).toMatchObject({ threadId: 'wf-2', attempt: 5 });
     expect((await within(neighbour.next(), 'neighbour event')).value).toMatchObject({ threadId: 'wf-20', attempt: 1 });
+  });
+
+  it("delivers a TaskResult an agent published itself to its task's workflow, with the task's attempt", async () => {
+    await service.startWorkflow({ threadId: 'wf-5' });
+    const task = await service.enqueueTask({ threadId: 'wf-5', domain: 'qa', data: {} });
+    const events = await stream.subscribe('wf-5');
+
+    await redis.publish(keys.resultsChannel, JSON.stringify({ task_id: task.id, success: true }));
+
+    expect((await within(events.next(), 'the published result')).value).toMatchObject({
+      type: 'task_result',
+      threadId: 'wf-5',
+      taskId: task.id,
+      status: 'completed',
+      attempt: 0,
+    });
   });
 
   it('ends a pending pull when its listener is returned, and every listener when the stream closes', async () => {

@@ -4,6 +4,7 @@ import { TestApp, useTestApp } from '../helpers/app';
 import { RedisServer } from '../helpers/redis-server';
 import {
   bearer,
+  metricValue,
   nextEvent,
   refusal,
   stoppedListening,
@@ -135,6 +136,59 @@ describe('Subscription.workflowEvents over graphql-ws, on the real server and a 
 
     expect(await nextEvent(events)).toMatchObject({ type: 'WORKFLOW_RESET', threadId: 'wf-noise', attempt: 7 });
     expect((await fetch(fixture.app.url.replace(/graphql$/, 'healthz'))).status).toBe(200);
+  });
+
+  describe('a TaskResult an agent publishes itself on wave:results (snake case, without record-task-result.lua)', () => {
+    const ignored = (reason: string) => metricValue(fixture.app, `wave_workflow_events_ignored_total{channel="wave:results",reason="${reason}"}`);
+
+    it('delivers it to the subscribers of the workflow its task record names', async () => {
+      const taskId = await workflowWithTask('wf-python');
+      const events = await subscribeToWorkflow(fixture.app, viewer(), 'wf-python');
+      const before = Date.now();
+
+      await fixture.redis.publish('wave:results', JSON.stringify({ task_id: taskId, success: false, error: 'lint failed', agent: 'fe-agent-1' }));
+
+      const event = await nextEvent(events);
+      expect(event).toEqual({
+        __typename: 'TaskResultEvent',
+        type: 'TASK_RESULT',
+        threadId: 'wf-python',
+        taskId,
+        status: 'FAILED',
+        attempt: 0,
+        at: expect.any(String),
+      });
+      expect(new Date(event.at).getTime()).toBeGreaterThanOrEqual(before);
+    });
+
+    it("reads the owner from the task's data when its hash has none, and the attempt the task was enqueued for", async () => {
+      await fixture.redis.hset('wave:task:py-task-7', { data: JSON.stringify({ thread_id: 'wf-python-data' }), status: 'in_progress', attempt: '2' });
+      const events = await subscribeToWorkflow(fixture.app, viewer(), 'wf-python-data');
+
+      await fixture.redis.publish('wave:results', JSON.stringify({ task_id: 'py-task-7', status: 'completed', output: { files: 3 } }));
+
+      expect(await nextEvent(events)).toMatchObject({ type: 'TASK_RESULT', threadId: 'wf-python-data', taskId: 'py-task-7', status: 'COMPLETED', attempt: 2 });
+    });
+
+    it('ignores and counts one that names no task it can find, or that cannot be read, and keeps delivering', async () => {
+      const taskId = await workflowWithTask('wf-python-noise');
+      const events = await subscribeToWorkflow(fixture.app, viewer(), 'wf-python-noise');
+      const [unknownBefore, unreadableBefore] = [await ignored('unknown_task'), await ignored('unreadable')];
+      const unreadable = [
+        { task_id: 7, success: true },
+        { task_id: '', success: true },
+        { task_id: taskId },
+        { task_id: taskId, status: 'done' },
+      ];
+
+      await fixture.redis.publish('wave:results', JSON.stringify({ task_id: 'no-such-task', success: true }));
+      for (const message of unreadable) await fixture.redis.publish('wave:results', JSON.stringify(message));
+      await fixture.redis.publish('wave:results', JSON.stringify({ task_id: taskId, success: true }));
+
+      expect(await nextEvent(events)).toMatchObject({ type: 'TASK_RESULT', taskId, status: 'COMPLETED' });
+      expect(await ignored('unknown_task')).toBe(unknownBefore + 1);
+      expect(await ignored('unreadable')).toBe(unreadableBefore + unreadable.length);
+    });
   });
 
   it('serves every subscriber of the process from one Redis subscriber connection', async () => {

@@ -225,6 +225,49 @@ describe.each(BACKENDS)('resetStuckWorkflows on %s', (backendName) => {
       expect(await isReset('wf-2')).toBe(false);
     });
 
+    it('refuses as NOT_STUCK, untouched, healthy workflows whose resetWorkflow previews are passed as plans', async () => {
+      const threadIds = Array.from({ length: 6 }, (_, i) => `wf-healthy-${i + 1}`);
+      for (const [i, threadId] of threadIds.entries()) await writeCase(backend.redis, threadId, 'healthy', { createdAt: created(i) });
+      const plans = [];
+      for (const threadId of threadIds) {
+        const preview = await backend.service.resetWorkflow({
+          threadId, clearTasks: true, clearResults: true, resetToGate: 2, reason: BATCH.reason, actor: BATCH.actor, dryRun: true,
+        });
+        plans.push({ threadId, planToken: preview.plan!.planToken });
+      }
+      const before = await dumpKeys(backend.redis);
+
+      const batch = await stuckService(backend.service).resetStuckWorkflows({ ...BATCH, dryRun: false, plans });
+
+      expect(batch).toMatchObject({ succeeded: 0, failed: 6 });
+      expect(batch.outcomes.map(({ threadId, summary, error }) => [threadId, summary, error?.code])).toEqual(
+        threadIds.map((threadId) => [threadId, null, 'NOT_STUCK']),
+      );
+      expect(await dumpKeys(backend.redis)).toEqual(before);
+    });
+
+    it('refuses as NOT_STUCK a planned workflow stuck in another kind than asked, or for less than olderThan', async () => {
+      await writeCase(backend.redis, 'wf-queued', 'queued_too_long', { minutes: 60, createdAt: created(1) });
+      await writeCase(backend.redis, 'wf-recent', 'agent_gone', { minutes: 10, createdAt: created(2) });
+      await writeCase(backend.redis, 'wf-old', 'agent_gone', { minutes: 60, createdAt: created(3) });
+      const service = stuckService(backend.service);
+      const preview = await service.resetStuckWorkflows(BATCH);
+      const plans = preview.outcomes.map(({ threadId, summary }) => ({ threadId, planToken: summary!.plan!.planToken }));
+      const before = await dumpKeys(backend.redis);
+
+      const batch = await service.resetStuckWorkflows({ ...BATCH, dryRun: false, plans, kind: 'agent_gone', olderThanMs: 30 * MINUTE });
+
+      expect(batch.outcomes.map(({ threadId, error }) => [threadId, error?.code ?? null])).toEqual([
+        ['wf-queued', 'NOT_STUCK'],
+        ['wf-recent', 'NOT_STUCK'],
+        ['wf-old', null],
+      ]);
+      expect(await auditedThreads()).toEqual(['wf-old']);
+      const keysOfRefused = (state: Map<string, unknown>) => [...state].filter(([key]) => /wf-(queued|recent)/.test(key));
+      expect(keysOfRefused(await dumpKeys(backend.redis))).toEqual(keysOfRefused(before));
+      expect(await backend.redis.lrange(keys.queue('be'), 0, -1)).toEqual(['wf-queued-t']);
+    });
+
     it('refuses an unconfirmed real batch up front with CONFIRMATION_REQUIRED on plans when confirmation is required', async () => {
       await arrangeAgentsGone(2);
       const confirming = new WorkflowService(backend.redis, keys, { maxGate: MAX_GATE, requireConfirmation: true, now: () => NOW });
@@ -328,6 +371,8 @@ describe('resetStuckWorkflows input', () => {
     ['kind', { kind: 'slow' }],
     ['requestId', { requestId: '' }],
     ['requestId', { requestId: 'r'.repeat(201) }],
+    ['requestId', { requestId: 'night\u0000shift' }],
+    ['requestId', { requestId: 'night-\ud800' }],
   ])('refuses a bad %s before touching any workflow: %j', async (field, override) => {
     await expect(service.resetStuckWorkflows({ ...BATCH, ...(override as object) })).rejects.toMatchObject({
       code: 'BAD_USER_INPUT',
