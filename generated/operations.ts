@@ -61,7 +61,7 @@ export type PreviewResetMutationVariables = Exact<{
 }>;
 
 
-export type PreviewResetMutation = { resetWorkflow: { success: boolean, message: string, plan: { taskIds: Array<string>, resultTaskIds: Array<string>, planToken: string, expiresAt: string, queueEntries: Array<{ domain: string, taskIds: Array<string> }>, target: { gate: number, phase: WorkflowPhase } } | null } };
+export type PreviewResetMutation = { resetWorkflow: { success: boolean, message: string, plan: { taskIds: Array<string>, resultTaskIds: Array<string>, planToken: string, expiresAt: string, queueEntries: Array<{ domain: string, taskIds: Array<string> }>, target: { gate: number, phase: WorkflowPhase } } | null } | null };
 
 export type ConfirmResetMutationVariables = Exact<{
   threadId: string | number;
@@ -72,7 +72,7 @@ export type ConfirmResetMutationVariables = Exact<{
 }>;
 
 
-export type ConfirmResetMutation = { resetWorkflow: { success: boolean, replayed: boolean, message: string, cleared: { tasks: number, results: number, queues: Array<string> }, newState: { gate: number, phase: WorkflowPhase, attempt: number | null } | null } };
+export type ConfirmResetMutation = { resetWorkflow: { success: boolean, replayed: boolean, message: string, cleared: { tasks: number, results: number, queues: Array<string> }, newState: { gate: number, phase: WorkflowPhase, attempt: number | null } | null } | null };
 
 export type WorkflowDetailQueryVariables = Exact<{
   threadId: string | number;

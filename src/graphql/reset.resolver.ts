@@ -8,6 +8,8 @@ export const RESET_RATE_LIMIT_DEFAULT = { window: '1m', max: 5 };
 @Resolver()
 export class ResetResolver {
   @Mutation(() => CleanupSummary, {
+    // Nullable, like every mutation payload: a refused reset must not null the answers of the others.
+    nullable: true,
     description:
       'Clean up a stuck workflow in one atomic step: cancel and remove its tasks, their queue entries and results, ' +
       'move it to `resetToGate` in phase PENDING, and append an audit entry.',

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isNonNullType } from 'graphql';
 import { rootFieldsMissingAuth } from '../../src/graphql/directives';
 import { buildDeclaredSchema, printDeclaredSchema } from '../../src/graphql/schema';
 
@@ -13,9 +14,14 @@ describe('the declared schema', () => {
     expect(rootFieldsMissingAuth(await buildDeclaredSchema())).toEqual([]);
   });
 
+  it('makes every mutation payload nullable, so a refused field of a mutation costs only itself', async () => {
+    const mutation = (await buildDeclaredSchema()).getMutationType()!;
+    expect(Object.values(mutation.getFields()).filter((field) => isNonNullType(field.type)).map((field) => field.name)).toEqual([]);
+  });
+
   it('shows resetWorkflow with its role and its default rate limit', async () => {
     expect(await printDeclaredSchema()).toContain(
-      'resetWorkflow(input: ResetWorkflowInput!): CleanupSummary! @auth(requires: OPERATOR) @rateLimit(window: "1m", max: 5)',
+      'resetWorkflow(input: ResetWorkflowInput!): CleanupSummary @auth(requires: OPERATOR) @rateLimit(window: "1m", max: 5)',
     );
   });
 });
