@@ -79,7 +79,7 @@ export type WorkflowDetailQueryVariables = Exact<{
 }>;
 
 
-export type WorkflowDetailQuery = { workflow: { threadId: string, gate: number, phase: WorkflowPhase, attempt: number, createdAt: string, updatedAt: string, tasks: Array<{ id: string, domain: TaskDomain | null, status: TaskStatus, data: unknown, result: unknown, enqueuedAt: string | null, startedAt: string | null, heartbeatAt: string | null, agent: string | null }>, health: { stuck: boolean, reasons: Array<{ kind: StuckKind, taskId: string | null, since: string, durationSeconds: number, suggestedFix: string }> }, resets: { nodes: Array<{ kind: AuditKind, actor: string, reason: string, at: string, cleared: { tasks: number, results: number, queues: Array<string> } }> } } | null };
+export type WorkflowDetailQuery = { workflow: { threadId: string, gate: number, phase: WorkflowPhase, attempt: number, createdAt: string, updatedAt: string, tasks: Array<{ id: string, domain: TaskDomain | null, status: TaskStatus, data: unknown, result: unknown, enqueuedAt: string | null, startedAt: string | null, heartbeatAt: string | null, agent: string | null }>, health: { stuck: boolean, reasons: Array<{ kind: StuckKind, taskId: string | null, since: string, durationSeconds: number, suggestedFix: string }> }, resets: { nodes: Array<{ kind: AuditKind, actor: string, reason: string, at: string, cleared: { tasks: number, results: number, queues: Array<string> } }> } | null } | null };
 
 export type WorkflowFieldsFragment = { threadId: string, gate: number, phase: WorkflowPhase, attempt: number, createdAt: string, updatedAt: string };
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isNonNullType } from 'graphql';
-import { rootFieldsMissingAuth } from '../../src/graphql/directives';
+import { nonNullFieldsGuardedAboveParent, rootFieldsMissingAuth } from '../../src/graphql/directives';
 import { buildDeclaredSchema, printDeclaredSchema } from '../../src/graphql/schema';
 
 describe('the declared schema', () => {
@@ -12,6 +12,10 @@ describe('the declared schema', () => {
 
   it('puts @auth on every root field', async () => {
     expect(rootFieldsMissingAuth(await buildDeclaredSchema())).toEqual([]);
+  });
+
+  it('makes every field guarded by a stronger role than its parent nullable, so its FORBIDDEN costs only itself', async () => {
+    expect(nonNullFieldsGuardedAboveParent(await buildDeclaredSchema())).toEqual([]);
   });
 
   it('makes every mutation payload nullable, so a refused field of a mutation costs only itself', async () => {
