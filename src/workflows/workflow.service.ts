@@ -5,9 +5,11 @@ import { DOMAINS, type Domain, type RedisKeys } from '../redis/keys';
 import {
   AUDIT_MAX_LENGTH,
   WORKFLOW_AUDIT_MAX_LENGTH,
+  auditEntryId,
   olderThan,
   parseDomains,
   previewAuditFields,
+  streamIdOf,
   toAuditEntry,
 } from './reset-audit';
 import { parseCanonicalPlan, planTokenOf } from './reset-plan';
@@ -414,11 +416,12 @@ export class WorkflowService {
     if (!Number.isSafeInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
       throw new WorkflowError('BAD_USER_INPUT', `first must be an integer from 1 to ${MAX_PAGE_SIZE}`, 'first');
     }
-    const stream = options.threadId == null ? this.keys.audit : this.keys.workflowAudit(validateThreadId(options.threadId));
-    const end = options.after == null ? '+' : olderThan(options.after);
+    const threadId = options.threadId == null ? null : validateThreadId(options.threadId);
+    const stream = threadId === null ? this.keys.audit : this.keys.workflowAudit(threadId);
+    const end = options.after == null ? '+' : olderThan(streamIdOf(options.after, threadId));
     if (end === null) return { entries: [], endCursor: null, hasNextPage: false };
     const raw = await this.redis.xrevrange(stream, end, '-', 'COUNT', first + 1);
-    const entries = raw.slice(0, first).map(([id, fields]) => toAuditEntry(id, fields));
+    const entries = raw.slice(0, first).map(([streamId, fields]) => toAuditEntry(auditEntryId(threadId, streamId), fields));
     return { entries, endCursor: entries.at(-1)?.id ?? null, hasNextPage: raw.length > first };
   }
 
