@@ -279,6 +279,14 @@ export class WorkflowService {
   }
 
   /**
+   * True when `actor` already made a reset with this requestId whose answer is still stored: repeating
+   * it replays that answer (or is an IDEMPOTENCY_CONFLICT) and changes nothing.
+   */
+  async hasStoredAnswer(actor: string, requestId: string): Promise<boolean> {
+    return (await this.redis.exists(this.keys.resetRequest(requestHash(actor, requestId)))) === 1;
+  }
+
+  /**
    * Previews (`dryRun`) or performs a reset: cancels and removes a workflow's tasks and puts it back
    * at a gate, in one script (docs/redis-contract.md, "Reset"). Refusals throw WorkflowError
    * (CONFIRMATION_REQUIRED, STALE_PLAN, PRECONDITION_FAILED, IDEMPOTENCY_CONFLICT) and write nothing.

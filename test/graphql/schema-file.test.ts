@@ -23,9 +23,9 @@ describe('the declared schema', () => {
     expect(Object.values(mutation.getFields()).filter((field) => isNonNullType(field.type)).map((field) => field.name)).toEqual([]);
   });
 
-  it('shows resetWorkflow with its role and its default rate limit', async () => {
-    expect(await printDeclaredSchema()).toContain(
-      'resetWorkflow(input: ResetWorkflowInput!): CleanupSummary @auth(requires: OPERATOR) @rateLimit(window: "1m", max: 5)',
-    );
+  it('shows resetWorkflow with its role, and what its calls spend in its description', async () => {
+    const printed = await printDeclaredSchema();
+    expect(printed).toContain('resetWorkflow(input: ResetWorkflowInput!): CleanupSummary @auth(requires: OPERATOR)\n');
+    expect(printed).toMatch(/RESET_RATE_LIMIT \(default 5 a minute\).*RESET_PREVIEW_RATE_LIMIT \(default 30 a minute\).*requestId spends nothing/);
   });
 });
