@@ -61,7 +61,7 @@ export type PreviewResetMutationVariables = Exact<{
 }>;
 
 
-export type PreviewResetMutation = { resetWorkflow: { success: boolean, message: string, plan: { taskIds: Array<string>, resultTaskIds: Array<string>, planToken: string, expiresAt: string, queueEntries: Array<{ domain: string, taskIds: Array<string> }>, target: { gate: number, phase: WorkflowPhase } } | null } };
+export type PreviewResetMutation = { resetWorkflow: { success: boolean, message: string, plan: { taskIds: Array<string>, resultTaskIds: Array<string>, planToken: string, expiresAt: string, queueEntries: Array<{ domain: string, taskIds: Array<string> }>, target: { gate: number, phase: WorkflowPhase } } | null } | null };
 
 export type ConfirmResetMutationVariables = Exact<{
   threadId: string | number;
@@ -72,14 +72,14 @@ export type ConfirmResetMutationVariables = Exact<{
 }>;
 
 
-export type ConfirmResetMutation = { resetWorkflow: { success: boolean, replayed: boolean, message: string, cleared: { tasks: number, results: number, queues: Array<string> }, newState: { gate: number, phase: WorkflowPhase, attempt: number | null } | null } };
+export type ConfirmResetMutation = { resetWorkflow: { success: boolean, replayed: boolean, message: string, cleared: { tasks: number, results: number, queues: Array<string> }, newState: { gate: number, phase: WorkflowPhase, attempt: number | null } | null } | null };
 
 export type WorkflowDetailQueryVariables = Exact<{
   threadId: string | number;
 }>;
 
 
-export type WorkflowDetailQuery = { workflow: { threadId: string, gate: number, phase: WorkflowPhase, attempt: number, createdAt: string, updatedAt: string, tasks: Array<{ id: string, domain: TaskDomain | null, status: TaskStatus, data: unknown, result: unknown, enqueuedAt: string | null, startedAt: string | null, heartbeatAt: string | null, agent: string | null }>, health: { stuck: boolean, reasons: Array<{ kind: StuckKind, taskId: string | null, since: string, durationSeconds: number, suggestedFix: string }> }, resets: { nodes: Array<{ kind: AuditKind, actor: string, reason: string, at: string, cleared: { tasks: number, results: number, queues: Array<string> } }> } } | null };
+export type WorkflowDetailQuery = { workflow: { threadId: string, gate: number, phase: WorkflowPhase, attempt: number, createdAt: string, updatedAt: string, tasks: Array<{ id: string, domain: TaskDomain | null, status: TaskStatus, data: unknown, result: unknown, enqueuedAt: string | null, startedAt: string | null, heartbeatAt: string | null, agent: string | null }>, health: { stuck: boolean, reasons: Array<{ kind: StuckKind, taskId: string | null, since: string, durationSeconds: number, suggestedFix: string }> }, resets: { nodes: Array<{ kind: AuditKind, actor: string, reason: string, at: string, cleared: { tasks: number, results: number, queues: Array<string> } }> } | null } | null };
 
 export type WorkflowFieldsFragment = { threadId: string, gate: number, phase: WorkflowPhase, attempt: number, createdAt: string, updatedAt: string };
 

@@ -44,6 +44,9 @@ const HASH_TAG = /\{[^{}]+\}/;
 const DEFAULT_KEY_PREFIX = 'wave';
 const DEFAULT_CLUSTER_KEY_PREFIX = '{wave}';
 
+const rateLimit = (fallback: string) =>
+  z.string().regex(RATE_LIMIT_PATTERN, 'must look like 5/1m (max calls / window)').default(fallback);
+
 const flag = z.enum(['true', 'false'], { message: 'must be true or false' }).optional();
 const positiveInt = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 
@@ -77,10 +80,8 @@ const envSchema = z
       .optional(),
     MAX_GATE: z.coerce.number().int().min(0).max(1000).default(7),
     SEED_DEMO: flag,
-    RESET_RATE_LIMIT: z
-      .string()
-      .regex(RATE_LIMIT_PATTERN, 'must look like 5/1m (max calls / window)')
-      .default('5/1m'),
+    RESET_RATE_LIMIT: rateLimit('5/1m'),
+    RESET_PREVIEW_RATE_LIMIT: rateLimit('30/1m'),
     REQUIRE_RESET_CONFIRMATION: flag,
     RESET_IDEMPOTENCY_TTL: duration('24h'),
     RESET_PLAN_TTL: duration('15m'),
@@ -237,7 +238,10 @@ export interface HttpConfig {
 
 /** How resets are confirmed and repeated (docs/redis-contract.md, "Reset"). */
 export interface ResetConfig {
+  /** What real resets (and refused ones) spend; replays of a stored requestId spend nothing. */
   rateLimit: RateLimitPolicy;
+  /** What previews (dryRun) spend, apart from real resets. */
+  previewRateLimit: RateLimitPolicy;
   /** A real reset must carry the planToken of a preview. */
   requireConfirmation: boolean;
   /** How long a requestId's summary is kept and replayed. */
@@ -387,6 +391,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: value.SEED_DEMO ? value.SEED_DEMO === 'true' : !redisTarget && !isProduction,
     reset: {
       rateLimit: parseRateLimit(value.RESET_RATE_LIMIT),
+      previewRateLimit: parseRateLimit(value.RESET_PREVIEW_RATE_LIMIT),
       requireConfirmation: value.REQUIRE_RESET_CONFIRMATION
         ? value.REQUIRE_RESET_CONFIRMATION === 'true'
         : isProduction,

@@ -15,6 +15,7 @@ import type { Config } from './config';
 import { createRequestContext, type RequestContext } from './graphql/context';
 import { createErrorFormatter } from './graphql/errors';
 import { recordRootFieldStarts, refusalStatusPlugin } from './graphql/refusal-status.plugin';
+import { ResetBudgets } from './graphql/reset.budgets';
 import { buildExecutableSchema } from './graphql/schema';
 import { createQueryProtection } from './graphql/security/query-limits';
 import { NoServiceSdl } from './graphql/security/service-sdl.rule';
@@ -64,7 +65,8 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
   });
   const stuck = new StuckWorkflowService(workflows, { thresholds: config.stuck });
   const observability = createObservability({ redis, keys, logger, workflows, stuck });
-  const schema = await buildExecutableSchema({ redis, keys, resetRateLimit: config.reset.rateLimit });
+  const resetBudgets = new ResetBudgets(redis, keys, { reset: config.reset.rateLimit, preview: config.reset.previewRateLimit });
+  const schema = await buildExecutableSchema({ redis, keys });
 
   const app = express();
   app.disable('x-powered-by');
@@ -115,7 +117,7 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
     noStore,
     expressMiddleware(apollo, {
       context: async ({ req }) =>
-        createRequestContext({ workflows, stuck }, await tokens.authenticate(req.headers.authorization), req.ip ?? 'unknown'),
+        createRequestContext({ workflows, stuck, resetBudgets }, await tokens.authenticate(req.headers.authorization), req.ip ?? 'unknown'),
     }),
   );
   app.use(requestErrorHandler(config.http.bodyLimit, logger));
@@ -137,7 +139,7 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
     createContext: async (authorization, clientIp) => {
       const auth = await tokens.authenticate(authorization);
       return {
-        context: { ...createRequestContext({ workflows, stuck }, auth, clientIp), workflowEvents },
+        context: { ...createRequestContext({ workflows, stuck, resetBudgets }, auth, clientIp), workflowEvents },
         validUntil: auth.kind === 'authenticated' ? auth.identity.validUntil : undefined,
         caller: auth.kind === 'authenticated' ? auth.identity.sub : undefined,
       };

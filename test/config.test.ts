@@ -22,7 +22,14 @@ describe('configuration from the environment', () => {
       redis: { commandTimeoutMs: 2000, connectTimeoutMs: 2000 },
       maxGate: 7,
       seedDemo: true,
-      reset: { rateLimit: { max: 5, window: '1m' }, requireConfirmation: false, idempotencyTtlMs: 86_400_000, planTtlMs: 900_000, sweepQueues: true },
+      reset: {
+        rateLimit: { max: 5, window: '1m' },
+        previewRateLimit: { max: 30, window: '1m' },
+        requireConfirmation: false,
+        idempotencyTtlMs: 86_400_000,
+        planTtlMs: 900_000,
+        sweepQueues: true,
+      },
       stuck: { queuedAfterMs: 600_000, runningAfterMs: 300_000, resultAfterMs: 300_000 },
       auth: {
         secret: undefined,
@@ -95,18 +102,20 @@ describe('configuration from the environment', () => {
       MAX_SUBSCRIPTIONS_PER_CALLER: '50',
       MAX_GATE: '9',
       RESET_RATE_LIMIT: '10/30s',
+      RESET_PREVIEW_RATE_LIMIT: '50/1h',
     });
     expect(config).toMatchObject({ nodeEnv: 'production', port: 8080, keyPrefix: 'wave-staging', maxGate: 9 });
     expect(config.reset.rateLimit).toEqual({ max: 10, window: '30s' });
+    expect(config.reset.previewRateLimit).toEqual({ max: 50, window: '1h' });
     expect(config.auth).toMatchObject({ issuer: 'https://idp.example.com/', audience: 'wave-control', rolesClaim: 'realm_access.roles' });
     expect(config.queryLimits.maxDepth).toBe(6);
     expect(config.subscriptions).toEqual({ perSocket: 5, perCaller: 50 });
   });
 
   it('reports every bad value at once, each naming its variable', () => {
-    const problems = problemsOf({ PORT: 'eighty', REDIS_URL: 'localhost:6379', MAX_GATE: '-1', RESET_RATE_LIMIT: 'often', KEY_PREFIX: 'a b' });
+    const problems = problemsOf({ PORT: 'eighty', REDIS_URL: 'localhost:6379', MAX_GATE: '-1', RESET_RATE_LIMIT: 'often', RESET_PREVIEW_RATE_LIMIT: '30', KEY_PREFIX: 'a b' });
     expect(problems.map((problem) => problem.split(':')[0]).sort()).toEqual(
-      ['KEY_PREFIX', 'MAX_GATE', 'PORT', 'REDIS_URL', 'RESET_RATE_LIMIT'].sort(),
+      ['KEY_PREFIX', 'MAX_GATE', 'PORT', 'REDIS_URL', 'RESET_PREVIEW_RATE_LIMIT', 'RESET_RATE_LIMIT'].sort(),
     );
   });
 

@@ -25,7 +25,8 @@ function toConnection(page: ResetAuditPage): ResetAuditConnection {
 
 @Resolver()
 export class ResetAuditResolver {
-  @Query(() => ResetAuditConnection, { description: 'The audit trail of resets and previews, newest first.' })
+  // Nullable: it asks more than the other queries, so refused it must not null what a viewer may see beside it.
+  @Query(() => ResetAuditConnection, { nullable: true, description: 'The audit trail of resets and previews, newest first.' })
   @Directive('@auth(requires: OPERATOR)')
   async resetAudit(@Args(() => ResetAuditArgs) args: ResetAuditArgs, @Ctx() ctx: RequestContext): Promise<ResetAuditConnection> {
     return toConnection(await ctx.workflows.listResetAudit(args));
@@ -34,7 +35,11 @@ export class ResetAuditResolver {
 
 @Resolver(() => Workflow)
 export class WorkflowResetsResolver {
-  @FieldResolver(() => ResetAuditConnection, { description: "This workflow's resets and previews, newest first." })
+  // Nullable: it asks more than Workflow (VIEWER), so a viewer's FORBIDDEN here must not null the workflow.
+  @FieldResolver(() => ResetAuditConnection, {
+    nullable: true,
+    description: "This workflow's resets and previews, newest first; null with FORBIDDEN below OPERATOR.",
+  })
   @Directive('@auth(requires: OPERATOR)')
   async resets(@Root() workflow: Workflow, @Args(() => AuditPageArgs) args: AuditPageArgs, @Ctx() ctx: RequestContext): Promise<ResetAuditConnection> {
     return toConnection(await ctx.workflows.listResetAudit({ ...args, threadId: workflow.threadId }));

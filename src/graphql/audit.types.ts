@@ -6,7 +6,12 @@ import { PageInfo } from './workflow.type';
 
 @ObjectType({ description: 'One entry of the audit trail: who reset (or previewed) what, when, why, and what changed.' })
 export class ResetAuditEntry {
-  @Field(() => ID, { description: 'The entry id; pass as `after` to continue after it.' })
+  @Field(() => ID, {
+    description:
+      'Unique across every trail: the stream id in the all-workflows trail (resetAudit without threadId), ' +
+      '`<threadId>/<stream id>` in one workflow\'s (resetAudit(threadId), Workflow.resets), so one reset read ' +
+      'from both has two ids. Pass as `after` to continue after it in the same trail.',
+  })
   id!: string;
 
   @Field(() => AuditKind)

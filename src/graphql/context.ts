@@ -4,11 +4,13 @@ import type { StuckWorkflowService } from '../workflows/stuck.service';
 import type { WorkflowHealth } from '../workflows/stuck.types';
 import type { WorkflowService } from '../workflows/workflow.service';
 import type { Task, Workflow } from '../workflows/workflow.types';
+import type { ResetBudgets } from './reset.budgets';
 
-/** The domain services a request works with. */
+/** The domain services a request works with, and the budgets resetWorkflow spends. */
 export interface Services {
   workflows: WorkflowService;
   stuck: StuckWorkflowService;
+  resetBudgets: ResetBudgets;
 }
 
 /** The per-request context every resolver and directive receives. */

@@ -1,23 +1,27 @@
-import { Arg, Ctx, Directive, Mutation, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, Directive, Info, Mutation, Resolver } from 'type-graphql';
 import { actorOf, type RequestContext } from './context';
 import { CleanupSummary, ResetWorkflowInput } from './reset.types';
-
-/** The default shown in the schema; RESET_RATE_LIMIT overrides it at run time. */
-export const RESET_RATE_LIMIT_DEFAULT = { window: '1m', max: 5 };
 
 @Resolver()
 export class ResetResolver {
   @Mutation(() => CleanupSummary, {
+    // Nullable, like every mutation payload: a refused reset must not null the answers of the others.
+    nullable: true,
     description:
       'Clean up a stuck workflow in one atomic step: cancel and remove its tasks, their queue entries and results, ' +
-      'move it to `resetToGate` in phase PENDING, and append an audit entry.',
+      'move it to `resetToGate` in phase PENDING, and append an audit entry. ' +
+      'Budgets per caller: a real reset, refused or not, spends one of RESET_RATE_LIMIT (default 5 a minute); ' +
+      'a preview (dryRun) one of RESET_PREVIEW_RATE_LIMIT (default 30 a minute); a repeat of a stored requestId ' +
+      'spends nothing. Past a budget: RATE_LIMITED with retryAfter.',
   })
   @Directive('@auth(requires: OPERATOR)')
-  @Directive(`@rateLimit(window: "${RESET_RATE_LIMIT_DEFAULT.window}", max: ${RESET_RATE_LIMIT_DEFAULT.max})`)
   async resetWorkflow(
     @Arg('input', () => ResetWorkflowInput) input: ResetWorkflowInput,
     @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<CleanupSummary> {
+    await ctx.resetBudgets.spend(input, ctx, info);
     return ctx.workflows.resetWorkflow({ ...input, actor: actorOf(ctx) });
   }
 }

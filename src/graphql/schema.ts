@@ -1,6 +1,5 @@
 import { specifiedDirectives, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
-import type { RateLimitPolicy } from '../config';
 import type { RedisClient } from '../redis/client';
 import type { RedisKeys } from '../redis/keys';
 import { applySecurityDirectives, securityDirectives } from './directives';
@@ -46,14 +45,9 @@ export async function printDeclaredSchema(): Promise<string> {
 export interface SchemaDependencies {
   redis: RedisClient;
   keys: RedisKeys;
-  resetRateLimit: RateLimitPolicy;
 }
 
 /** The schema the server executes: the Federation 2 subgraph, with @auth and @rateLimit enforced. */
 export async function buildExecutableSchema(deps: SchemaDependencies): Promise<GraphQLSchema> {
-  return applySecurityDirectives(buildSubgraphFromDeclared(await buildDeclaredSchema()), {
-    redis: deps.redis,
-    keys: deps.keys,
-    overrides: { 'Mutation.resetWorkflow': deps.resetRateLimit },
-  });
+  return applySecurityDirectives(buildSubgraphFromDeclared(await buildDeclaredSchema()), deps);
 }

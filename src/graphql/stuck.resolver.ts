@@ -51,6 +51,7 @@ export class StuckResolver {
   }
 
   @Mutation(() => BatchResetResult, {
+    nullable: true,
     description:
       'Reset the diagnosed stuck workflows, each atomically and audited; previews by default (dryRun: true). ' +
       'A failure on one workflow never stops or undoes the others.',

@@ -36,7 +36,8 @@ export class WorkflowResolver {
     return ctx.tasksOfWorkflow.load(workflow.threadId);
   }
 
-  @Mutation(() => Workflow, { description: 'Create a workflow at gate 0, phase PENDING.' })
+  // Every mutation payload is nullable: in a mutation of several fields, a refused one costs only itself.
+  @Mutation(() => Workflow, { nullable: true, description: 'Create a workflow at gate 0, phase PENDING.' })
   @Directive('@auth(requires: OPERATOR)')
   @Directive(LIFECYCLE_RATE_LIMIT)
   async startWorkflow(
@@ -46,21 +47,21 @@ export class WorkflowResolver {
     return ctx.workflows.startWorkflow({ threadId: input?.threadId });
   }
 
-  @Mutation(() => Workflow, { description: 'Move a PENDING, STOPPED, BLOCKED or FAILED workflow to RUNNING.' })
+  @Mutation(() => Workflow, { nullable: true, description: 'Move a PENDING, STOPPED, BLOCKED or FAILED workflow to RUNNING.' })
   @Directive('@auth(requires: OPERATOR)')
   @Directive(LIFECYCLE_RATE_LIMIT)
   async runWorkflow(@Arg('threadId', () => ID) threadId: string, @Ctx() ctx: RequestContext): Promise<Workflow> {
     return ctx.workflows.runWorkflow(threadId);
   }
 
-  @Mutation(() => Workflow, { description: 'Move a workflow to STOPPED; its tasks stay, so runWorkflow resumes it.' })
+  @Mutation(() => Workflow, { nullable: true, description: 'Move a workflow to STOPPED; its tasks stay, so runWorkflow resumes it.' })
   @Directive('@auth(requires: OPERATOR)')
   @Directive(LIFECYCLE_RATE_LIMIT)
   async stopWorkflow(@Arg('threadId', () => ID) threadId: string, @Ctx() ctx: RequestContext): Promise<Workflow> {
     return ctx.workflows.stopWorkflow(threadId);
   }
 
-  @Mutation(() => Task, { description: "Queue a task for a domain's agents and add it to the workflow's index." })
+  @Mutation(() => Task, { nullable: true, description: "Queue a task for a domain's agents and add it to the workflow's index." })
   @Directive('@auth(requires: OPERATOR)')
   @Directive(LIFECYCLE_RATE_LIMIT)
   async enqueueTask(@Arg('input', () => EnqueueTaskInput) input: EnqueueTaskInput, @Ctx() ctx: RequestContext): Promise<Task> {

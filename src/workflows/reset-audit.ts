@@ -74,6 +74,28 @@ export function toAuditEntry(id: string, flat: string[]): ResetAuditEntry {
 }
 
 /**
+ * An entry's id, unique across every trail (normalised client caches key entries by it): the stream
+ * id in the all-workflows trail, `<threadId>/<streamId>` in one workflow's, whose stream numbers its
+ * entries on its own. Stream ids hold no "/", so the last one splits the two.
+ */
+export function auditEntryId(threadId: string | null, streamId: string): string {
+  return threadId === null ? streamId : `${threadId}/${streamId}`;
+}
+
+/**
+ * The stream id an `after` cursor names in the trail of `threadId` (all workflows' when null). A bare
+ * stream id, as ids were before they named their workflow, is still accepted.
+ */
+export function streamIdOf(cursor: string, threadId: string | null): string {
+  const split = cursor.lastIndexOf('/');
+  if (split < 0) return cursor;
+  if (threadId === null || cursor.slice(0, split) !== threadId) {
+    throw new WorkflowError('BAD_USER_INPUT', 'after must be the id of an audit entry of this trail', 'after');
+  }
+  return cursor.slice(split + 1);
+}
+
+/**
  * The XREVRANGE end that continues strictly after (older than) the entry `cursor`, or null when
  * nothing can be older. An incomplete id `<ms>` ends at `<ms>-<max seq>`; it is also the only form
  * ioredis-mock compares correctly.

@@ -5,9 +5,11 @@ import { DOMAINS, type Domain, type RedisKeys } from '../redis/keys';
 import {
   AUDIT_MAX_LENGTH,
   WORKFLOW_AUDIT_MAX_LENGTH,
+  auditEntryId,
   olderThan,
   parseDomains,
   previewAuditFields,
+  streamIdOf,
   toAuditEntry,
 } from './reset-audit';
 import { parseCanonicalPlan, planTokenOf } from './reset-plan';
@@ -278,6 +280,14 @@ export class WorkflowService {
   }
 
   /**
+   * True when `actor` already made a reset with this requestId whose answer is still stored: repeating
+   * it replays that answer (or is an IDEMPOTENCY_CONFLICT) and changes nothing.
+   */
+  async hasStoredAnswer(actor: string, requestId: string): Promise<boolean> {
+    return (await this.redis.exists(this.keys.resetRequest(requestHash(actor, requestId)))) === 1;
+  }
+
+  /**
    * Previews (`dryRun`) or performs a reset: cancels and removes a workflow's tasks and puts it back
    * at a gate, in one script (docs/redis-contract.md, "Reset"). Refusals throw WorkflowError
    * (CONFIRMATION_REQUIRED, STALE_PLAN, PRECONDITION_FAILED, IDEMPOTENCY_CONFLICT) and write nothing.
@@ -425,11 +435,12 @@ export class WorkflowService {
     if (!Number.isSafeInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
       throw new WorkflowError('BAD_USER_INPUT', `first must be an integer from 1 to ${MAX_PAGE_SIZE}`, 'first');
     }
-    const stream = options.threadId == null ? this.keys.audit : this.keys.workflowAudit(validateThreadId(options.threadId));
-    const end = options.after == null ? '+' : olderThan(options.after);
+    const threadId = options.threadId == null ? null : validateThreadId(options.threadId);
+    const stream = threadId === null ? this.keys.audit : this.keys.workflowAudit(threadId);
+    const end = options.after == null ? '+' : olderThan(streamIdOf(options.after, threadId));
     if (end === null) return { entries: [], endCursor: null, hasNextPage: false };
     const raw = await this.redis.xrevrange(stream, end, '-', 'COUNT', first + 1);
-    const entries = raw.slice(0, first).map(([id, fields]) => toAuditEntry(id, fields));
+    const entries = raw.slice(0, first).map(([streamId, fields]) => toAuditEntry(auditEntryId(threadId, streamId), fields));
     return { entries, endCursor: entries.at(-1)?.id ?? null, hasNextPage: raw.length > first };
   }
 

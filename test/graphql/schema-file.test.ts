@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { rootFieldsMissingAuth } from '../../src/graphql/directives';
+import { isNonNullType } from 'graphql';
+import { nonNullFieldsGuardedAboveParent, rootFieldsMissingAuth } from '../../src/graphql/directives';
 import { buildDeclaredSchema, printDeclaredSchema } from '../../src/graphql/schema';
 
 describe('the declared schema', () => {
@@ -13,9 +14,18 @@ describe('the declared schema', () => {
     expect(rootFieldsMissingAuth(await buildDeclaredSchema())).toEqual([]);
   });
 
-  it('shows resetWorkflow with its role and its default rate limit', async () => {
-    expect(await printDeclaredSchema()).toContain(
-      'resetWorkflow(input: ResetWorkflowInput!): CleanupSummary! @auth(requires: OPERATOR) @rateLimit(window: "1m", max: 5)',
-    );
+  it('makes every field guarded by a stronger role than its parent nullable, so its FORBIDDEN costs only itself', async () => {
+    expect(nonNullFieldsGuardedAboveParent(await buildDeclaredSchema())).toEqual([]);
+  });
+
+  it('makes every mutation payload nullable, so a refused field of a mutation costs only itself', async () => {
+    const mutation = (await buildDeclaredSchema()).getMutationType()!;
+    expect(Object.values(mutation.getFields()).filter((field) => isNonNullType(field.type)).map((field) => field.name)).toEqual([]);
+  });
+
+  it('shows resetWorkflow with its role, and what its calls spend in its description', async () => {
+    const printed = await printDeclaredSchema();
+    expect(printed).toContain('resetWorkflow(input: ResetWorkflowInput!): CleanupSummary @auth(requires: OPERATOR)\n');
+    expect(printed).toMatch(/RESET_RATE_LIMIT \(default 5 a minute\).*RESET_PREVIEW_RATE_LIMIT \(default 30 a minute\).*requestId spends nothing/);
   });
 });

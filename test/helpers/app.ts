@@ -14,7 +14,10 @@ export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256!';
 export interface GraphQLResponse {
   status: number;
   headers: Headers;
-  body: { data?: Record<string, any> | null; errors?: Array<{ message: string; extensions?: Record<string, any> }> };
+  body: {
+    data?: Record<string, any> | null;
+    errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, any> }>;
+  };
 }
 
 /** The real server over real HTTP, on a Redis the test owns. */

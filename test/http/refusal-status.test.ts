@@ -32,11 +32,12 @@ describe('the HTTP status of a rate-limited operation (refusalStatusPlugin)', ()
     expect(headers.get('retry-after')).toBe(String(retryAfter));
   });
 
-  it('answers 429 when the refused reset stopped the mutation before the next field ran', async () => {
+  it('answers 200 when a field after the refused reset ran: the refusal costs only its own field', async () => {
     const query = `mutation { ${reset('again', 'wf-1')} ${start('created', 'wf-after')} }`;
-    const { status } = await fixture.apps.app.request(query, {}, operator);
-    expect(status).toBe(429);
-    expect(await fixture.redis.exists('wave:workflow:wf-after')).toBe(0);
+    const { status, body } = await fixture.apps.app.request(query, {}, operator);
+    expect(status).toBe(200);
+    expect(body.data).toEqual({ again: null, created: { threadId: 'wf-after' } });
+    expect(await fixture.redis.exists('wave:workflow:wf-after')).toBe(1);
   });
 
   it('answers 200 with the per-field RATE_LIMITED error when another field of the operation ran', async () => {
@@ -47,9 +48,8 @@ describe('the HTTP status of a rate-limited operation (refusalStatusPlugin)', ()
     expect(body.errors).toEqual([
       expect.objectContaining({ path: ['again'], extensions: { code: 'RATE_LIMITED', retryAfter: expect.any(Number) } }),
     ]);
-    // resetWorkflow is non-null, so its refusal nulls the whole data; the workflow was created all the same.
-    expect(body.data).toBeNull();
-    expect(await fixture.redis.exists('wave:workflow:wf-before')).toBe(1);
+    // resetWorkflow is nullable, so its refusal nulls only itself.
+    expect(body.data).toEqual({ created: { threadId: 'wf-before' }, again: null });
   });
 
   it('answers 200 when a field was refused for another reason than the rate limit', async () => {

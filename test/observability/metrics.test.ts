@@ -15,7 +15,7 @@ describe('GET /metrics', () => {
 
   beforeAll(async () => {
     server = await RedisServer.start();
-    app = await ObservedApp.start(server, { RESET_RATE_LIMIT: '2/1m' });
+    app = await ObservedApp.start(server, { RESET_RATE_LIMIT: '1/1m' });
     const operator = app.token(['operator'], 'ops');
     await app.graphql(DASHBOARD, {}, { token: app.token(['viewer']) });
     await app.graphql(DASHBOARD, {}, { token: app.token(['viewer']) });

@@ -81,6 +81,20 @@ describe.each(BACKENDS)('the reset audit on %s', (backendName) => {
     expect(await backend.service.listResetAudit({ threadId: 'wf-none', first: 10 })).toEqual({ entries: [], endCursor: null, hasNextPage: false });
   });
 
+  it("pages one workflow's trail with ids that name the workflow, and refuses a cursor of another trail", async () => {
+    await writeWorkflow(backend.redis, 'wf-a');
+    for (let i = 0; i < 3; i++) await resetAt('wf-a', NOW + i, { reason: `reset ${i}` });
+    const first = await backend.service.listResetAudit({ threadId: 'wf-a', first: 2 });
+    expect(first.entries.map((entry) => entry.id)).toEqual([expect.stringMatching(/^wf-a\/\d+-\d+$/), expect.stringMatching(/^wf-a\//)]);
+    const next = await backend.service.listResetAudit({ threadId: 'wf-a', first: 2, after: first.endCursor });
+    expect(next.entries.map((entry) => entry.reason)).toEqual(['reset 0']);
+    await expect(backend.service.listResetAudit({ threadId: 'wf-b', first: 2, after: first.endCursor })).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'after',
+    });
+    await expect(backend.service.listResetAudit({ first: 2, after: first.endCursor })).rejects.toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+  });
+
   it('writes no entry for a refused reset', async () => {
     await writeWorkflow(backend.redis, 'wf-a', { gate: 3 });
     await expect(resetAt('wf-a', NOW, { expectedGate: 1 })).rejects.toMatchObject({ code: 'PRECONDITION_FAILED' });

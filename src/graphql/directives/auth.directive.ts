@@ -20,6 +20,10 @@ import {
   type GraphQLFieldConfig,
   GraphQLObjectType,
   type GraphQLSchema,
+  getNamedType,
+  isAbstractType,
+  isNonNullType,
+  isObjectType,
   print,
   printType,
 } from 'graphql';
@@ -176,4 +180,37 @@ export function rootFieldsMissingAuth(schema: GraphQLSchema, exempt: readonly st
       .map((field) => `${root.name}.${field.name}`)
       .filter((coordinate) => !exempt.includes(coordinate));
   });
+}
+
+/**
+ * Non-null fields whose @auth asks more than the weakest role their parent type is reached with:
+ * their FORBIDDEN would null the parent too, and with it what the caller may see. A root type counts
+ * as reached with the weakest role any of its fields asks.
+ */
+export function nonNullFieldsGuardedAboveParent(schema: GraphQLSchema): string[] {
+  const strength = (role: Role | undefined): number => (role === undefined ? -1 : ROLES.indexOf(role));
+  const reachedWith = new Map<string, number>();
+  const pending: GraphQLObjectType[] = [];
+  const reach = (type: GraphQLObjectType, role: number): void => {
+    if ((reachedWith.get(type.name) ?? Infinity) <= role) return;
+    reachedWith.set(type.name, role);
+    pending.push(type);
+  };
+  for (const root of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
+    if (!root) continue;
+    const fields = Object.values(root.getFields());
+    reach(root, Math.min(...fields.map((field) => strength(requiredRole(schema, field, root)))));
+  }
+  const offending = new Set<string>();
+  for (let type = pending.shift(); type; type = pending.shift()) {
+    const parentRole = reachedWith.get(type.name)!;
+    for (const field of Object.values(type.getFields())) {
+      const role = Math.max(parentRole, strength(requiredRole(schema, field, type)));
+      if (role > parentRole && isNonNullType(field.type)) offending.add(`${type.name}.${field.name}`);
+      const child = getNamedType(field.type);
+      const objects = isObjectType(child) ? [child] : isAbstractType(child) ? schema.getPossibleTypes(child) : [];
+      for (const object of objects) reach(object, role);
+    }
+  }
+  return [...offending];
 }

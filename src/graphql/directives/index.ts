@@ -2,7 +2,13 @@ import type { GraphQLSchema } from 'graphql';
 import { authDirective, authDirectiveTransformer } from './auth.directive';
 import { rateLimitDirective, rateLimitDirectiveTransformer, type RateLimitOptions } from './rate-limit.directive';
 
-export { authDirective, authDirectiveTransformer, RoleEnum, rootFieldsMissingAuth } from './auth.directive';
+export {
+  authDirective,
+  authDirectiveTransformer,
+  nonNullFieldsGuardedAboveParent,
+  RoleEnum,
+  rootFieldsMissingAuth,
+} from './auth.directive';
 export { rateLimitDirective, rateLimitDirectiveTransformer, type RateLimitOptions } from './rate-limit.directive';
 
 /** For type-graphql: `buildSchema({ resolvers, directives: [...securityDirectives] })`. */

@@ -5,6 +5,7 @@ import type { Role } from '../../../src/auth/roles';
 import {
   authDirectiveTransformer,
   authDirectiveTypeDefs,
+  nonNullFieldsGuardedAboveParent,
   rootFieldsMissingAuth,
 } from '../../../src/graphql/directives/auth.directive';
 
@@ -167,5 +168,30 @@ describe('rootFieldsMissingAuth', () => {
         type Subscription { events: String }`,
     });
     expect(rootFieldsMissingAuth(schema)).toEqual(['Subscription.events']);
+  });
+});
+
+describe('nonNullFieldsGuardedAboveParent', () => {
+  const offending = (sdl: string) => nonNullFieldsGuardedAboveParent(makeExecutableSchema({ typeDefs: `${authDirectiveTypeDefs}\n${sdl}` }));
+
+  it('lists a non-null field asking more than its type, and a root field asking more than its siblings', () => {
+    expect(
+      offending(`
+        type Query { workflow: Workflow @auth(requires: VIEWER)  audit: [String!]! @auth(requires: OPERATOR) }
+        type Workflow @auth(requires: VIEWER) { id: ID!  resets: [String!]! @auth(requires: OPERATOR)  notes: String @auth(requires: ADMIN) }
+      `),
+    ).toEqual(['Query.audit', 'Workflow.resets']);
+  });
+
+  it('judges a type by the weakest role it is reached with, through interfaces too', () => {
+    expect(
+      offending(`
+        type Query { events: [Event!]! @auth(requires: VIEWER)  secrets: Secret @auth(requires: VIEWER) }
+        interface Event { at: String! }
+        type Reset implements Event { at: String!  actor: String! @auth(requires: OPERATOR) }
+        type Secret @auth(requires: ADMIN) { code: String!  holder: Holder! }
+        type Holder { name: String! @auth(requires: ADMIN) }
+      `),
+    ).toEqual(['Reset.actor', 'Secret.code', 'Secret.holder']);
   });
 });
