@@ -14,7 +14,7 @@ import type { TokenVerifier } from './auth/tokens';
 import type { Config } from './config';
 import { createRequestContext, type RequestContext } from './graphql/context';
 import { createErrorFormatter } from './graphql/errors';
-import { recordRootFieldStarts, refusalStatusPlugin } from './graphql/refusal-status.plugin';
+import { recordRootFieldOutcomes, refusalStatusPlugin } from './graphql/refusal-status.plugin';
 import { buildExecutableSchema } from './graphql/schema';
 import { createQueryProtection } from './graphql/security/query-limits';
 import { NoServiceSdl } from './graphql/security/service-sdl.rule';
@@ -76,7 +76,7 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
   const isProduction = config.nodeEnv === 'production';
   const queryProtection = createQueryProtection(config.queryLimits, config.http);
   const apollo = new ApolloServer<RequestContext>({
-    schema: recordRootFieldStarts(schema),
+    schema: recordRootFieldOutcomes(schema),
     formatError: createErrorFormatter(logger),
     // Not even in development: a stack tells an attacker more than it tells us (the log has it).
     includeStacktraceInErrorResponses: false,
