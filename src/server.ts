@@ -29,6 +29,12 @@ import { StuckWorkflowService } from './workflows/stuck.service';
 import { WorkflowEventStream } from './workflows/workflow-events';
 import { WorkflowService } from './workflows/workflow.service';
 
+/**
+ * A GET carrying one of these is no simple request: a browser preflights it, so a cross-site page
+ * cannot send it. Apollo's two defaults, and Authorization, which urql's GET queries carry.
+ */
+const CSRF_PREFLIGHT_HEADERS = ['x-apollo-operation-name', 'apollo-require-preflight', 'authorization'];
+
 export interface AppDependencies {
   config: Config;
   redis: RedisClient;
@@ -81,7 +87,7 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
     // Not even in development: a stack tells an attacker more than it tells us (the log has it).
     includeStacktraceInErrorResponses: false,
     introspection: config.http.introspection,
-    csrfPrevention: true,
+    csrfPrevention: { requestHeaders: CSRF_PREFLIGHT_HEADERS },
     allowBatchedHttpRequests: config.http.allowBatchedRequests,
     parseOptions: queryProtection.parseOptions,
     validationRules: [...queryProtection.validationRules, ...(config.http.introspection ? [] : [NoServiceSdl])],
