@@ -55,7 +55,8 @@ describe('the HTTP transport of /graphql', () => {
     });
 
     it('refuses a simple GET, one a browser sends without a preflight, without running it', async () => {
-      for (const headers of [{}, { accept: 'application/json' }, { 'content-type': 'text/plain' }]) {
+      const simpleHeaders: Array<Record<string, string>> = [{}, { accept: 'application/json' }, { 'content-type': 'text/plain' }];
+      for (const headers of simpleHeaders) {
         const response = await send(`${fixture.apps.defaults.url}?query=${encodeURIComponent(QUEUES)}`, { headers });
         expect(response.status).toBe(400);
         expect(response.json.errors[0].message).toMatch(/Cross-Site Request Forgery/);
