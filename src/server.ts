@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { isIPv6, type AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import {
@@ -49,7 +49,7 @@ export interface App {
   workflows: WorkflowService;
   /** Task results and resets as they happen, what Subscription.workflowEvents serves. */
   workflowEvents: WorkflowEventStream;
-  /** Listens on `port` (0 for any free port) and resolves with the URL of the GraphQL endpoint. */
+  /** Listens on `port` (0 for any free port) at config.host and resolves with the URL of the GraphQL endpoint. */
   listen(port: number): Promise<string>;
   /**
    * Stops accepting connections at once, lets in-flight requests finish for up to `shutdownTimeoutMs`
@@ -152,10 +152,10 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
     listen: async (port) => {
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
-        httpServer.listen(port, resolve);
+        httpServer.listen(port, config.host, resolve);
       });
       const { port: bound } = httpServer.address() as AddressInfo;
-      return `http://localhost:${bound}/graphql`;
+      return `http://${urlHost(config.host)}:${bound}/graphql`;
     },
     // Apollo's drain stops listening at once and waits for in-flight requests while the WebSocket
     // clients are closed; closing the sockets ends their subscriptions before the Redis subscriber goes.
@@ -164,6 +164,12 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
       await Promise.all([apollo.stop(), closeSubscriptions]);
     },
   };
+}
+
+/** How a client on this machine reaches an address listened on: every interface includes loopback. */
+function urlHost(host: string | undefined): string {
+  if (host === undefined || host === '0.0.0.0' || host === '::') return 'localhost';
+  return isIPv6(host) ? `[${host}]` : host;
 }
 
 /** Answers are per caller and live: no browser or proxy may keep one, not even of a GET query. */
