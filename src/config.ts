@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseDurationMs } from './duration';
 
@@ -36,6 +37,11 @@ const redisNodes = z
       .min(1, 'must name at least one host:port'),
   );
 
+/** A host name to listen on (localhost, api.internal): letters, digits, dots and hyphens. */
+const HOST_NAME_PATTERN = /^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})$/;
+/** Outside production the server is reachable from this machine only, unless HOST says otherwise. */
+const DEVELOPMENT_HOST = '127.0.0.1';
+
 /** A key prefix: a name, optionally holding one Redis Cluster hash tag (`{wave}`, `prod{wave}`). */
 const KEY_PREFIX_PATTERN = /^[A-Za-z0-9_.-]*(\{[A-Za-z0-9_.-]+\})?[A-Za-z0-9_.-]*$/;
 const HASH_TAG = /\{[^{}]+\}/;
@@ -54,6 +60,13 @@ const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+    HOST: z
+      .string()
+      .refine(
+        (host) => isIP(host) !== 0 || HOST_NAME_PATTERN.test(host),
+        'must be an IP address (127.0.0.1, 0.0.0.0, ::) or a host name, without scheme, port or brackets',
+      )
+      .optional(),
     REDIS_URL: z
       .string()
       .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
@@ -293,6 +306,8 @@ export interface RedisConfig {
 export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
   port: number;
+  /** The address to listen on; absent (production's default): every interface, IPv6 and IPv4. */
+  host?: string;
   /** Absent (never in production): run on the embedded in-memory Redis. */
   redisTarget?: RedisTarget;
   keyPrefix: string;
@@ -382,6 +397,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     nodeEnv: value.NODE_ENV,
     port: value.PORT,
+    host: value.HOST ?? (isProduction ? undefined : DEVELOPMENT_HOST),
     redisTarget,
     keyPrefix: value.KEY_PREFIX ?? (redisTarget?.kind === 'cluster' ? DEFAULT_CLUSTER_KEY_PREFIX : DEFAULT_KEY_PREFIX),
     logLevel: value.LOG_LEVEL ?? (value.NODE_ENV === 'test' ? 'silent' : 'info'),

@@ -1,16 +1,13 @@
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
 import { constants } from 'node:os';
-import { issueToken, TokenVerifier } from './auth/tokens';
+import { DEVELOPMENT_TOKEN_LIFETIME, developmentSigning } from './auth/development-token';
+import { TokenVerifier } from './auth/tokens';
 import { ConfigError, loadConfig, type Config, type RedisTarget } from './config';
 import { createLogger } from './logger';
 import { connectRedis, createEmbeddedRedis, type RedisClient } from './redis/client';
 import { RedisKeys } from './redis/keys';
 import { createApp } from './server';
 import { seedDemoWorkflows } from './workflows/demo-seed';
-
-/** How long the printed development token stays valid. */
-const DEVELOPMENT_TOKEN_LIFETIME = '12h';
 
 function readConfig(): Config {
   try {
@@ -31,19 +28,12 @@ async function main(): Promise<void> {
   // Without a listener ioredis prints every failed reconnection to stderr; the server keeps running
   // and answers SERVICE_UNAVAILABLE until Redis is back.
   redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'));
-  // With no key source at all (development only: config refuses it in production), a random secret
-  // per process signs the printed development token.
-  const { secret, publicKey, jwksUrl } = config.auth;
-  const signingSecret = secret ?? (publicKey || jwksUrl ? undefined : randomBytes(32).toString('hex'));
+  const { secret, developmentToken } = developmentSigning(config.auth);
   if (config.seedDemo) {
     await seedDemoWorkflows(redis, new RedisKeys(config.keyPrefix), Date.now());
   }
-  const developmentToken =
-    config.nodeEnv !== 'production' && signingSecret
-      ? issueToken(signingSecret, { sub: 'dev-operator', roles: ['operator'] }, DEVELOPMENT_TOKEN_LIFETIME)
-      : undefined;
   const tokens = new TokenVerifier(
-    { ...config.auth, secret: signingSecret },
+    { ...config.auth, secret },
     { onKeySetUnavailable: (reason) => logger.warn({ reason }, 'JWKS unavailable: tokens it signs are refused') },
   );
   const app = await createApp({ config, redis, tokens, logger, developmentToken });
@@ -66,16 +56,24 @@ async function main(): Promise<void> {
   process.on('SIGINT', (signal) => void shutdown(signal));
   const url = await app.listen(config.port);
   logger.info({ url, redis: config.redisTarget?.kind ?? 'embedded' }, 'WAVE control API listening');
-  if (developmentToken) {
-    process.stdout.write(
-      `\nWAVE control API on ${url} (${describeRedis(config.redisTarget)}` +
-        `${config.seedDemo ? ', demo workflows seeded' : ''})\n` +
-        `Development operator token (valid ${DEVELOPMENT_TOKEN_LIFETIME}):\n\n  ${developmentToken}\n\n` +
-        (config.http.ide ? `GraphQL IDE (token pre-filled): ${url.replace(/\/graphql$/, '/ide')}\n\n` : '') +
-        `Try: curl -s ${url} -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" ` +
-        `-d '{"query":"{ workflows(first: 10) { nodes { threadId phase gate } } }"}'\n\n`,
-    );
-  }
+  if (config.nodeEnv !== 'production') process.stdout.write(developmentBanner(config, url, developmentToken));
+}
+
+/** What a developer needs to make a first call: where, with which token, and an example. */
+function developmentBanner(config: Config, url: string, developmentToken: string | undefined): string {
+  const ide = url.replace(/\/graphql$/, '/ide');
+  const token = developmentToken
+    ? `Development operator token (valid ${DEVELOPMENT_TOKEN_LIFETIME}):\n\n  ${developmentToken}\n\n` +
+      (config.http.ide ? `GraphQL IDE (token pre-filled from this machine): ${ide}\n\n` : '')
+    : 'No development token: tokens are verified with the configured JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URL.\n\n' +
+      (config.http.ide ? `GraphQL IDE: ${ide}\n\n` : '');
+  return (
+    `\nWAVE control API on ${url} (${describeRedis(config.redisTarget)}` +
+    `${config.seedDemo ? ', demo workflows seeded' : ''})\n` +
+    token +
+    `Try: curl -s ${url} -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" ` +
+    `-d '{"query":"{ workflows(first: 10) { nodes { threadId phase gate } } }"}'\n\n`
+  );
 }
 
 const REDIS_DESCRIPTIONS: Record<RedisTarget['kind'], string> = {

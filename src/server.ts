@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { isIPv6, type AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import {
@@ -14,7 +14,7 @@ import type { TokenVerifier } from './auth/tokens';
 import type { Config } from './config';
 import { createRequestContext, type RequestContext } from './graphql/context';
 import { createErrorFormatter } from './graphql/errors';
-import { recordRootFieldStarts, refusalStatusPlugin } from './graphql/refusal-status.plugin';
+import { recordRootFieldOutcomes, refusalStatusPlugin } from './graphql/refusal-status.plugin';
 import { ResetBudgets } from './graphql/reset.budgets';
 import { buildExecutableSchema } from './graphql/schema';
 import { createQueryProtection } from './graphql/security/query-limits';
@@ -30,6 +30,12 @@ import { StuckWorkflowService } from './workflows/stuck.service';
 import { WorkflowEventStream } from './workflows/workflow-events';
 import { WorkflowService } from './workflows/workflow.service';
 
+/**
+ * A GET carrying one of these is no simple request: a browser preflights it, so a cross-site page
+ * cannot send it. Apollo's two defaults, and Authorization, which urql's GET queries carry.
+ */
+const CSRF_PREFLIGHT_HEADERS = ['x-apollo-operation-name', 'apollo-require-preflight', 'authorization'];
+
 export interface AppDependencies {
   config: Config;
   redis: RedisClient;
@@ -44,7 +50,7 @@ export interface App {
   workflows: WorkflowService;
   /** Task results and resets as they happen, what Subscription.workflowEvents serves. */
   workflowEvents: WorkflowEventStream;
-  /** Listens on `port` (0 for any free port) and resolves with the URL of the GraphQL endpoint. */
+  /** Listens on `port` (0 for any free port) at config.host and resolves with the URL of the GraphQL endpoint. */
   listen(port: number): Promise<string>;
   /**
    * Stops accepting connections at once, lets in-flight requests finish for up to `shutdownTimeoutMs`
@@ -78,12 +84,12 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
   const isProduction = config.nodeEnv === 'production';
   const queryProtection = createQueryProtection(config.queryLimits, config.http);
   const apollo = new ApolloServer<RequestContext>({
-    schema: recordRootFieldStarts(schema),
+    schema: recordRootFieldOutcomes(schema),
     formatError: createErrorFormatter(logger),
     // Not even in development: a stack tells an attacker more than it tells us (the log has it).
     includeStacktraceInErrorResponses: false,
     introspection: config.http.introspection,
-    csrfPrevention: true,
+    csrfPrevention: { requestHeaders: CSRF_PREFLIGHT_HEADERS },
     allowBatchedHttpRequests: config.http.allowBatchedRequests,
     parseOptions: queryProtection.parseOptions,
     validationRules: [...queryProtection.validationRules, ...(config.http.introspection ? [] : [NoServiceSdl])],
@@ -153,10 +159,10 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
     listen: async (port) => {
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
-        httpServer.listen(port, resolve);
+        httpServer.listen(port, config.host, resolve);
       });
       const { port: bound } = httpServer.address() as AddressInfo;
-      return `http://localhost:${bound}/graphql`;
+      return `http://${urlHost(config.host)}:${bound}/graphql`;
     },
     // Apollo's drain stops listening at once and waits for in-flight requests while the WebSocket
     // clients are closed; closing the sockets ends their subscriptions before the Redis subscriber goes.
@@ -165,6 +171,12 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
       await Promise.all([apollo.stop(), closeSubscriptions]);
     },
   };
+}
+
+/** How a client on this machine reaches an address listened on: every interface includes loopback. */
+function urlHost(host: string | undefined): string {
+  if (host === undefined || host === '0.0.0.0' || host === '::') return 'localhost';
+  return isIPv6(host) ? `[${host}]` : host;
 }
 
 /** Answers are per caller and live: no browser or proxy may keep one, not even of a GET query. */

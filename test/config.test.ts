@@ -15,6 +15,7 @@ describe('configuration from the environment', () => {
     expect(loadConfig({})).toEqual({
       nodeEnv: 'development',
       port: 4000,
+      host: '127.0.0.1',
       redisTarget: undefined,
       keyPrefix: 'wave',
       logLevel: 'info',
@@ -61,6 +62,19 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ ...production, INTROSPECTION: 'true' }).http.introspection).toBe(true);
     expect(loadConfig({ ...production, IDE: 'true' }).http.ide).toBe(true);
     expect(loadConfig({ IDE: 'false' }).http.ide).toBe(false);
+  });
+
+  it('listens on 127.0.0.1 outside production and on every interface in production, unless HOST says otherwise', () => {
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), REDIS_URL: 'redis://r:6379' };
+    expect(loadConfig({ NODE_ENV: 'test' }).host).toBe('127.0.0.1');
+    expect(loadConfig(production).host).toBeUndefined();
+    for (const host of ['0.0.0.0', '::', '::1', '192.0.2.10', 'localhost', 'api.internal']) {
+      expect(loadConfig({ HOST: host }).host).toBe(host);
+      expect(loadConfig({ ...production, HOST: host }).host).toBe(host);
+    }
+    for (const host of ['', 'http://0.0.0.0', '0.0.0.0:4000', '[::1]', 'a host']) {
+      expect(problemsOf({ HOST: host })).toEqual([expect.stringMatching(/^HOST: must be an IP address .* or a host name/)]);
+    }
   });
 
   it('requires reset confirmation in production unless turned off, and reads durations', () => {

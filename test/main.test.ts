@@ -1,3 +1,4 @@
+import { listeningAddresses } from './helpers/listening-sockets';
 import { ServerProcess } from './helpers/server-process';
 
 describe('npm start without REDIS_URL', () => {
@@ -34,5 +35,30 @@ describe('npm start without REDIS_URL', () => {
     );
     expect(reset.data.resetWorkflow).toMatchObject({ success: true, newState: { phase: 'PENDING' } });
     expect(reset.data.resetWorkflow.cleared.tasks).toBeGreaterThanOrEqual(stuck.tasks.length);
+  });
+});
+
+describe('npm start with a configured JWT_SECRET, in development', () => {
+  let server: ServerProcess;
+
+  beforeAll(async () => {
+    server = await ServerProcess.start({ JWT_SECRET: 'a-configured-secret-that-is-long-enough!' });
+  }, 30_000);
+
+  afterAll(async () => {
+    expect(await server.stop()).toBe(0);
+  });
+
+  it('mints no token with the configured secret: it prints none and the IDE pre-fills none, even on loopback', async () => {
+    expect(server.output).not.toMatch(/Development operator token/);
+    expect(server.output).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
+    const page = await fetch(server.url.replace(/\/graphql$/, '/ide'));
+    expect(await page.text()).toContain('<script id="wave-ide-config" type="application/json">{}</script>');
+  });
+
+  it('listens on 127.0.0.1 only, as HOST is unset', () => {
+    const { hostname, port } = new URL(server.url);
+    expect(listeningAddresses(Number(port))).toEqual(['127.0.0.1']);
+    expect(hostname).toBe('127.0.0.1');
   });
 });

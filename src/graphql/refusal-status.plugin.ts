@@ -7,13 +7,25 @@
  * When any root field produced data, the answer is 200 and the failures stay per-field errors, so a
  * client never mistakes a partly applied operation for one that did nothing.
  *
+ * The status follows what each root field's resolver did, not the errors of the answer: a failed
+ * non-null root field nulls the whole answer and graphql-js then reports only the first failure, so
+ * `{ a: queues { length } b: queues { length } }` with Redis down carries one error for two refusals.
+ *
  * "Started" rather than "selected": a mutation's fields run one after another and stop at the first
- * error on a non-null field, so the fields after a refused one never ran either.
+ * error on a non-null field, so the fields after a refused one never ran either. A query's field still
+ * running when the answer was sent (a sibling's failure nulled it first) gave the client nothing.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
-import { defaultFieldResolver, type GraphQLFieldConfig, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import {
+  defaultFieldResolver,
+  GraphQLError,
+  type GraphQLFieldConfig,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+} from 'graphql';
 import { MAX_RECONNECT_DELAY_MS } from '../redis/client';
+import { isRedisUnavailable } from '../redis/errors';
 import { RATE_LIMITED } from './directives/rate-limit.directive';
 
 const TOO_MANY_REQUESTS = 429;
@@ -22,64 +34,89 @@ const SERVICE_UNAVAILABLE = 503;
 const UNAVAILABLE_RETRY_AFTER_SECONDS = Math.ceil(MAX_RECONNECT_DELAY_MS / 1000);
 
 type Refusal = { kind: 'rate-limited'; retryAfter: number } | { kind: 'unavailable' };
+/** What a root field's resolver did; `failed` is any other error (FORBIDDEN, NOT_FOUND, ...): an answer. */
+type RootFieldOutcome = Refusal | { kind: 'running' } | { kind: 'answered' } | { kind: 'failed' };
 
-/** Why each root field (by response key) failed, when it failed for a reason worth retrying. */
-function rootRefusals(errors: readonly GraphQLFormattedError[], data: Record<string, unknown> | null | undefined): Map<string, Refusal> {
-  const refusals = new Map<string, Refusal>();
-  for (const error of errors) {
-    const key = error.path?.[0];
-    if (key === undefined) continue;
-    const retryAfter = Number(error.extensions?.retryAfter);
-    if (error.extensions?.code === RATE_LIMITED && error.path?.length === 1 && Number.isFinite(retryAfter)) {
-      refusals.set(String(key), { kind: 'rate-limited', retryAfter });
-    } else if (error.extensions?.code === 'SERVICE_UNAVAILABLE' && data?.[key] == null) {
-      // Anywhere below the root field, as long as the failure left the field without data.
-      refusals.set(String(key), { kind: 'unavailable' });
-    }
+function outcomeOfFailure(error: unknown): RootFieldOutcome {
+  if (isRedisUnavailable(error)) return { kind: 'unavailable' };
+  const retryAfter = Number(error instanceof GraphQLError ? error.extensions.retryAfter : undefined);
+  if (error instanceof GraphQLError && error.extensions.code === RATE_LIMITED && Number.isFinite(retryAfter)) {
+    return { kind: 'rate-limited', retryAfter };
   }
-  return refusals;
+  return { kind: 'failed' };
 }
 
-/** The response keys of the root fields each operation started, by its context value. */
-const startedRootFields = new WeakMap<object, Set<string>>();
+/** An answered root field whose data an outage below it took away (a nested field's Redis read failed). */
+function lostToOutageBelow(key: string, errors: readonly GraphQLFormattedError[], data: Record<string, unknown> | null | undefined): boolean {
+  return data?.[key] == null && errors.some((error) => error.path?.[0] === key && error.extensions?.code === 'SERVICE_UNAVAILABLE');
+}
 
-function recordStart(field: GraphQLFieldConfig<unknown, unknown>): GraphQLFieldConfig<unknown, unknown> {
+/** The outcome of each root field the operation started, by response key, by its context value. */
+const rootFieldOutcomes = new WeakMap<object, Map<string, RootFieldOutcome>>();
+
+function recordOutcome(field: GraphQLFieldConfig<unknown, unknown>): GraphQLFieldConfig<unknown, unknown> {
   const { resolve = defaultFieldResolver } = field;
   return {
     ...field,
     resolve: (source, args, context, info) => {
-      startedRootFields.get(context as object)?.add(String(info.path.key));
-      return resolve(source, args, context, info);
+      const outcomes = rootFieldOutcomes.get(context as object);
+      const key = String(info.path.key);
+      const settle = (outcome: RootFieldOutcome) => outcomes?.set(key, outcome);
+      settle({ kind: 'running' });
+      let result: unknown;
+      try {
+        result = resolve(source, args, context, info);
+      } catch (error) {
+        settle(outcomeOfFailure(error));
+        throw error;
+      }
+      if (!(result instanceof Promise)) {
+        settle({ kind: 'answered' });
+        return result;
+      }
+      return result.then(
+        (value: unknown) => {
+          settle({ kind: 'answered' });
+          return value;
+        },
+        (error: unknown) => {
+          settle(outcomeOfFailure(error));
+          throw error;
+        },
+      );
     },
   };
 }
 
 /**
- * Wraps the query and mutation fields so the plugin learns which root fields started. Apply it last,
+ * Wraps the query and mutation fields so the plugin learns what each root field did. Apply it last,
  * over @auth and @rateLimit: a field counts as started even when they refuse it. A per-field Apollo
  * hook (willResolveField) would do the same, but runs for every field of every answer, thousands for
  * a dashboard, where this runs once per root field.
  */
-export function recordRootFieldStarts(schema: GraphQLSchema): GraphQLSchema {
-  return mapSchema(schema, { [MapperKind.QUERY_ROOT_FIELD]: recordStart, [MapperKind.MUTATION_ROOT_FIELD]: recordStart });
+export function recordRootFieldOutcomes(schema: GraphQLSchema): GraphQLSchema {
+  return mapSchema(schema, { [MapperKind.QUERY_ROOT_FIELD]: recordOutcome, [MapperKind.MUTATION_ROOT_FIELD]: recordOutcome });
 }
 
-/** Needs the schema passed through recordRootFieldStarts. */
+/** Needs the schema passed through recordRootFieldOutcomes. */
 export function refusalStatusPlugin<TContext extends object>(): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart({ contextValue }) {
-      const started = new Set<string>();
-      startedRootFields.set(contextValue, started);
+      const outcomes = new Map<string, RootFieldOutcome>();
+      rootFieldOutcomes.set(contextValue, outcomes);
       return {
         async willSendResponse({ response }) {
-          if (response.body.kind !== 'single' || started.size === 0) return;
-          const { errors, data } = response.body.singleResult;
-          const refusals = rootRefusals(errors ?? [], data);
-          if (![...started].every((key) => refusals.has(key))) return;
-          const waits = [...refusals.values()].map((refusal) =>
-            refusal.kind === 'rate-limited' ? refusal.retryAfter : UNAVAILABLE_RETRY_AFTER_SECONDS,
-          );
-          const unavailable = [...refusals.values()].some((refusal) => refusal.kind === 'unavailable');
+          if (response.body.kind !== 'single') return;
+          const { errors = [], data } = response.body.singleResult;
+          const refusals: Refusal[] = [];
+          for (const [key, outcome] of outcomes) {
+            if (outcome.kind === 'rate-limited' || outcome.kind === 'unavailable') refusals.push(outcome);
+            else if (outcome.kind === 'answered' && lostToOutageBelow(key, errors, data)) refusals.push({ kind: 'unavailable' });
+            else if (outcome.kind !== 'running') return;
+          }
+          if (refusals.length === 0) return;
+          const waits = refusals.map((refusal) => (refusal.kind === 'rate-limited' ? refusal.retryAfter : UNAVAILABLE_RETRY_AFTER_SECONDS));
+          const unavailable = refusals.some((refusal) => refusal.kind === 'unavailable');
           response.http.status = unavailable ? SERVICE_UNAVAILABLE : TOO_MANY_REQUESTS;
           response.http.headers.set('retry-after', String(Math.max(...waits)));
         },

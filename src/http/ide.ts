@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { BlockList, isIPv6 } from 'node:net';
 import { join } from 'node:path';
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 
@@ -16,13 +17,18 @@ const GRAPHQL_MEDIA_TYPES = ['application/json', 'application/graphql-response+j
 /** Host names that only this machine can reach; a DNS-rebound name is never one of them. */
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
+/** 127.0.0.0/8 and ::1; BlockList also matches their IPv4-mapped forms (::ffff:127.0.0.1). */
+const LOOPBACK_ADDRESSES = new BlockList();
+LOOPBACK_ADDRESSES.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK_ADDRESSES.addAddress('::1', 'ipv6');
+
 /** A Host header fit to be written into the CSP (a name or address with an optional port). */
 const PLAIN_HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 
 export interface IdeOptions {
   /** HttpConfig.ide: when false, the router answers nothing and GET /ide is a 404. */
   enabled: boolean;
-  /** The development token main.ts printed: pre-filled in the header editor, for loopback visitors only. */
+  /** The development token main.ts printed: pre-filled in the header editor, for visitors on this machine only. */
   developmentToken?: string;
   /** The built bundle (ide.js, ide.css); defaults to dist/ide. */
   assetsDir?: string;
@@ -71,7 +77,7 @@ export function ideRouter({ enabled, developmentToken, assetsDir = IDE_ASSETS_DI
 
 function sendPage(req: Request, res: Response, developmentToken: string | undefined): void {
   const host = req.headers.host ?? '';
-  const prefill = developmentToken !== undefined && LOOPBACK_HOSTS.has(hostName(host));
+  const prefill = developmentToken !== undefined && isVisitorOnThisMachine(req);
   res
     .status(200)
     .set({
@@ -84,6 +90,23 @@ function sendPage(req: Request, res: Response, developmentToken: string | undefi
     })
     .type('html')
     .send(renderPage(prefill ? { developmentToken } : {}));
+}
+
+/**
+ * Decided by the socket's peer, which a client cannot choose, never by Host or X-Forwarded-For, which
+ * it can. The Host must be a loopback name as well, so a page on a DNS-rebound name cannot read the
+ * token through the visitor's browser. A forwarded request is refused: behind a proxy on this machine
+ * every visitor's peer is loopback.
+ */
+function isVisitorOnThisMachine(req: Request): boolean {
+  const peer = req.socket.remoteAddress;
+  return (
+    peer !== undefined &&
+    LOOPBACK_ADDRESSES.check(peer, isIPv6(peer) ? 'ipv6' : 'ipv4') &&
+    LOOPBACK_HOSTS.has(hostName(req.headers.host ?? '')) &&
+    req.headers['x-forwarded-for'] === undefined &&
+    req.headers.forwarded === undefined
+  );
 }
 
 function hostName(host: string): string {

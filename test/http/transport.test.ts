@@ -1,3 +1,5 @@
+import { Client, fetchExchange } from '@urql/core';
+import { GraphQLClient } from 'graphql-request';
 import { useTestApps } from '../helpers/app';
 import { postJson, send } from './support';
 
@@ -40,10 +42,10 @@ describe('the HTTP transport of /graphql', () => {
   });
 
   describe('CSRF prevention', () => {
-    it('refuses a simple POST (text/plain) without running it', async () => {
+    it('refuses a simple POST (text/plain, no Authorization: what a cross-site form sends) without running it', async () => {
       const response = await send(fixture.apps.defaults.url, {
         method: 'POST',
-        headers: { 'content-type': 'text/plain', ...bearer(['operator']) },
+        headers: { 'content-type': 'text/plain' },
         body: JSON.stringify({ query: START }),
       });
       expect(response.status).toBe(400);
@@ -52,10 +54,41 @@ describe('the HTTP transport of /graphql', () => {
       expect(await fixture.redis.exists('wave:workflow:wf-csrf')).toBe(0);
     });
 
-    it('refuses a simple GET without the apollo-require-preflight header', async () => {
+    it('refuses a simple GET, one a browser sends without a preflight, without running it', async () => {
+      const simpleHeaders: Array<Record<string, string>> = [{}, { accept: 'application/json' }, { 'content-type': 'text/plain' }];
+      for (const headers of simpleHeaders) {
+        const response = await send(`${fixture.apps.defaults.url}?query=${encodeURIComponent(QUEUES)}`, { headers });
+        expect(response.status).toBe(400);
+        expect(response.json.errors[0].message).toMatch(/Cross-Site Request Forgery/);
+      }
+    });
+
+    it('answers a GET that carries Authorization, which a browser never sends without a preflight', async () => {
       const response = await send(`${fixture.apps.defaults.url}?query=${encodeURIComponent(QUEUES)}`, { headers: bearer() });
-      expect(response.status).toBe(400);
-      expect(response.json.errors[0].message).toMatch(/Cross-Site Request Forgery/);
+      expect(response.status).toBe(200);
+      expect(response.json.data.queues).toBeDefined();
+    });
+
+    it("answers urql's default client, which sends queries as GET, when it carries a token", async () => {
+      const methods: Array<string | undefined> = [];
+      const client = new Client({
+        url: fixture.apps.defaults.url,
+        exchanges: [fetchExchange],
+        fetchOptions: { headers: bearer() },
+        fetch: (input, init) => {
+          methods.push(init?.method);
+          return fetch(input, init);
+        },
+      });
+      const result = await client.query(QUEUES, {}).toPromise();
+      expect(methods).toEqual(['GET']);
+      expect(result.error).toBeUndefined();
+      expect(result.data.queues).toEqual(expect.any(Array));
+    });
+
+    it("answers graphql-request's default client (POST application/json) when it carries a token", async () => {
+      const client = new GraphQLClient(fixture.apps.defaults.url, { headers: bearer() });
+      await expect(client.request<{ queues: unknown[] }>(QUEUES)).resolves.toEqual({ queues: expect.any(Array) });
     });
 
     it('answers a GET that carries apollo-require-preflight', async () => {

@@ -22,9 +22,9 @@ const pageOf = (graphqlUrl: string) => graphqlUrl.replace(/\/graphql$/, '/ide');
 const originOf = (graphqlUrl: string) => new URL(graphqlUrl).origin;
 
 /** A GET with the Host header as given (fetch would not let a test choose it). */
-function getWithHost(url: string, host: string): Promise<{ status: number; body: string }> {
+function getWithHost(url: string, host: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { headers: { host, accept: BROWSER_ACCEPT } }, (res) => {
+    const req = httpRequest(url, { headers: { host, accept: BROWSER_ACCEPT, ...headers }, agent: false }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
@@ -125,8 +125,18 @@ describe('the IDE router', () => {
     await Promise.all(served.map((server) => new Promise((resolve) => server.close(resolve))));
   });
 
-  async function serve(options: Parameters<typeof ideRouter>[0]): Promise<string> {
+  /**
+   * The router on a real server; `remoteAddress` stands in for the socket's peer, as a visitor from
+   * another machine would be (every test request really comes from loopback).
+   */
+  async function serve(options: Parameters<typeof ideRouter>[0], remoteAddress?: string): Promise<string> {
     const app = express();
+    if (remoteAddress) {
+      app.use((req, _res, next) => {
+        Object.defineProperty(req.socket, 'remoteAddress', { value: remoteAddress, configurable: true });
+        next();
+      });
+    }
     app.use(ideRouter(options));
     const { server, url } = await listen(app);
     served.push(server);
@@ -140,6 +150,31 @@ describe('the IDE router', () => {
     }
     for (const host of ['attacker.example:4000', 'localhost.attacker.example', '192.168.1.20:4000']) {
       const page = await getWithHost(url, host);
+      expect([page.status, page.body.includes(DEVELOPMENT_TOKEN)]).toEqual([200, false]);
+    }
+  });
+
+  it.each(['192.0.2.10', '::ffff:192.0.2.10', '2001:db8::10'])(
+    'gives a visitor from %s no token, whatever Host it names',
+    async (remoteAddress) => {
+      const url = `${await serve({ enabled: true, developmentToken: DEVELOPMENT_TOKEN }, remoteAddress)}/ide`;
+      for (const host of ['localhost:4000', '127.0.0.1:4000', '[::1]:4000']) {
+        const page = await getWithHost(url, host);
+        expect([page.status, page.body.includes(DEVELOPMENT_TOKEN)]).toEqual([200, false]);
+      }
+    },
+  );
+
+  it.each(['127.0.0.1', '127.0.1.1', '::1', '::ffff:127.0.0.1'])('pre-fills the token for a loopback peer %s', async (remoteAddress) => {
+    const page = await getWithHost(`${await serve({ enabled: true, developmentToken: DEVELOPMENT_TOKEN }, remoteAddress)}/ide`, 'localhost:4000');
+    expect(page.body).toContain(`{"developmentToken":"${DEVELOPMENT_TOKEN}"}`);
+  });
+
+  it('gives no token to a request a proxy on this machine forwarded, as its peer is then loopback for every visitor', async () => {
+    const url = `${await serve({ enabled: true, developmentToken: DEVELOPMENT_TOKEN })}/ide`;
+    const forwardings: Array<Record<string, string>> = [{ 'x-forwarded-for': '198.51.100.7' }, { forwarded: 'for=198.51.100.7' }];
+    for (const forwarded of forwardings) {
+      const page = await getWithHost(url, 'localhost:4000', forwarded);
       expect([page.status, page.body.includes(DEVELOPMENT_TOKEN)]).toEqual([200, false]);
     }
   });

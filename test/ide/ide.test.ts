@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ServerProcess } from '../helpers/server-process';
 
-/** Debian's package `chromium`; .ci/run installs it. playwright-core never downloads a browser. */
+/** Debian's package `chromium`; npm test's first step installs it (scripts/ensure-test-deps.sh). playwright-core never downloads a browser. */
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--headless',
@@ -47,7 +47,7 @@ describe('the GraphQL IDE in a real browser (Debian chromium, no internet)', () 
 
   beforeAll(async () => {
     // Never skipped: a missing browser fails the suite, with the way to get one.
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`);
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (scripts/ensure-test-deps.sh, run before npm test, does)`);
     server = await ServerProcess.start({});
     developmentToken = /Development operator token[^\n]*\n\n\s+(\S+)/.exec(server.output)![1];
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });

@@ -33,6 +33,17 @@ describe('a server started while Redis is down', () => {
     }
   });
 
+  it.each([
+    ['two root fields', '{ workflows(first: 5) { nodes { threadId } } queues { length } }'],
+    ['one field twice under aliases', '{ a: queues { length } b: queues { length } }'],
+  ])('answers 503 when none of %s ran, however many errors the answer carries', async (_name, query) => {
+    const { status, headers, body } = await app.request(query, {}, app.token(['viewer']));
+    expect(body.data).toBeNull();
+    expect(body.errors?.map((error) => error.extensions?.code)).toContain('SERVICE_UNAVAILABLE');
+    expect(status).toBe(503);
+    expect(headers.get('retry-after')).toBe('2');
+  });
+
   it('answers 200 when part of the operation did not need Redis, with the outage as a field error', async () => {
     const query = '{ _service { sdl } workflow(threadId: "wf-1") { threadId } }';
     const { status, body } = await app.request(query, {}, app.token(['viewer']));

@@ -1,4 +1,6 @@
 import type Redis from 'ioredis';
+import { eventually } from '../helpers/eventually';
+import { listeningAddresses } from '../helpers/listening-sockets';
 import { RedisServer } from '../helpers/redis-server';
 import { ServerProcess } from '../helpers/server-process';
 import { RESET, SECRET, type Answer, blockedClient, connectionFailure, post, writeWorkflowWithTasks } from './support';
@@ -45,6 +47,9 @@ describe('a server process told to stop', () => {
     const inFlight = await resetInFlight(server, 'wf-in-flight');
     const exited = server.signal('SIGTERM');
     await server.printedMatch(SHUTTING_DOWN);
+    // The listener closes a moment after that log line; a connection made in between is reset, not refused.
+    const port = Number(new URL(server.url).port);
+    await eventually('the listening socket closed', async () => listeningAddresses(port).length === 0);
 
     expect(await connectionFailure(post(server.url, '{ __typename }'))).toBe('ECONNREFUSED');
     expect(server.alive).toBe(true);
