@@ -74,10 +74,11 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
   app.use(observability.httpLogging);
   const httpServer = createServer(app);
   const isProduction = config.nodeEnv === 'production';
-  const queryProtection = createQueryProtection(config.queryLimits, config.http);
+  const queryProtection = createQueryProtection(config.queryLimits);
+  const formatError = createErrorFormatter(logger, { suggestions: config.http.fieldSuggestions });
   const apollo = new ApolloServer<RequestContext>({
     schema: recordRootFieldStarts(schema),
-    formatError: createErrorFormatter(logger),
+    formatError,
     // Not even in development: a stack tells an attacker more than it tells us (the log has it).
     includeStacktraceInErrorResponses: false,
     introspection: config.http.introspection,
@@ -128,7 +129,7 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
     schema,
     parseOptions: queryProtection.parseOptions,
     validationRules: [...queryProtection.validationRules, ...(config.http.introspection ? [] : [NoServiceSdl])],
-    formatError: createErrorFormatter(logger),
+    formatError,
     observer: observability.subscriptions,
     createContext: async (authorization, clientIp) => {
       const auth = await tokens.authenticate(authorization);

@@ -23,7 +23,7 @@ import {
   type ValidationRule,
   type ValueNode,
 } from 'graphql';
-import type { HttpConfig, QueryLimits } from '../../config';
+import type { QueryLimits } from '../../config';
 
 export type QueryLimitCode =
   | 'QUERY_TOO_DEEP'
@@ -92,12 +92,13 @@ export interface QueryProtection {
 }
 
 /**
- * Armor's depth, alias, directive and cost rules and its field-suggestion mask, from the config.
+ * Armor's depth, alias, directive and cost rules, from the config (suggestions are cut in the error
+ * formatter, which every transport's errors pass through).
  * The token limit is graphql-js's `maxTokens` parse option rather than Armor's Apollo plugin, which
  * throws from a parsing hook and so turns every over-long document (and every syntax error) into an
  * HTTP 500 (graphql-armor issues #571, #751); the parser option stops at the same token, with a 400.
  */
-export function createQueryProtection(limits: QueryLimits, http: HttpConfig): QueryProtection {
+export function createQueryProtection(limits: QueryLimits): QueryProtection {
   const costLimit = { maxCost: limits.maxCost, flattenFragments: true, ...COST_WEIGHTS, ...reportAs('QUERY_TOO_COMPLEX') };
   const { plugins, validationRules } = new ApolloArmor({
     maxDepth: { n: limits.maxDepth, flattenFragments: true, ...reportAs('QUERY_TOO_DEEP') },
@@ -105,7 +106,7 @@ export function createQueryProtection(limits: QueryLimits, http: HttpConfig): Qu
     maxDirectives: { n: limits.maxDirectives, ...reportAs('TOO_MANY_DIRECTIVES') },
     costLimit,
     maxTokens: { enabled: false },
-    blockFieldSuggestion: { enabled: !http.fieldSuggestions },
+    blockFieldSuggestion: { enabled: false },
   }).protect();
   const costRules = new ApolloArmor({
     costLimit,
