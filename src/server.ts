@@ -129,6 +129,7 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
     schema,
     parseOptions: queryProtection.parseOptions,
     validationRules: [...queryProtection.validationRules, ...(config.http.introspection ? [] : [NoServiceSdl])],
+    refuseResolved: queryProtection.refuseResolved,
     formatError,
     observer: observability.subscriptions,
     createContext: async (authorization, clientIp) => {

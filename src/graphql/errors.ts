@@ -56,7 +56,8 @@ export function createErrorFormatter(logger: Logger, { suggestions }: ErrorForma
     }
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && PUBLIC_CODES.has(code)) {
-      const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+      // `http` (status, headers) is for the transport: Apollo takes it out, graphql-ws would send it.
+      const { stacktrace: _stacktrace, http: _http, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, message, extensions };
     }
     logger.error({ err: original, path: formatted.path }, 'unexpected error');
