@@ -17,6 +17,7 @@ import { createErrorFormatter } from './graphql/errors';
 import { recordRootFieldStarts, refusalStatusPlugin } from './graphql/refusal-status.plugin';
 import { buildExecutableSchema } from './graphql/schema';
 import { createQueryProtection } from './graphql/security/query-limits';
+import { subscriptionsOverWebSocketOnly } from './graphql/subscriptions-over-http.plugin';
 import { NoServiceSdl } from './graphql/security/service-sdl.rule';
 import { requestErrorHandler } from './http/body-errors';
 import { corsPolicy } from './http/cors';
@@ -91,6 +92,7 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
     plugins: [
       // On stop, in-flight requests get SHUTDOWN_TIMEOUT to finish; then their connections are closed.
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownTimeoutMs }),
+      subscriptionsOverWebSocketOnly(),
       ...queryProtection.plugins,
       refusalStatusPlugin(),
       // After refusalStatusPlugin, so the logged status is the 429 or 503 it may set.
