@@ -48,4 +48,23 @@ describe('client-caused errors', () => {
     expect(response.json.errors[0].message).toMatch(/WebSocket/);
     expect(errorLines).toEqual([]);
   });
+
+  it.each([
+    ['a type the schema lacks', 'Nope'],
+    ['a type that is no entity', 'Task'],
+  ])('answers an _entities representation of %s with BAD_USER_INPUT', async (_label, typename) => {
+    const { status, body } = await app.request(
+      'query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Workflow { threadId } } }',
+      { representations: [{ __typename: 'Workflow', threadId: 'wf-1' }, { __typename: typename, threadId: 'wf-1' }] },
+      app.token(['viewer']),
+    );
+    expect(status).toBeLessThan(500);
+    expect(body.errors).toEqual([
+      expect.objectContaining({
+        message: `representations[1] is of type "${typename}", which is no entity here.`,
+        extensions: { code: 'BAD_USER_INPUT', field: 'representations' },
+      }),
+    ]);
+    expect(errorLines).toEqual([]);
+  });
 });
