@@ -1,9 +1,12 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
+import { MAX_TASK_DATA_DEPTH } from '../../src/workflows/workflow.validation';
 import { TestApp } from '../helpers/app';
 import { RedisServer } from '../helpers/redis-server';
 import { WORKFLOW_EVENTS } from '../subscriptions/support';
-import { postJson } from './support';
+import { postJson, send } from './support';
+
+const ENQUEUE = 'mutation ($input: EnqueueTaskInput!) { enqueueTask(input: $input) { id } }';
 
 /**
  * Issue 11 point 11: what a client caused is answered with a code naming the client's mistake, HTTP 4xx,
@@ -66,5 +69,38 @@ describe('client-caused errors', () => {
       }),
     ]);
     expect(errorLines).toEqual([]);
+  });
+
+  /**
+   * enqueueTask with `{ "d": { "d": … { "leaf": true } } }`, `depth` objects deep, as JSON text: the
+   * client's own JSON.stringify would run out of stack first.
+   */
+  const enqueueNested = (depth: number) => enqueueData(`${'{"d":'.repeat(depth - 1)}{"leaf":true}${'}'.repeat(depth - 1)}`);
+  const enqueueData = (json: string) =>
+    send(app.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${app.token(['operator'])}` },
+      body: `{"query": ${JSON.stringify(ENQUEUE)}, "variables": {"input": {"threadId": "wf-1", "domain": "FE", "data": ${json}}}}`,
+    });
+
+  // 4100 levels as reported; 10000 is where JSON.stringify runs out of stack in this Node.
+  it.each([MAX_TASK_DATA_DEPTH + 1, 4100, 10000])('answers enqueueTask data nested %i levels deep with BAD_USER_INPUT naming data', async (depth) => {
+    const { status, json } = await enqueueNested(depth);
+    expect(json.errors).toEqual([
+      expect.objectContaining({ message: `data must be nested at most ${MAX_TASK_DATA_DEPTH} levels deep`, extensions: { code: 'BAD_USER_INPUT', field: 'data' } }),
+    ]);
+    expect(status).toBeLessThan(500);
+    expect(errorLines).toEqual([]);
+  });
+
+  it('counts arrays as levels too', async () => {
+    const arrays = MAX_TASK_DATA_DEPTH;
+    const { json } = await enqueueData(`{"a": ${'['.repeat(arrays)}1${']'.repeat(arrays)}}`);
+    expect(json.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'data' });
+  });
+
+  it('enqueues data nested exactly MAX_TASK_DATA_DEPTH levels deep', async () => {
+    const { json } = await enqueueNested(MAX_TASK_DATA_DEPTH);
+    expect(json.errors).toBeUndefined();
   });
 });
