@@ -24,7 +24,7 @@ const PUBLIC_CODES = new Set([
 ]);
 
 export interface ErrorFormatOptions {
-  /** Keep graphql-js's "Did you mean …?" (FIELD_SUGGESTIONS); off, no message names what the caller did not write. */
+  /** Keep graphql-js's "Did you mean …?" (FIELD_SUGGESTIONS); off, no message guesses at a name the caller did not write. */
   suggestions: boolean;
 }
 

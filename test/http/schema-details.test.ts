@@ -3,7 +3,7 @@ import { useTestApps, type TestApp } from '../helpers/app';
 import { within, wsClient } from '../subscriptions/support';
 
 /**
- * Issue 11 point 2: with FIELD_SUGGESTIONS off, an error names nothing the caller did not write, over
+ * Issue 11 point 2: with FIELD_SUGGESTIONS off, no error guesses at a name the caller did not write, over
  * HTTP and over graphql-ws, in validation and in variable coercion. Every probe is sent without a token.
  */
 interface Probe {
@@ -89,7 +89,7 @@ describe('schema details in error messages', () => {
   ] as const)('over %s', (transport, send) => {
     const probes = PROBES.filter((probe) => transport === 'HTTP' || overBothTransports(probe));
     it.each(probes.map((probe) => [probe.label, probe] as const))(
-      'names nothing the caller did not write for %s when FIELD_SUGGESTIONS is off',
+      'suggests no schema name for %s when FIELD_SUGGESTIONS is off',
       async (_label, probe) => {
         const messages = await send(fixture.apps.masked, probe);
         expect(messages.length).toBeGreaterThan(0);
