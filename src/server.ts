@@ -18,6 +18,7 @@ import { recordRootFieldOutcomes, refusalStatusPlugin } from './graphql/refusal-
 import { ResetBudgets } from './graphql/reset.budgets';
 import { buildExecutableSchema } from './graphql/schema';
 import { createQueryProtection } from './graphql/security/query-limits';
+import { subscriptionsOverWebSocketOnly } from './graphql/subscriptions-over-http.plugin';
 import { NoServiceSdl } from './graphql/security/service-sdl.rule';
 import { requestErrorHandler } from './http/body-errors';
 import { corsPolicy } from './http/cors';
@@ -82,10 +83,11 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
   app.use(observability.httpLogging);
   const httpServer = createServer(app);
   const isProduction = config.nodeEnv === 'production';
-  const queryProtection = createQueryProtection(config.queryLimits, config.http);
+  const queryProtection = createQueryProtection(config.queryLimits);
+  const formatError = createErrorFormatter(logger, { suggestions: config.http.fieldSuggestions });
   const apollo = new ApolloServer<RequestContext>({
     schema: recordRootFieldOutcomes(schema),
-    formatError: createErrorFormatter(logger),
+    formatError,
     // Not even in development: a stack tells an attacker more than it tells us (the log has it).
     includeStacktraceInErrorResponses: false,
     introspection: config.http.introspection,
@@ -98,6 +100,7 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
     plugins: [
       // On stop, in-flight requests get SHUTDOWN_TIMEOUT to finish; then their connections are closed.
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownTimeoutMs }),
+      subscriptionsOverWebSocketOnly(),
       ...queryProtection.plugins,
       refusalStatusPlugin(),
       // After refusalStatusPlugin, so the logged status is the 429 or 503 it may set.
@@ -139,7 +142,8 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
     schema,
     parseOptions: queryProtection.parseOptions,
     validationRules: [...queryProtection.validationRules, ...(config.http.introspection ? [] : [NoServiceSdl])],
-    formatError: createErrorFormatter(logger),
+    refuseResolved: queryProtection.refuseResolved,
+    formatError,
     observer: observability.subscriptions,
     limits: config.subscriptions,
     createContext: async (authorization, clientIp) => {

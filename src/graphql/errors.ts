@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { isRedisUnavailable } from '../redis/errors';
 import { WorkflowError } from '../workflows/workflow.types';
 import { queryLimitCode } from './security/query-limits';
+import { withoutSuggestions } from './security/suggestions';
 
 /** Codes a client may see as-is; anything else is an internal error and is masked. */
 const PUBLIC_CODES = new Set([
@@ -22,15 +23,21 @@ const PUBLIC_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE',
 ]);
 
+export interface ErrorFormatOptions {
+  /** Keep graphql-js's "Did you mean …?" (FIELD_SUGGESTIONS); off, no message guesses at a name the caller did not write. */
+  suggestions: boolean;
+}
+
 /**
- * Apollo's formatError: domain errors get their stable code, query-limit refusals theirs (QUERY_TOO_DEEP,
- * TOO_MANY_ALIASES, ...), Redis outages SERVICE_UNAVAILABLE, and everything unexpected is logged and
- * masked so no stack or Redis detail reaches a client.
+ * Apollo's formatError, and graphql-ws's through it: domain errors get their stable code, query-limit
+ * refusals theirs (QUERY_TOO_DEEP, TOO_MANY_ALIASES, ...), Redis outages SERVICE_UNAVAILABLE, and
+ * everything unexpected is logged and masked so no stack or Redis detail reaches a client.
  */
-export function createErrorFormatter(logger: Logger) {
+export function createErrorFormatter(logger: Logger, { suggestions }: ErrorFormatOptions) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
-    const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+    const message = suggestions ? formatted.message : withoutSuggestions(formatted.message);
+    const base = { message, locations: formatted.locations, path: formatted.path };
     if (original instanceof WorkflowError) {
       const field = original.field ? { field: original.field } : {};
       return { ...base, message: original.message, extensions: { code: original.code, ...field } };
@@ -49,8 +56,9 @@ export function createErrorFormatter(logger: Logger) {
     }
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && PUBLIC_CODES.has(code)) {
-      const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
+      // `http` (status, headers) is for the transport: Apollo takes it out, graphql-ws would send it.
+      const { stacktrace: _stacktrace, http: _http, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, message, extensions };
     }
     logger.error({ err: original, path: formatted.path }, 'unexpected error');
     return { ...base, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };

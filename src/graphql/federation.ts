@@ -6,7 +6,7 @@
  */
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { type GraphQLSchema, parse } from 'graphql';
+import { GraphQLError, type GraphQLSchema, parse } from 'graphql';
 import { createResolversMap } from 'type-graphql';
 import { resolveWorkflowReference } from './workflow.reference';
 
@@ -30,11 +30,35 @@ const REFERENCE_RESOLVERS = {
   Workflow: { __resolveReference: resolveWorkflowReference },
 };
 
+const ENTITY_TYPES = new Set(Object.keys(REFERENCE_RESOLVERS));
+
+/**
+ * Makes `_entities` refuse a representation of any type but an entity's as the caller's mistake
+ * (BAD_USER_INPUT, naming only what was sent). The subgraph's own resolver throws a plain Error for a
+ * type the schema lacks (an internal error, logged with a stack) and passes a known non-entity type
+ * on to a union resolution that fails the same way.
+ */
+function refuseNonEntityRepresentations(subgraph: GraphQLSchema): GraphQLSchema {
+  const entities = subgraph.getQueryType()?.getFields()._entities;
+  const resolve = entities?.resolve;
+  if (!entities || !resolve) return subgraph;
+  entities.resolve = (source, args: { representations: ReadonlyArray<{ __typename: string }> }, context, info) => {
+    args.representations.forEach(({ __typename }, index) => {
+      if (ENTITY_TYPES.has(__typename)) return;
+      throw new GraphQLError(`representations[${index}] is of type "${__typename}", which is no entity here.`, {
+        extensions: { code: 'BAD_USER_INPUT', field: 'representations' },
+      });
+    });
+    return resolve(source, args, context, info);
+  };
+  return subgraph;
+}
+
 /** The declared schema as a Federation 2 subgraph: adds `_service`, `_entities` and the entity resolvers. */
 export function buildSubgraphFromDeclared(declared: GraphQLSchema): GraphQLSchema {
   const resolvers = createResolversMap(declared) as SubgraphResolvers;
   for (const [typeName, references] of Object.entries(REFERENCE_RESOLVERS)) {
     resolvers[typeName] = { ...resolvers[typeName], ...references } as SubgraphResolvers[string];
   }
-  return buildSubgraphSchema({ typeDefs: parse(printSubgraphTypeDefs(declared)), resolvers });
+  return refuseNonEntityRepresentations(buildSubgraphSchema({ typeDefs: parse(printSubgraphTypeDefs(declared)), resolvers }));
 }

@@ -26,6 +26,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { SubscriptionLimits } from '../config';
 import { SubscriptionQuota } from './subscription-quota';
+import type { ResolvedOperation } from '../graphql/security/query-limits';
 
 /** A subscribe message is one small document and its variables; ws would otherwise accept 100 MiB. */
 const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -39,6 +40,8 @@ export interface GraphQLWebSocketOptions {
   schema: GraphQLSchema;
   parseOptions: ParseOptions;
   validationRules: readonly ValidationRule[];
+  /** What validation cannot tell without the variables (page sizes, cost): the same check as over HTTP. */
+  refuseResolved(operation: ResolvedOperation): GraphQLError | undefined;
   /**
    * The operation's context, from the Authorization value the client sent and its address, until
    * when the credentials it carries hold (the connection is closed then; none: never), and who the
@@ -174,7 +177,7 @@ function closeWhenExpired(socket: WebSocket, validUntil: Date): void {
 }
 
 export function serveGraphQLOverWebSocket(options: GraphQLWebSocketOptions): GraphQLWebSocketServer {
-  const { httpServer, path, schema, parseOptions, validationRules, createContext, formatError } = options;
+  const { httpServer, path, schema, parseOptions, validationRules, refuseResolved, createContext, formatError } = options;
   const rules = [...specifiedRules, ...validationRules];
   const format = (errors: readonly GraphQLError[]) => errors.map((error) => formatError(error.toJSON(), error));
 
@@ -243,6 +246,8 @@ export function serveGraphQLOverWebSocket(options: GraphQLWebSocketOptions): Gra
         const errors = validate(schema, document, rules);
         if (errors.length > 0) return errors.map(validationFailure);
         if (getOperationAST(document, payload.operationName)?.operation !== 'subscription') return [notASubscription()];
+        const refusal = refuseResolved({ schema, document, operationName: payload.operationName, variables: payload.variables });
+        if (refusal) return [refusal];
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
       },
       context: async (ctx) => {

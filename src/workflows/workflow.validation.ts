@@ -10,6 +10,12 @@ export const MAX_THREAD_ID_LENGTH = 200;
 export const MAX_REASON_LENGTH = 500;
 /** Task payloads are instructions for an agent, not documents: a few kilobytes is plenty. */
 export const MAX_TASK_DATA_BYTES = 32 * 1024;
+/**
+ * Objects and arrays inside one another, counting the payload itself: far below what the readers
+ * manage (Redis cjson stops at 1000, Python's json near its recursion limit of 1000), and what
+ * JSON.stringify survives (a few thousand levels end in a RangeError).
+ */
+export const MAX_TASK_DATA_DEPTH = 64;
 /** A result may carry an agent's output: larger than a payload, still bounded. */
 export const MAX_TASK_RESULT_BYTES = 1024 * 1024;
 /** A plan token is a sha256 in lower-case hex. */
@@ -105,13 +111,28 @@ export function serializeTaskResult(request: RecordTaskResultRequest): string {
   return serialized;
 }
 
+/** Whether `value` holds objects or arrays nested deeper than `maxDepth`; walked without recursion, so any depth is safe. */
+function nestedDeeperThan(value: unknown, maxDepth: number): boolean {
+  const pending: Array<{ value: unknown; depth: number }> = [{ value, depth: 1 }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    if (typeof next.value !== 'object' || next.value === null) continue;
+    if (next.depth > maxDepth) return true;
+    for (const child of Object.values(next.value)) pending.push({ value: child, depth: next.depth + 1 });
+  }
+  return false;
+}
+
 /**
- * The payload as the JSON the agents read: an object, at most MAX_TASK_DATA_BYTES, and if it names
- * a `thread_id` it is the task's own (agents and reset read ownership from there when the hash lacks it).
+ * The payload as the JSON the agents read: an object, nested at most MAX_TASK_DATA_DEPTH levels, at
+ * most MAX_TASK_DATA_BYTES, and if it names a `thread_id` it is the task's own (agents and reset read
+ * ownership from there when the hash lacks it).
  */
 export function serializeTaskData(data: unknown, threadId: string): string {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new WorkflowError('BAD_USER_INPUT', 'data must be a JSON object', 'data');
+  }
+  if (nestedDeeperThan(data, MAX_TASK_DATA_DEPTH)) {
+    throw new WorkflowError('BAD_USER_INPUT', `data must be nested at most ${MAX_TASK_DATA_DEPTH} levels deep`, 'data');
   }
   const owner = (data as { thread_id?: unknown }).thread_id;
   if (owner !== undefined && owner !== threadId) {

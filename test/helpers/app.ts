@@ -1,7 +1,7 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import type Redis from 'ioredis';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { issueToken, TokenVerifier } from '../../src/auth/tokens';
 import type { Role } from '../../src/auth/roles';
 import { loadConfig } from '../../src/config';
@@ -29,10 +29,11 @@ export class TestApp {
     readonly redis: RedisClient,
   ) {}
 
-  static async start(redisUrl: string, env: NodeJS.ProcessEnv = {}): Promise<TestApp> {
+  /** `logger`: silent unless a test reads what the server logs. */
+  static async start(redisUrl: string, env: NodeJS.ProcessEnv = {}, logger: Logger = pino({ level: 'silent' })): Promise<TestApp> {
     const config = loadConfig({ NODE_ENV: 'test', REDIS_URL: redisUrl, JWT_SECRET: TEST_SECRET, ...env });
     const redis = connectRedis(redisUrl, config.redis);
-    const app = await createApp({ config, redis, tokens: new TokenVerifier(config.auth), logger: pino({ level: 'silent' }) });
+    const app = await createApp({ config, redis, tokens: new TokenVerifier(config.auth), logger });
     return new TestApp(app, await app.listen(0), redis);
   }
 

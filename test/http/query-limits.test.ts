@@ -1,4 +1,5 @@
-import { useTestApps } from '../helpers/app';
+import { useTestApps, type TestApp } from '../helpers/app';
+import { bearer, within, wsClient } from '../subscriptions/support';
 
 /** The dashboard's page query: what a legitimate client asks for most. */
 const dashboardPage = (first: number, alias = 'workflows') => `
@@ -10,11 +11,24 @@ const dashboardPage = (first: number, alias = 'workflows') => `
 const start = (threadId: string, selection = 'threadId') =>
   `startWorkflow(input: { threadId: "${threadId}" }) { ${selection} }`;
 
+/**
+ * Every paginated field, selected with `first` left to the caller: `${FIRST}` is replaced by the
+ * argument list under test. Each costs about 117 with the schema's default page of 20, and 12 with 2.
+ */
+const FIRST = '%FIRST%';
+const PAGINATED_FIELDS = [
+  ['Query.workflows', `{ workflows${FIRST} { nodes { threadId } } }`],
+  ['Query.stuckWorkflows', `{ stuckWorkflows${FIRST} { nodes { threadId } } }`],
+  ['Query.resetAudit', `{ resetAudit${FIRST} { nodes { id } } }`],
+  ['Workflow.resets', `{ workflow(threadId: "wf-1") { resets${FIRST} { nodes { id } } } }`],
+] as const;
+const withFirst = (query: string, argumentList: string) => query.replace(FIRST, argumentList);
+
 /** Limits low enough that each attack below breaks exactly one of them. */
 const TIGHT = { MAX_DEPTH: '2', MAX_ALIASES: '2', MAX_TOKENS: '60', MAX_DIRECTIVES: '2', MAX_COST: '20' };
 
-describe('query limits over HTTP', () => {
-  const fixture = useTestApps({ defaults: {}, tight: TIGHT });
+describe('query limits', () => {
+  const fixture = useTestApps({ defaults: {}, tight: TIGHT, pageCost: { MAX_COST: '50' } });
   const viewer = () => fixture.apps.defaults.token(['viewer']);
 
   describe('with the default limits', () => {
@@ -60,6 +74,29 @@ describe('query limits over HTTP', () => {
       expect(status).toBe(200);
     });
 
+    it('refuses 15 aliases of the dashboard page without `first` (the default 20 each) with QUERY_TOO_COMPLEX', async () => {
+      const pages = Array.from({ length: 15 }, (_, n) => dashboardPage(20, `page${n}`).replace('(first: 20)', '')).join(' ');
+      const { status, body } = await fixture.apps.defaults.request(`{ ${pages} }`, {}, viewer());
+      expect(status).toBe(400);
+      expect(body.data).toBeUndefined();
+      expect(body.errors?.map((error) => error.extensions?.code)).toEqual(['QUERY_TOO_COMPLEX']);
+    });
+
+    it.each(PAGINATED_FIELDS)('refuses %s with a page size above 100 as BAD_USER_INPUT naming `first`, written or in a variable', async (_field, query) => {
+      const admin = fixture.apps.defaults.token(['admin']);
+      for (const [document, variables] of [
+        [withFirst(query, '(first: 1000)'), {}],
+        [`query Q($n: Int!) ${withFirst(query, '(first: $n)')}`, { n: 101 }],
+      ] as const) {
+        const { status, body } = await fixture.apps.defaults.request(document, variables, admin);
+        expect(status).toBe(400);
+        expect(body.data).toBeUndefined();
+        expect(body.errors).toEqual([
+          expect.objectContaining({ message: expect.stringMatching(/^first /), extensions: { code: 'BAD_USER_INPUT', field: 'first' } }),
+        ]);
+      }
+    });
+
     it('refuses 16 aliases with TOO_MANY_ALIASES', async () => {
       const aliases = Array.from({ length: 16 }, (_, i) => `q${i}: queues { length }`).join(' ');
       const { status, body } = await fixture.apps.defaults.request(`{ ${aliases} }`, {}, viewer());
@@ -81,6 +118,23 @@ describe('query limits over HTTP', () => {
       expect(await fixture.redis.exists('wave:workflow:wf-within')).toBe(1);
     });
 
+    describe.each(PAGINATED_FIELDS)('%s', (_field, query) => {
+      const admin = () => fixture.apps.pageCost.token(['admin']);
+      it.each([
+        ['left out', withFirst(query, ''), {}],
+        ['an omitted variable', `query Q($n: Int) ${withFirst(query, '(first: $n)')}`, {}],
+      ])('costs the schema default page size when `first` is %s', async (_label, document, variables) => {
+        const { status, body } = await fixture.apps.pageCost.request(document, variables, admin());
+        expect(status).toBe(400);
+        expect(body.errors?.map((error) => error.extensions?.code)).toEqual(['QUERY_TOO_COMPLEX']);
+      });
+
+      it('lets the same selection with a small page run', async () => {
+        const { body } = await fixture.apps.pageCost.request(withFirst(query, '(first: 2)'), {}, admin());
+        expect(body.errors).toBeUndefined();
+      });
+    });
+
     it.each([
       ['nested deeper than MAX_DEPTH', 'QUERY_TOO_DEEP', `mutation { ${start('wf-1', 'threadId tasks { id }')} }`, /^Query depth limit of 2 exceeded, found 3\.$/],
       ['with more aliases than MAX_ALIASES', 'TOO_MANY_ALIASES', `mutation { a: ${start('wf-1')} b: ${start('wf-2')} c: ${start('wf-3')} }`, /^Aliases limit of 2 exceeded, found 3\.$/],
@@ -99,6 +153,27 @@ describe('query limits over HTTP', () => {
       // toContainEqual: other validation errors may come along (today the schema lacks @include).
       expect(body.errors).toContainEqual(expect.objectContaining({ message: expect.stringMatching(message), extensions: { code } }));
       expect(await fixture.redis.keys('*')).toEqual([]);
+    });
+  });
+
+  describe('over graphql-ws', () => {
+    /** The codes of the errors a subscription is refused with. */
+    const refusalCodes = async (app: TestApp, query: string) => {
+      const client = wsClient(app, bearer(app.token(['viewer'])));
+      try {
+        const refused = new Promise<unknown[]>((resolve, reject) => {
+          client.subscribe({ query }, { next: () => reject(new Error('an event')), error: (errors) => resolve(errors as unknown[]), complete: () => resolve([]) });
+        });
+        const errors = (await within(refused, 'the refusal')) as Array<{ extensions?: Record<string, unknown> }>;
+        return errors.map((error) => error.extensions);
+      } finally {
+        await client.dispose();
+      }
+    };
+
+    it('refuses a subscription costlier than MAX_COST with QUERY_TOO_COMPLEX', async () => {
+      const query = `subscription { workflowEvents(threadId: "wf-1") { ${'type threadId attempt at '.repeat(5)} } }`;
+      expect(await refusalCodes(fixture.apps.tight, query)).toEqual([{ code: 'QUERY_TOO_COMPLEX' }]);
     });
   });
 });
