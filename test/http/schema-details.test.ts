@@ -26,7 +26,7 @@ type Transport = 'HTTP' | 'graphql-ws';
 
 /**
  * Variables are coerced only for an operation that runs: graphql-ws refuses a query or mutation before
- * reading them, so those probes go over HTTP only.
+ * reading them, so those probes go over HTTP only; a subscription's go over graphql-ws (HTTP refuses it).
  */
 const transportsOf = (probe: Probe): Transport[] => probe.transports ?? (probe.variables === undefined ? ['HTTP', 'graphql-ws'] : ['HTTP']);
 
@@ -165,6 +165,14 @@ const PROBES: Probe[] = [
       'Variable "$input" got invalid value { threadId: "wf-1", reason: "probe", clearTask: true }; Field "clearTask" is not defined by this input object.',
     ],
     detail: /by type "ResetWorkflowInput"\. Did you mean "clearTasks"/,
+  },
+  {
+    label: 'an object for an id in a subscription variable',
+    query: 'subscription S($t: ID!) { workflowEvents(threadId: $t) { type } }',
+    variables: { t: { id: 1 } },
+    transports: ['graphql-ws'],
+    masked: ['Variable "$t" got invalid value { id: 1 }; This type cannot represent value: { id: 1 }'],
+    detail: /; ID cannot represent value/,
   },
 ];
 
