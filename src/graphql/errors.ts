@@ -70,13 +70,13 @@ export function createErrorFormatter(logger: Logger, { suggestions }: ErrorForma
 
 /**
  * Validation errors, and the request-level BAD_USER_INPUT of variable coercion (a field's own refusal
- * has a path), in words that name only what the caller wrote; any other message without guesses.
+ * has a path; a domain error's message is its own), in words that name only what the caller wrote;
+ * any other message without guesses.
  */
 function withoutSchemaDetails(formatted: GraphQLFormattedError, error: unknown): string {
   const code = formatted.extensions?.code;
   const checksTheSchema = code === 'GRAPHQL_VALIDATION_FAILED' || (code === 'BAD_USER_INPUT' && formatted.path === undefined);
-  if (!checksTheSchema || unwrapResolverError(error) instanceof WorkflowError) return withoutSuggestions(formatted.message);
-  return maskSchemaDetails(formatted.message, documentTextOf(error));
+  return checksTheSchema ? maskSchemaDetails(formatted.message, documentTextOf(error)) : withoutSuggestions(formatted.message);
 }
 
 /** The text of the operation an error is about, where graphql-js keeps it. */
