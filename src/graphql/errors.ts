@@ -1,10 +1,10 @@
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { isRedisUnavailable } from '../redis/errors';
 import { WorkflowError } from '../workflows/workflow.types';
 import { queryLimitCode } from './security/query-limits';
-import { withoutSuggestions } from './security/suggestions';
+import { maskSchemaDetails, withoutSuggestions } from './security/schema-details';
 
 /** Codes a client may see as-is; anything else is an internal error and is masked. */
 const PUBLIC_CODES = new Set([
@@ -24,7 +24,10 @@ const PUBLIC_CODES = new Set([
 ]);
 
 export interface ErrorFormatOptions {
-  /** Keep graphql-js's "Did you mean …?" (FIELD_SUGGESTIONS); off, no message guesses at a name the caller did not write. */
+  /**
+   * Keep graphql-js's messages whole (FIELD_SUGGESTIONS); off, a validation or coercion error names only
+   * what the caller wrote (no guess, no type, no field left out) and no message guesses at a name.
+   */
   suggestions: boolean;
 }
 
@@ -36,7 +39,7 @@ export interface ErrorFormatOptions {
 export function createErrorFormatter(logger: Logger, { suggestions }: ErrorFormatOptions) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
-    const message = suggestions ? formatted.message : withoutSuggestions(formatted.message);
+    const message = suggestions ? formatted.message : withoutSchemaDetails(formatted, error);
     const base = { message, locations: formatted.locations, path: formatted.path };
     if (original instanceof WorkflowError) {
       const field = original.field ? { field: original.field } : {};
@@ -63,4 +66,21 @@ export function createErrorFormatter(logger: Logger, { suggestions }: ErrorForma
     logger.error({ err: original, path: formatted.path }, 'unexpected error');
     return { ...base, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
+}
+
+/**
+ * Validation errors, and the request-level BAD_USER_INPUT of variable coercion (a field's own refusal
+ * has a path; a domain error's message is its own), in words that name only what the caller wrote;
+ * any other message without guesses.
+ */
+function withoutSchemaDetails(formatted: GraphQLFormattedError, error: unknown): string {
+  const code = formatted.extensions?.code;
+  const checksTheSchema = code === 'GRAPHQL_VALIDATION_FAILED' || (code === 'BAD_USER_INPUT' && formatted.path === undefined);
+  return checksTheSchema ? maskSchemaDetails(formatted.message, documentTextOf(error)) : withoutSuggestions(formatted.message);
+}
+
+/** The text of the operation an error is about, where graphql-js keeps it. */
+function documentTextOf(error: unknown): string | undefined {
+  if (!(error instanceof GraphQLError)) return undefined;
+  return error.source?.body ?? error.nodes?.find((node) => node.loc)?.loc?.source.body;
 }

@@ -9,6 +9,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import {
   getOperationAST,
+  getVariableValues,
   GraphQLError,
   parse,
   specifiedRules,
@@ -133,16 +134,20 @@ function parseFailure(error: unknown): GraphQLError {
   });
 }
 
-/** As Apollo files them: GRAPHQL_VALIDATION_FAILED, with the rule's error (a query limit's) as the original. */
-function validationFailure(error: GraphQLError): GraphQLError {
-  return new GraphQLError(error.message, {
-    nodes: error.nodes,
-    source: error.source,
-    positions: error.positions,
-    originalError: error,
-    extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
-  });
-}
+/**
+ * As Apollo files them: a rule's error (a query limit's) as GRAPHQL_VALIDATION_FAILED, a variable's that
+ * does not coerce as BAD_USER_INPUT, each with graphql-js's error as the original.
+ */
+const filedAs =
+  (code: 'GRAPHQL_VALIDATION_FAILED' | 'BAD_USER_INPUT') =>
+  (error: GraphQLError): GraphQLError =>
+    new GraphQLError(error.message, {
+      nodes: error.nodes,
+      source: error.source,
+      positions: error.positions,
+      originalError: error,
+      extensions: { code },
+    });
 
 /** Already formatted: the code is this module's, not a domain error for the formatter to map. */
 const tooManySubscriptions = (reason: string) => new SubscriptionRefused([{ message: reason, extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } }]);
@@ -244,8 +249,12 @@ export function serveGraphQLOverWebSocket(options: GraphQLWebSocketOptions): Gra
           return [parseFailure(error)];
         }
         const errors = validate(schema, document, rules);
-        if (errors.length > 0) return errors.map(validationFailure);
-        if (getOperationAST(document, payload.operationName)?.operation !== 'subscription') return [notASubscription()];
+        if (errors.length > 0) return errors.map(filedAs('GRAPHQL_VALIDATION_FAILED'));
+        const operation = getOperationAST(document, payload.operationName);
+        if (operation?.operation !== 'subscription') return [notASubscription()];
+        // Coerced here, as Apollo does before executing: in subscribe() a bad variable would be an internal error.
+        const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {});
+        if (coerced.errors) return coerced.errors.map(filedAs('BAD_USER_INPUT'));
         const refusal = refuseResolved({ schema, document, operationName: payload.operationName, variables: payload.variables });
         if (refusal) return [refusal];
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables };

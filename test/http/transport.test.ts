@@ -132,7 +132,7 @@ describe('the HTTP transport of /graphql', () => {
     it('hides field suggestions and refuses introspection in production by default', async () => {
       const production = fixture.apps.production;
       const typo = await production.request('{ queus { length } }', {}, production.token(['viewer']));
-      expect(typo.body.errors?.[0].message).toMatch(/^Cannot query field "queus" on type "Query"\./);
+      expect(typo.body.errors?.[0].message).toBe('Cannot query field "queus" here.');
       expect(typo.body.errors?.[0].message).not.toMatch(/Did you mean|"queues"/);
       const introspection = await production.request('{ __schema { types { name } } }', {}, production.token(['viewer']));
       expect(introspection.status).toBe(400);
