@@ -39,8 +39,12 @@ export interface ErrorFormatOptions {
 export function createErrorFormatter(logger: Logger, { suggestions }: ErrorFormatOptions) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
-    const message = suggestions ? formatted.message : withoutSchemaDetails(formatted, error);
+    const lateArgument = isLateArgumentError(original);
+    const message = suggestions ? formatted.message : withoutSchemaDetails(formatted, error, lateArgument);
     const base = { message, locations: formatted.locations, path: formatted.path };
+    if (lateArgument) {
+      return { ...base, extensions: { code: 'BAD_USER_INPUT' } };
+    }
     if (original instanceof WorkflowError) {
       const field = original.field ? { field: original.field } : {};
       return { ...base, message: original.message, extensions: { code: original.code, ...field } };
@@ -73,9 +77,9 @@ export function createErrorFormatter(logger: Logger, { suggestions }: ErrorForma
  * has a path; a domain error's message is its own), in words that name only what the caller wrote;
  * any other message without guesses.
  */
-function withoutSchemaDetails(formatted: GraphQLFormattedError, error: unknown): string {
+function withoutSchemaDetails(formatted: GraphQLFormattedError, error: unknown, lateArgument: boolean): string {
   const code = formatted.extensions?.code;
-  const checksTheSchema = code === 'GRAPHQL_VALIDATION_FAILED' || (code === 'BAD_USER_INPUT' && formatted.path === undefined);
+  const checksTheSchema = lateArgument || code === 'GRAPHQL_VALIDATION_FAILED' || (code === 'BAD_USER_INPUT' && formatted.path === undefined);
   return checksTheSchema ? maskSchemaDetails(formatted.message, documentTextOf(error)) : withoutSuggestions(formatted.message);
 }
 
@@ -83,4 +87,21 @@ function withoutSchemaDetails(formatted: GraphQLFormattedError, error: unknown):
 function documentTextOf(error: unknown): string | undefined {
   if (!(error instanceof GraphQLError)) return undefined;
   return error.source?.body ?? error.nodes?.find((node) => node.loc)?.loc?.source.body;
+}
+
+/** graphql-js's execution/values wording for an argument whose value only the variables made wrong. */
+const LATE_ARGUMENT = /^Argument "[^"]*" (?:of non-null type "[^"]*" must not be null|of required type "[^"]*" was (?:not provided|provided the variable)|has invalid value )/;
+
+/**
+ * An argument graphql-js refused while executing: validation lets a nullable variable fill a non-null
+ * argument that has a default, so an explicit null (or a bad value for a default-bearing input field)
+ * is only found then, as a bare GraphQLError with no code. The caller's mistake, not ours.
+ */
+function isLateArgumentError(original: unknown): boolean {
+  return (
+    original instanceof GraphQLError &&
+    original.originalError === undefined &&
+    original.extensions.code === undefined &&
+    LATE_ARGUMENT.test(original.message)
+  );
 }

@@ -93,6 +93,16 @@ describe('client-caused errors', () => {
     expect(errorLines).toEqual([]);
   });
 
+  it.each([
+    ['null for a non-null argument with a default', 'query ($first: Int) { workflows(first: $first) { nodes { threadId } } }', { first: null }],
+    ['null for a non-null input field with a default', 'mutation ($gate: Int) { resetWorkflow(input: { threadId: "wf-1", reason: "r", dryRun: true, resetToGate: $gate }) { success } }', { gate: null }],
+  ])('answers %s, which graphql-js only finds while executing, with BAD_USER_INPUT', async (_label, query, variables) => {
+    const { status, body } = await app.request(query, variables, app.token(['operator']));
+    expect(status).toBe(200);
+    expect(body.errors).toEqual([expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT' } })]);
+    expect(errorLines).toEqual([]);
+  });
+
   it('counts arrays as levels too', async () => {
     const arrays = MAX_TASK_DATA_DEPTH;
     const { json } = await enqueueData(`{"a": ${'['.repeat(arrays)}1${']'.repeat(arrays)}}`);

@@ -57,6 +57,13 @@ const MASKS: ReadonlyArray<readonly [pattern: RegExp, wording: string]> = [
     new RegExp(`(Fragment(?: ${QUOTED})?) cannot be spread here as objects of type ${QUOTED} can never be of type (${QUOTED})\\.`, 'g'),
     '$1 cannot be spread here as no object here can be of type $2.',
   ],
+  // execution/values: an argument's value checked only once the variables are applied.
+  [new RegExp(`Argument (${QUOTED}) of non-null type ${QUOTED} must not be null\\.`, 'g'), 'Argument $1 must not be null.'],
+  [new RegExp(`Argument ${QUOTED} of required type ${QUOTED} was not provided\\.`, 'g'), 'A required argument was not provided.'],
+  [
+    new RegExp(`Argument (${QUOTED}) of required type ${QUOTED} was provided the variable (${QUOTED}) which was not provided a runtime value\\.`, 'g'),
+    'Argument $1 was given the variable $2, which has no value.',
+  ],
   [new RegExp(`they return conflicting types ${QUOTED} and ${QUOTED}`, 'g'), 'they return conflicting types'],
 ];
 

@@ -165,6 +165,21 @@ const COERCION: Case[] = [
 ];
 
 /** Messages that name only what the caller wrote: kept word for word. */
+/** execution/values: arguments whose value only the variables made wrong, refused while executing. */
+const LATE_ARGUMENT: Case[] = [
+  [
+    'Argument "first" of non-null type "Int!" must not be null.',
+    'query ($first: Int) { workflows(first: $first) { nodes { threadId } } }',
+    'Argument "first" must not be null.',
+  ],
+  ['Argument "threadId" of required type "ID!" was not provided.', '{ workflow { threadId } }', 'A required argument was not provided.'],
+  [
+    'Argument "first" of required type "Int!" was provided the variable "$n" which was not provided a runtime value.',
+    'query ($n: Int) { workflows(first: $n) { nodes { threadId } } }',
+    'Argument "first" was given the variable "$n", which has no value.',
+  ],
+];
+
 const CALLER_WRITTEN: Case[] = [
   ['Unknown type "WorkflowPhas".', 'query Q($p: WorkflowPhas) { workflows(phase: $p) { nodes { gate } } }', 'Unknown type "WorkflowPhas".'],
   ['Unknown fragment "F".', '{ ...F }', 'Unknown fragment "F".'],
@@ -190,11 +205,15 @@ describe('maskSchemaDetails', () => {
     expect(maskSchemaDetails(message, document)).toBe(masked);
   });
 
+  it.each(LATE_ARGUMENT)('words the execution-time argument error %j without a schema name', (message, document, masked) => {
+    expect(maskSchemaDetails(message, document)).toBe(masked);
+  });
+
   it.each(CALLER_WRITTEN)('keeps %j, which names only what the caller wrote', (message, document, masked) => {
     expect(maskSchemaDetails(message, document)).toBe(masked);
   });
 
-  it.each([...VALIDATION, ...COERCION, ...CALLER_WRITTEN])('masks %j once and for all: masking again changes nothing', (message, document) => {
+  it.each([...VALIDATION, ...COERCION, ...LATE_ARGUMENT, ...CALLER_WRITTEN])('masks %j once and for all: masking again changes nothing', (message, document) => {
     const masked = maskSchemaDetails(message, document);
     expect(maskSchemaDetails(masked, document)).toBe(masked);
   });
