@@ -1,4 +1,4 @@
-import Redis, { Cluster, type ClusterOptions, type RedisOptions } from 'ioredis';
+import Redis, { Cluster, type ClusterOptions, type Command, type Pipeline, type RedisOptions } from 'ioredis';
 import RedisMock from 'ioredis-mock';
 import type { RedisConfig, RedisCredentials, RedisTarget } from '../config';
 import { defineScripts } from './scripts';
@@ -42,6 +42,27 @@ function failFastWhileDisconnected(redis: RedisClient): void {
   redis.on('ready', () => {
     redis.options.enableOfflineQueue = true;
   });
+}
+
+/**
+ * ioredis starts a command's timeout when it writes the command. With auto-pipelining, a command
+ * issued while an earlier pipeline awaits its replies stays unwritten until that one is answered, so
+ * behind a paused Redis a request waited for the earlier pipeline's timeout and then its own (about
+ * twice REDIS_COMMAND_TIMEOUT). Arming the timeout as a command joins its pipeline bounds the whole
+ * wait. Like any timed-out command, one written later may still run once Redis answers again.
+ */
+function timeCommandsFromIssue(redis: Redis, timeoutMs: number): void {
+  const createPipeline = redis.pipeline.bind(redis);
+  redis.pipeline = (commands) => {
+    // ChainableCommander is the typed face of a Pipeline (ioredis's `pipeline()` returns one).
+    const pipeline = createPipeline(commands) as unknown as Pipeline;
+    const enqueue = pipeline.sendCommand.bind(pipeline);
+    pipeline.sendCommand = (command: Command) => {
+      command.setTimeout(timeoutMs);
+      return enqueue(command);
+    };
+    return pipeline as unknown as ReturnType<typeof createPipeline>;
+  };
 }
 
 /** How every connection to a Redis server behaves, whichever way it was found. */
@@ -115,6 +136,7 @@ export function connectRedis(url: string, settings: RedisConfig): Redis;
 export function connectRedis(target: RedisTarget, settings: RedisConfig): RedisClient;
 export function connectRedis(target: string | RedisTarget, settings: RedisConfig): RedisClient {
   const redis = connect(typeof target === 'string' ? { kind: 'url', url: target } : target, settings);
+  if (redis instanceof Redis) timeCommandsFromIssue(redis, settings.commandTimeoutMs);
   failFastWhileDisconnected(redis);
   defineScripts(redis);
   return redis;
