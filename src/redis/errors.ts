@@ -22,3 +22,8 @@ export function isRedisUnavailable(error: unknown): boolean {
   if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT' || code === 'EPIPE') return true;
   return UNAVAILABLE_MESSAGES.test(error.message) || UNAVAILABLE_REPLIES.test(error.message);
 }
+
+/** True when Redis refused a command because the key holds another type (a set read as a hash). */
+export function isWrongType(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('WRONGTYPE ');
+}

@@ -1,6 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
+import type { Logger } from 'pino';
 import type { RedisClient } from '../redis/client';
+import { isWrongType } from '../redis/errors';
 import { DOMAINS, type Domain, type RedisKeys } from '../redis/keys';
 import {
   AUDIT_MAX_LENGTH,
@@ -58,6 +60,8 @@ export interface WorkflowServiceOptions {
    * (RESET_SWEEP_QUEUES). Default true; false when every producer indexes its tasks.
    */
   sweepQueues?: boolean;
+  /** Where a malformed index entry is reported (once per member). */
+  logger?: Pick<Logger, 'warn'>;
 }
 
 const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -101,6 +105,8 @@ export class WorkflowService {
   private readonly now: () => number;
   private readonly idempotencyTtlMs: number;
   private readonly planTtlMs: number;
+  /** Index members already reported as malformed: each is logged once per process, not on every page. */
+  private readonly reportedMalformed = new Set<string>();
   /** Batches, never caches: every call still reads Redis, but calls in one tick read it once. */
   private readonly taskReads = new DataLoader<string, Task[]>(
     async (threadIds) => {
@@ -509,10 +515,25 @@ export class WorkflowService {
     if (withHashes && entries.length > 0) {
       const pipeline = this.redis.pipeline();
       for (const entry of entries) pipeline.hgetall(this.keys.workflow(entry.threadId));
-      const hashes = await execValues<Record<string, string>>(pipeline);
-      entries.forEach((entry, i) => (entry.hash = hashes[i]));
+      const replies = (await pipeline.exec()) ?? [];
+      entries.forEach((entry, i) => {
+        const [error, hash] = replies[i] ?? [];
+        if (error && !isWrongType(error)) throw error;
+        // A member whose key is no hash (`a:tasks`, which the contract forbids) is left out like a missing record.
+        if (error) this.reportMalformed(entry.threadId);
+        else entry.hash = hash as Record<string, string>;
+      });
     }
     return entries;
+  }
+
+  private reportMalformed(threadId: string): void {
+    if (this.reportedMalformed.has(threadId)) return;
+    this.reportedMalformed.add(threadId);
+    this.options.logger?.warn(
+      { threadId, key: this.keys.workflow(threadId) },
+      'workflows index entry skipped: its workflow key is not a hash',
+    );
   }
 }
 
