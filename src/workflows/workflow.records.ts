@@ -77,17 +77,33 @@ export function toWorkflow(
   };
 }
 
-/** The task in `hash`, or null when there is no record. */
+/** The owner named by `thread_id` at the top of a task's data JSON. */
+function ownerInData(data: string | null | undefined): string | null {
+  const parsed = parseJson(data) as { thread_id?: unknown } | null;
+  return parsed !== null && typeof parsed === 'object' && typeof parsed.thread_id === 'string' ? parsed.thread_id : null;
+}
+
+/**
+ * The workflow a task belongs to: its hash's `thread_id`, else `thread_id` at the top of its data
+ * JSON; null when neither names one. The one rule every read applies, as `taskOwner` in prelude.lua
+ * does for the scripts (docs/redis-contract.md, "Keys").
+ */
+export function taskOwner(hash: { thread_id?: string | null; data?: string | null }): string | null {
+  return hash.thread_id || ownerInData(hash.data);
+}
+
+/** The task in `hash`, or null when there is no record or it has no owner. */
 export function toTask(
   taskId: string,
-  owner: string,
   hash: Record<string, string> | null | undefined,
   result: string | null | undefined,
 ): Task | null {
   if (isEmpty(hash)) return null;
+  const threadId = taskOwner(hash);
+  if (threadId === null) return null;
   return {
     id: taskId,
-    threadId: hash.thread_id || owner,
+    threadId,
     domain: parseDomain(hash.queue),
     status: parseStatus(hash.status),
     data: parseJson(hash.data),

@@ -14,7 +14,7 @@ import {
 } from './reset-audit';
 import { parseCanonicalPlan, planTokenOf } from './reset-plan';
 import { decodeCursor, encodeCursor, isAfter, type IndexPosition } from './workflow.cursor';
-import { byEnqueueTime, parseJson, parsePhase, toTask, toWorkflow } from './workflow.records';
+import { byEnqueueTime, parsePhase, taskOwner, toTask, toWorkflow } from './workflow.records';
 import {
   serializeTaskData,
   serializeTaskResult,
@@ -201,8 +201,9 @@ export class WorkflowService {
     for (const { taskId } of owned) records.hgetall(this.keys.task(taskId)).get(this.keys.result(taskId));
     const values = await execValues<unknown>(records);
     owned.forEach(({ threadId, taskId }, i) => {
-      const task = toTask(taskId, threadId, values[2 * i] as Record<string, string>, values[2 * i + 1] as string | null);
-      if (task) tasksByWorkflow.get(threadId)!.push(task);
+      const task = toTask(taskId, values[2 * i] as Record<string, string>, values[2 * i + 1] as string | null);
+      // An index member owned by another workflow (or by none) is not this one's, as the reset reads it.
+      if (task?.threadId === threadId) tasksByWorkflow.get(threadId)!.push(task);
     });
     for (const tasks of tasksByWorkflow.values()) tasks.sort(byEnqueueTime);
     return tasksByWorkflow;
@@ -394,7 +395,7 @@ export class WorkflowService {
     const result = serializeTaskResult(request);
     const { taskId, attempt, status } = request;
     const [owner, data] = await this.redis.hmget(this.keys.task(taskId), 'thread_id', 'data');
-    const threadId = owner || ownerInData(data);
+    const threadId = taskOwner({ thread_id: owner, data });
     if (!threadId) return refusal(taskId, 'task_gone');
     const [code] = await this.redis.recordTaskResult(
       this.keys.task(taskId),
@@ -572,12 +573,6 @@ function preconditionFailed(request: ResetRequest, reply: (string | number)[]): 
     `Workflow "${request.threadId}" ${actual}, not ${expected.join(', ')} as expected; nothing was reset`,
     request.expectedGate == null ? 'expectedPhase' : 'expectedGate',
   );
-}
-
-/** The owner named by `thread_id` at the top of a task's data JSON, as reset reads it. */
-function ownerInData(data: string | null): string | null {
-  const parsed = parseJson(data) as { thread_id?: unknown } | null;
-  return parsed !== null && typeof parsed === 'object' && typeof parsed.thread_id === 'string' ? parsed.thread_id : null;
 }
 
 function refusal(taskId: string, reason: TaskResultRefusal): TaskResultOutcome {

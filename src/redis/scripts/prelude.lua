@@ -41,3 +41,34 @@ local function jsonString(value)
   return '"' .. body .. '"'
 end
 
+
+-- ioredis-mock runs scripts in fengari, which has no cjson: there, a strict pattern stands in for
+-- the parser. It accepts a plain string value only, and only when no object or array opens before
+-- the key (so the key is surely top level); anything else reads as "no owner".
+local function threadIdInData(data)
+  if cjson then
+    local ok, decoded = pcall(cjson.decode, data)
+    if ok and type(decoded) == 'table' and type(decoded.thread_id) == 'string' then
+      return decoded.thread_id
+    end
+    return nil
+  end
+  local start, _, owner = string.find(data, '"thread_id"%s*:%s*"([^"\\]*)"')
+  if start and string.match(string.sub(data, 1, start - 1), '^%s*{[^{}%[%]]*$') then
+    return owner
+  end
+  return nil
+end
+
+-- The workflow a task belongs to: its hash's thread_id, else thread_id at the top of its data JSON;
+-- nil when neither names one. The one rule of every script, as taskOwner in workflow.records.ts.
+local function taskOwner(taskKey)
+  local task = hmget(taskKey, 'thread_id', 'data')
+  if task[1] and task[1] ~= '' then
+    return task[1]
+  end
+  if task[2] then
+    return threadIdInData(task[2])
+  end
+  return nil
+end

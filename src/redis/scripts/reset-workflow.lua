@@ -36,7 +36,7 @@ fields by "\t", each field with '%', tab and newline written %25, %09, %0A:
   task <id> <record 1/0> <status> <result 1/0>   one per task, sorted by id
   queue <domain> <id>...                         the workflow's entries of a queue, head first
 A plan token confirms a reset only while this string is unchanged.
-Helpers (decimal, counter, hmget, jsonString) come from prelude.lua.
+Helpers (decimal, counter, hmget, jsonString, taskOwner) come from prelude.lua.
 Every read comes before the first write: an error (a key of the wrong type) leaves nothing half done.
 Cost, never KEYS or SCAN: with the sweep, the workflow's own keys plus one LRANGE of each queue and
 one owner read per queued id; without it, the workflow's own keys plus one LPOS (preview, planToken)
@@ -64,36 +64,9 @@ if not preview and requestId ~= '' and redis.call('EXISTS', requestKey) == 1 the
   return {3, '', s[5] or '0', s[6] or '0', s[7] or '0', s[8] or '', s[9] or '0'}
 end
 
--- ioredis-mock runs scripts in fengari, which has no cjson: there, a strict pattern stands in for
--- the parser. It accepts a plain string value only, and only when no object or array opens before
--- the key (so the key is surely top level); anything else reads as "no owner".
-local function threadIdInData(data)
-  if cjson then
-    local ok, decoded = pcall(cjson.decode, data)
-    if ok and type(decoded) == 'table' and type(decoded.thread_id) == 'string' then
-      return decoded.thread_id
-    end
-    return nil
-  end
-  local start, _, owner = string.find(data, '"thread_id"%s*:%s*"([^"\\]*)"')
-  if start and string.match(string.sub(data, 1, start - 1), '^%s*{[^{}%[%]]*$') then
-    return owner
-  end
-  return nil
-end
-
--- A task belongs to the workflow named by its hash's thread_id, else by thread_id in its data JSON.
+-- A task's owner, as the service reads it (taskOwner in prelude.lua).
 local function ownerOf(taskId)
-  local taskKey = taskPrefix .. taskId
-  local owner = redis.call('HGET', taskKey, 'thread_id')
-  if owner and owner ~= '' then
-    return owner
-  end
-  local data = redis.call('HGET', taskKey, 'data')
-  if data then
-    return threadIdInData(data)
-  end
-  return nil
+  return taskOwner(taskPrefix .. taskId)
 end
 
 local ours = {}      -- task id -> true when it belongs to the workflow, false when it does not
