@@ -19,6 +19,7 @@ import {
   serializeTaskData,
   serializeTaskResult,
   validateResetRequest,
+  validateTaskAttempt,
   validateThreadId,
 } from './workflow.validation';
 import {
@@ -35,6 +36,7 @@ import {
   type ResetRequest,
   type StartWorkflowRequest,
   type Task,
+  type TaskAttempt,
   type TaskResultOutcome,
   type TaskResultRefusal,
   type Workflow,
@@ -74,8 +76,8 @@ const MIN_EXAMINED = 500;
 /** How many index entries one filtered round trip reads. */
 const FILTER_BATCH = 100;
 
-/** record-task-result.lua's refusals by reply code. */
-const TASK_RESULT_REFUSALS: Record<number, TaskResultRefusal> = {
+/** The refusals of record-task-result.lua and record-task-heartbeat.lua, by reply code. */
+const TASK_WRITE_REFUSALS: Record<number, TaskResultRefusal> = {
   [-1]: 'task_gone',
   [-2]: 'cancelled',
   [-3]: 'attempt_mismatch',
@@ -394,25 +396,48 @@ export class WorkflowService {
   async recordTaskResult(request: RecordTaskResultRequest): Promise<TaskResultOutcome> {
     const result = serializeTaskResult(request);
     const { taskId, attempt, status } = request;
+    return this.fencedTaskWrite(request, 'Result', (threadId) =>
+      this.redis.recordTaskResult(
+        this.keys.task(taskId),
+        this.keys.result(taskId),
+        this.keys.workflow(threadId),
+        taskId,
+        String(attempt),
+        result,
+        status,
+        String(this.now()),
+        this.keys.resultsChannel,
+        threadId,
+      ),
+    );
+  }
+
+  /**
+   * Sets a task's `heartbeat_at` only while the task exists, is owned, and holds the agent's attempt
+   * (record-task-heartbeat.lua): a heartbeat never recreates a task a reset deleted.
+   */
+  async recordTaskHeartbeat(request: TaskAttempt): Promise<TaskResultOutcome> {
+    validateTaskAttempt(request);
+    const { taskId, attempt } = request;
+    return this.fencedTaskWrite(request, 'Heartbeat', (threadId) =>
+      this.redis.recordTaskHeartbeat(this.keys.task(taskId), this.keys.workflow(threadId), String(attempt), String(this.now()), threadId),
+    );
+  }
+
+  /** Finds the task's owner, runs a fenced script for it and reads its reply code. */
+  private async fencedTaskWrite(
+    { taskId, attempt }: TaskAttempt,
+    write: 'Result' | 'Heartbeat',
+    run: (threadId: string) => Promise<number[]>,
+  ): Promise<TaskResultOutcome> {
     const [owner, data] = await this.redis.hmget(this.keys.task(taskId), 'thread_id', 'data');
     const threadId = taskOwner({ thread_id: owner, data });
-    if (!threadId) return refusal(taskId, 'task_gone');
-    const [code] = await this.redis.recordTaskResult(
-      this.keys.task(taskId),
-      this.keys.result(taskId),
-      this.keys.workflow(threadId),
-      taskId,
-      String(attempt),
-      result,
-      status,
-      String(this.now()),
-      this.keys.resultsChannel,
-      threadId,
-    );
+    if (!threadId) return refusal(taskId, 'task_gone', write);
+    const [code] = await run(threadId);
     if (Number(code) === 1) return { recorded: true, taskId, threadId, attempt };
-    const reason = TASK_RESULT_REFUSALS[Number(code)];
-    if (!reason) throw new Error(`record-task-result replied ${String(code)}`);
-    return refusal(taskId, reason);
+    const reason = TASK_WRITE_REFUSALS[Number(code)];
+    if (!reason) throw new Error(`${write} script replied ${String(code)}`);
+    return refusal(taskId, reason, write);
   }
 
   /** Resets and previews, newest first: one workflow's, or all workflows' when threadId is absent. */
@@ -575,8 +600,8 @@ function preconditionFailed(request: ResetRequest, reply: (string | number)[]): 
   );
 }
 
-function refusal(taskId: string, reason: TaskResultRefusal): TaskResultOutcome {
-  return { recorded: false, taskId, reason, message: `Result of task "${taskId}" refused: ${TASK_RESULT_MESSAGES[reason]}` };
+function refusal(taskId: string, reason: TaskResultRefusal, write: 'Result' | 'Heartbeat'): TaskResultOutcome {
+  return { recorded: false, taskId, reason, message: `${write} of task "${taskId}" refused: ${TASK_RESULT_MESSAGES[reason]}` };
 }
 
 function notFound(threadId: string): WorkflowError {
