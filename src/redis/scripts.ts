@@ -18,7 +18,7 @@ const SCRIPTS = {
   recordTaskHeartbeat: { file: 'record-task-heartbeat.lua', numberOfKeys: 2, prelude: true },
   enqueueTask: { file: 'enqueue-task.lua', numberOfKeys: 4, prelude: true },
   createWorkflow: { file: 'create-workflow.lua', numberOfKeys: 2 },
-  transitionWorkflow: { file: 'transition-workflow.lua', numberOfKeys: 1 },
+  transitionWorkflow: { file: 'transition-workflow.lua', numberOfKeys: 1, prelude: true },
   rateLimitHit: { file: 'rate-limit-hit.lua', numberOfKeys: 1 },
 } as const satisfies Record<string, { file: string; numberOfKeys: number; prelude?: boolean }>;
 

@@ -16,8 +16,12 @@ export function parseTimestamp(value: string | undefined | null): Date | null {
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
+/** Blanks as Lua's `%s` knows them: the scripts trim these and only these. */
+const ASCII_BLANKS = /^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g;
+
+/** Trimmed and lower-cased in ASCII only, as prelude.lua's `normalized` (Lua's string.lower) does. */
 function parseEnum<T extends string>(values: readonly T[], value: string | undefined, fallback: T): T {
-  const normalized = value?.trim().toLowerCase();
+  const normalized = value?.replace(ASCII_BLANKS, '').replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
   return values.find((candidate) => candidate === normalized) ?? fallback;
 }
 
@@ -25,7 +29,7 @@ export function parsePhase(value: string | undefined): Phase {
   return parseEnum(PHASES, value, 'pending');
 }
 
-function parseStatus(value: string | undefined): TaskStatus {
+export function parseStatus(value: string | undefined): TaskStatus {
   return parseEnum(TASK_STATUSES, value, 'pending');
 }
 

@@ -3,9 +3,10 @@ prelude: helpers prepended (by src/redis/scripts.ts) to the scripts that declare
 Written for both Redis (Lua 5.1 with cjson) and ioredis-mock (fengari, Lua 5.3 without cjson).
 ]]
 
--- Integers as decimal strings: fengari (ioredis-mock) renders tostring(1) as "1.0".
+-- Integers as decimal strings: fengari (ioredis-mock) renders tostring(1) as "1.0", and its integers
+-- are 32-bit, so a larger count is a float there, which '%d' refuses; '%.0f' is exact below 2^53.
 local function decimal(n)
-  return string.format('%d', n)
+  return string.format('%.0f', n)
 end
 
 -- A gate or attempt as the service reads it: a small non-negative decimal, anything else 0.
@@ -15,6 +16,32 @@ local function counter(value)
     return tonumber(digits)
   end
   return 0
+end
+
+-- A stored enum value as the service reads it (parseEnum in workflow.records.ts): ASCII blanks
+-- trimmed, ASCII lower case; '' when missing.
+local function normalized(value)
+  if type(value) ~= 'string' then
+    return ''
+  end
+  return string.lower(string.match(value, '^%s*(.-)%s*$'))
+end
+
+-- A workflow phase as the service reads it: one of `knownPhases` (comma-separated), else pending.
+local function phaseOf(value, knownPhases)
+  local phase = normalized(value)
+  if phase ~= '' and not string.find(phase, ',', 1, true)
+    and string.find(',' .. knownPhases .. ',', ',' .. phase .. ',', 1, true) then
+    return phase
+  end
+  return 'pending'
+end
+
+-- Whether a task status, read as the service reads it, is final: completed, failed or cancelled.
+-- Any other value (missing or unknown reads as pending) is still in flight.
+local function isSettledStatus(value)
+  local status = normalized(value)
+  return status == 'completed' or status == 'failed' or status == 'cancelled'
 end
 
 -- HMGET fields as strings or nil: Redis gives false for a missing one, ioredis-mock a JS null.
@@ -81,10 +108,10 @@ local function taskFence(taskKey, workflowKey, threadId, attempt)
     return -1
   end
   local task = hmget(taskKey, 'status', 'attempt')
-  if task[1] == 'cancelled' then
+  if normalized(task[1]) == 'cancelled' then
     return -2
   end
-  if task[1] == 'completed' or task[1] == 'failed' then
+  if isSettledStatus(task[1]) then
     return -5
   end
   local held = counter(attempt)

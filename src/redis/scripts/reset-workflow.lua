@@ -36,7 +36,7 @@ fields by "\t", each field with '%', tab and newline written %25, %09, %0A:
   task <id> <record 1/0> <status> <result 1/0>   one per task, sorted by id
   queue <domain> <id>...                         the workflow's entries of a queue, head first
 A plan token confirms a reset only while this string is unchanged.
-Helpers (decimal, counter, hmget, jsonString, taskOwner) come from prelude.lua.
+Helpers (decimal, counter, hmget, jsonString, taskOwner, phaseOf, isSettledStatus) come from prelude.lua.
 Every read comes before the first write: an error (a key of the wrong type) leaves nothing half done.
 Cost, never KEYS or SCAN: with the sweep, the workflow's own keys plus one LRANGE of each queue and
 one owner read per queued id; without it, the workflow's own keys plus one LPOS (preview, planToken)
@@ -159,16 +159,9 @@ if #ownedIds == 0 and not hasRecord then
   return {0}
 end
 
--- The record as the service reads it (counter in prelude.lua); an unknown phase reads as pending.
-local function phaseOf(value)
-  local phase = string.lower(string.match(value or '', '^%s*(.-)%s*$'))
-  if phase ~= '' and string.find(',' .. knownPhases .. ',', ',' .. phase .. ',', 1, true) then
-    return phase
-  end
-  return 'pending'
-end
+-- The record as the service reads it (counter and phaseOf in prelude.lua).
 local record = hmget(workflowKey, 'gate', 'phase', 'attempt', 'created_at')
-local beforeGate, beforePhase, beforeAttempt = counter(record[1]), phaseOf(record[2]), counter(record[3])
+local beforeGate, beforePhase, beforeAttempt = counter(record[1]), phaseOf(record[2], knownPhases), counter(record[3])
 
 if (expectedGate ~= '' and (not hasRecord or decimal(beforeGate) ~= expectedGate))
   or (expectedPhase ~= '' and (not hasRecord or beforePhase ~= expectedPhase)) then
@@ -195,7 +188,7 @@ for _, taskId in ipairs(ownedIds) do
   local exists = redis.call('EXISTS', taskKey) == 1
   local hasResult = redis.call('EXISTS', resultPrefix .. taskId) == 1
   recordExists[taskId], statusOf[taskId] = exists, status
-  inFlight[taskId] = status == 'pending' or status == 'in_progress' or status == 'blocked' or (not status and exists)
+  inFlight[taskId] = exists and not isSettledStatus(status)
   if inFlight[taskId] then cancelled = cancelled + 1 end
   if clearTasks and exists then tasks = tasks + 1 end
   if clearResults and hasResult then results = results + 1 end
