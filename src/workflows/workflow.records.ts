@@ -20,9 +20,13 @@ export function parseTimestamp(value: string | undefined | null): Date | null {
 const ASCII_BLANKS = /^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g;
 
 /** Trimmed and lower-cased in ASCII only, as prelude.lua's `normalized` (Lua's string.lower) does. */
+function normalized(value: string | undefined): string | undefined {
+  return value?.replace(ASCII_BLANKS, '').replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+}
+
 function parseEnum<T extends string>(values: readonly T[], value: string | undefined, fallback: T): T {
-  const normalized = value?.replace(ASCII_BLANKS, '').replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
-  return values.find((candidate) => candidate === normalized) ?? fallback;
+  const reading = normalized(value);
+  return values.find((candidate) => candidate === reading) ?? fallback;
 }
 
 export function parsePhase(value: string | undefined): Phase {
@@ -33,9 +37,9 @@ export function parseStatus(value: string | undefined): TaskStatus {
   return parseEnum(TASK_STATUSES, value, 'pending');
 }
 
-/** `queue` holds the domain (`fe`); a full queue key (`wave:tasks:fe`) is accepted too. */
-function parseDomain(value: string | undefined): Domain | null {
-  const last = value?.trim().toLowerCase().split(':').pop();
+/** `queue` holds the domain (`fe`); a full queue key (`wave:tasks:fe`) is accepted too (prelude.lua's `queueDomain`). */
+export function parseDomain(value: string | undefined): Domain | null {
+  const last = normalized(value)?.split(':').pop();
   return DOMAINS.find((domain) => domain === last) ?? null;
 }
 

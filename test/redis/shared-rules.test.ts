@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCount, parsePhase, parseStatus, taskOwner } from '../../src/workflows/workflow.records';
+import { parseCount, parseDomain, parsePhase, parseStatus, taskOwner } from '../../src/workflows/workflow.records';
+import { DOMAINS } from '../../src/redis/keys';
 import { PHASES } from '../../src/workflows/workflow.types';
-import { COUNT_READINGS, OWNER_READINGS, PHASE_READINGS, STATUS_READINGS, type Stored } from '../fixtures/stored-values';
+import { COUNT_READINGS, DOMAIN_READINGS, OWNER_READINGS, PHASE_READINGS, STATUS_READINGS, type Stored } from '../fixtures/stored-values';
 import { BACKENDS, keys, resetRequest, useBackend, writeWorkflow } from '../workflows/support';
 
 /**
@@ -26,6 +27,10 @@ describe('the TypeScript side of the shared rules', () => {
 
   it.each(COUNT_READINGS)('reads the count %j as %d', (stored, reading) => {
     expect(parseCount(stored)).toBe(reading);
+  });
+
+  it.each(DOMAIN_READINGS)('reads the queue %j as the domain %s', (stored, reading) => {
+    expect(parseDomain(stored)).toBe(reading);
   });
 
   it.each(OWNER_READINGS)('reads the owner of $threadId / $data as $owner', ({ threadId, data, owner }) => {
@@ -54,6 +59,11 @@ describe.each(BACKENDS)('the Lua side of the shared rules on %s', (backendName) 
 
   it.each(COUNT_READINGS)('reads the count %j as %d', async (stored, reading) => {
     expect(await luaReading("decimal(counter(redis.call('HGET', KEYS[1], 'value')))", { value: stored })).toBe(String(reading));
+  });
+
+  it.each(DOMAIN_READINGS)('reads the queue %j as the domain %s', async (stored, reading) => {
+    const segment = await luaReading("queueDomain(redis.call('HGET', KEYS[1], 'value'))", { value: stored });
+    expect((DOMAINS as readonly unknown[]).includes(segment) ? segment : null).toBe(reading);
   });
 
   it.each(OWNER_READINGS)('reads the owner of $threadId / $data as $owner', async ({ threadId, data, owner, embedded }) => {
@@ -98,5 +108,20 @@ describe.each(BACKENDS)('the Lua side of the shared rules on %s', (backendName) 
       const outcome = await backend.service.recordTaskResult({ taskId: 't', attempt: 0, result: {}, status: 'completed' });
       expect(outcome.recorded).toBe(!settled);
     });
+  });
+});
+
+describe.each(BACKENDS)('the queue a reset without the sweep looks in (reset-workflow.lua) on %s', (backendName) => {
+  const backend = useBackend(backendName, undefined, { sweepQueues: false });
+
+  it.each(DOMAIN_READINGS)('reads a task whose queue is %j as queued in %s', async (stored, reading) => {
+    await writeWorkflow(backend.redis, 'wf');
+    await backend.redis.hset(keys.task('t'), { thread_id: 'wf', status: 'pending', ...(stored === undefined ? {} : { queue: stored }) });
+    await backend.redis.sadd(keys.workflowTasks('wf'), 't');
+    // Queued in another domain than it names: only a task whose record names no domain is looked for there.
+    const elsewhere = reading === 'pm' ? 'fe' : 'pm';
+    await backend.redis.lpush(keys.queue(elsewhere), 't');
+    await backend.service.resetWorkflow(resetRequest('wf'));
+    expect(await backend.redis.llen(keys.queue(elsewhere))).toBe(reading === null ? 0 : 1);
   });
 });

@@ -44,6 +44,13 @@ local function isSettledStatus(value)
   return status == 'completed' or status == 'failed' or status == 'cancelled'
 end
 
+-- The domain a task's `queue` names, as the service reads it (parseDomain): the domain (`fe`) or a
+-- queue key (`wave:tasks:fe`), read as enums are; the part after the last ':'. The caller looks it
+-- up among the domains.
+local function queueDomain(value)
+  return string.match(normalized(value), '([^:]*)$')
+end
+
 -- HMGET fields as strings or nil: Redis gives false for a missing one, ioredis-mock a JS null.
 local function hmget(key, ...)
   local values = redis.call('HMGET', key, ...)

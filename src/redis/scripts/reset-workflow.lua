@@ -36,7 +36,8 @@ fields by "\t", each field with '%', tab and newline written %25, %09, %0A:
   task <id> <record 1/0> <status> <result 1/0>   one per task, sorted by id
   queue <domain> <id>...                         the workflow's entries of a queue, head first
 A plan token confirms a reset only while this string is unchanged.
-Helpers (decimal, counter, hmget, jsonString, taskOwner, phaseOf, isSettledStatus) come from prelude.lua.
+Helpers (decimal, counter, hmget, jsonString, taskOwner, phaseOf, isSettledStatus, queueDomain) come
+from prelude.lua.
 Every read comes before the first write: an error (a key of the wrong type) leaves nothing half done.
 Cost, never KEYS or SCAN: with the sweep, the workflow's own keys plus one LRANGE of each queue and
 one owner read per queued id; without it, the workflow's own keys plus one LPOS (preview, planToken)
@@ -126,8 +127,7 @@ else
   end
   for _, taskId in ipairs(ownedIds) do
     -- `queue` holds the domain; a full queue key (`wave:tasks:fe`) names it too.
-    local recorded = queueOfDomain[string.match(string.lower(redis.call('HGET', taskPrefix .. taskId, 'queue') or ''),
-      '([^:%s]*)%s*$')]
+    local recorded = queueOfDomain[queueDomain(redis.call('HGET', taskPrefix .. taskId, 'queue'))]
     candidateQueue[taskId] = recorded
     if not dequeueUnseen then
       for q = recorded or FIRST_QUEUE, recorded or #KEYS do
