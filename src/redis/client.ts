@@ -1,4 +1,4 @@
-import Redis, { Cluster, type ClusterOptions, type Command, type Pipeline, type RedisOptions } from 'ioredis';
+import Redis, { Cluster, type ClusterOptions, type RedisOptions } from 'ioredis';
 import RedisMock from 'ioredis-mock';
 import type { RedisConfig, RedisCredentials, RedisTarget } from '../config';
 import { defineScripts } from './scripts';
@@ -44,27 +44,6 @@ function failFastWhileDisconnected(redis: RedisClient): void {
   });
 }
 
-/**
- * ioredis starts a command's timeout when it writes the command. With auto-pipelining, a command
- * issued while an earlier pipeline awaits its replies stays unwritten until that one is answered, so
- * behind a paused Redis a request waited for the earlier pipeline's timeout and then its own (about
- * twice REDIS_COMMAND_TIMEOUT). Arming the timeout as a command joins its pipeline bounds the whole
- * wait. Like any timed-out command, one written later may still run once Redis answers again.
- */
-function timeCommandsFromIssue(redis: Redis, timeoutMs: number): void {
-  const createPipeline = redis.pipeline.bind(redis);
-  redis.pipeline = (commands) => {
-    // ChainableCommander is the typed face of a Pipeline (ioredis's `pipeline()` returns one).
-    const pipeline = createPipeline(commands) as unknown as Pipeline;
-    const enqueue = pipeline.sendCommand.bind(pipeline);
-    pipeline.sendCommand = (command: Command) => {
-      command.setTimeout(timeoutMs);
-      return enqueue(command);
-    };
-    return pipeline as unknown as ReturnType<typeof createPipeline>;
-  };
-}
-
 /** How every connection to a Redis server behaves, whichever way it was found. */
 function connectionOptions(settings: RedisConfig): RedisOptions {
   return {
@@ -78,8 +57,12 @@ function connectionOptions(settings: RedisConfig): RedisOptions {
     maxRetriesPerRequest: 0,
     autoResendUnfulfilledCommands: false,
     enableOfflineQueue: true,
-    // Commands issued in one tick (a query's sibling resolvers) leave in one write: one round trip.
-    enableAutoPipelining: true,
+    // No auto-pipelining: it holds a command issued while an earlier batch awaits its replies until
+    // that batch is answered, and ioredis times a command only from when it is written, so behind a
+    // paused Redis a request waited up to twice commandTimeout. Written at once, each command is
+    // bounded by its own; sibling resolvers' commands still travel concurrently, and the reads that
+    // must share a round trip are explicit pipelines (and DataLoader batches).
+    enableAutoPipelining: false,
   };
 }
 
@@ -95,7 +78,7 @@ function clusterOptions(settings: RedisConfig, credentials: RedisCredentials | u
     redisOptions: { ...connectionOptions(settings), ...authOptions(credentials) },
     clusterRetryStrategy: retryStrategy,
     enableOfflineQueue: true,
-    enableAutoPipelining: true,
+    enableAutoPipelining: false,
     // Reads go to masters: a replica may lag, and a preview must see what its confirmation will.
     scaleReads: 'master',
     // MOVED, ASK, TRYAGAIN and CLUSTERDOWN mean the command did not run, so ioredis sends it again; a
@@ -136,7 +119,6 @@ export function connectRedis(url: string, settings: RedisConfig): Redis;
 export function connectRedis(target: RedisTarget, settings: RedisConfig): RedisClient;
 export function connectRedis(target: string | RedisTarget, settings: RedisConfig): RedisClient {
   const redis = connect(typeof target === 'string' ? { kind: 'url', url: target } : target, settings);
-  if (redis instanceof Redis) timeCommandsFromIssue(redis, settings.commandTimeoutMs);
   failFastWhileDisconnected(redis);
   defineScripts(redis);
   return redis;

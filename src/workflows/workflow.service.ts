@@ -212,8 +212,9 @@ export class WorkflowService {
   }
 
   async queueLengths(): Promise<QueueLength[]> {
-    // Single commands, not a pipeline: auto-pipelining sends them with the reads of sibling resolvers.
-    const lengths = await Promise.all(DOMAINS.map((domain) => this.redis.llen(this.keys.queue(domain))));
+    const pipeline = this.redis.pipeline();
+    for (const domain of DOMAINS) pipeline.llen(this.keys.queue(domain));
+    const lengths = await execValues<number>(pipeline);
     return DOMAINS.map((domain, i) => ({ domain, length: Number(lengths[i] ?? 0) }));
   }
 

@@ -1,4 +1,6 @@
 import type Redis from 'ioredis';
+import { loadConfig } from '../../src/config';
+import { connectRedis } from '../../src/redis/client';
 import { TestApp } from '../helpers/app';
 import { eventually } from '../helpers/eventually';
 import { RedisServer } from '../helpers/redis-server';
@@ -67,6 +69,43 @@ describe('a Redis that does not answer, over real HTTP', () => {
       expect((await first).elapsedMs).toBeLessThan(1.5 * COMMAND_TIMEOUT_MS);
     } finally {
       await admin.call('CLIENT', 'UNPAUSE');
+    }
+  });
+});
+
+describe("the API's Redis client while Redis is paused", () => {
+  const TIMEOUT_MS = 400;
+  let server: RedisServer;
+  let admin: Redis;
+
+  beforeAll(async () => {
+    server = await RedisServer.start();
+    admin = server.client();
+  });
+
+  afterAll(async () => {
+    admin?.disconnect();
+    await server?.dispose();
+  });
+
+  it('fails every command within its own timeout of being issued, whatever was issued before it', async () => {
+    const redis = connectRedis(server.url, { ...loadConfig({}).redis, commandTimeoutMs: TIMEOUT_MS });
+    await redis.ping();
+    await admin.call('CLIENT', 'PAUSE', String(10 * TIMEOUT_MS), 'WRITE');
+    try {
+      // A stream of requests, one every quarter timeout, while the first write waits on Redis.
+      const waits: Array<Promise<number>> = [];
+      for (let i = 0; i < 8; i++) {
+        const issued = Date.now();
+        const command = i % 2 === 0 ? redis.rateLimitHit('wave:ratelimit:probe', issued, 1000, 5, String(i)) : redis.zcard('wave:workflows');
+        waits.push(command.then(() => Number.NaN, () => Date.now() - issued));
+        await new Promise((resolve) => setTimeout(resolve, TIMEOUT_MS / 4));
+      }
+      const elapsed = await Promise.all(waits);
+      expect(elapsed.filter((ms) => !(ms < 1.25 * TIMEOUT_MS))).toEqual([]);
+    } finally {
+      await admin.call('CLIENT', 'UNPAUSE');
+      redis.disconnect();
     }
   });
 });
