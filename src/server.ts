@@ -69,6 +69,7 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
     idempotencyTtlMs: config.reset.idempotencyTtlMs,
     planTtlMs: config.reset.planTtlMs,
     sweepQueues: config.reset.sweepQueues,
+    logger,
   });
   const stuck = new StuckWorkflowService(workflows, { thresholds: config.stuck });
   const observability = createObservability({ redis, keys, logger, workflows, stuck });

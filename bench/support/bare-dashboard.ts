@@ -57,11 +57,11 @@ async function readDashboard(): Promise<unknown> {
   const nodes = workflows.flatMap(({ workflow, taskIds }) => {
     const owned = taskIds
       .map((taskId) => {
-        const task = toTask(taskId, workflow?.threadId ?? '', taskReplies[read] as Record<string, string>, taskReplies[read + 1] as string | null);
+        const task = toTask(taskId, taskReplies[read] as Record<string, string>, taskReplies[read + 1] as string | null);
         read += 2;
         return task;
       })
-      .filter((task): task is Task => task !== null)
+      .filter((task): task is Task => task !== null && task.threadId === workflow?.threadId)
       .sort(byEnqueueTime);
     return workflow ? [dashboardNode(workflow, owned, now)] : [];
   });

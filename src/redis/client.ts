@@ -57,8 +57,12 @@ function connectionOptions(settings: RedisConfig): RedisOptions {
     maxRetriesPerRequest: 0,
     autoResendUnfulfilledCommands: false,
     enableOfflineQueue: true,
-    // Commands issued in one tick (a query's sibling resolvers) leave in one write: one round trip.
-    enableAutoPipelining: true,
+    // No auto-pipelining: it holds a command issued while an earlier batch awaits its replies until
+    // that batch is answered, and ioredis times a command only from when it is written, so behind a
+    // paused Redis a request waited up to twice commandTimeout. Written at once, each command is
+    // bounded by its own; sibling resolvers' commands still travel concurrently, and the reads that
+    // must share a round trip are explicit pipelines (and DataLoader batches).
+    enableAutoPipelining: false,
   };
 }
 
@@ -74,7 +78,7 @@ function clusterOptions(settings: RedisConfig, credentials: RedisCredentials | u
     redisOptions: { ...connectionOptions(settings), ...authOptions(credentials) },
     clusterRetryStrategy: retryStrategy,
     enableOfflineQueue: true,
-    enableAutoPipelining: true,
+    enableAutoPipelining: false,
     // Reads go to masters: a replica may lag, and a preview must see what its confirmation will.
     scaleReads: 'master',
     // MOVED, ASK, TRYAGAIN and CLUSTERDOWN mean the command did not run, so ioredis sends it again; a

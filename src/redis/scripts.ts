@@ -14,9 +14,11 @@ const SCRIPTS = {
   resetWorkflow: { file: 'reset-workflow.lua', numberOfKeys: 7 + DOMAINS.length, prelude: true },
   // Task hash, result key, workflow hash.
   recordTaskResult: { file: 'record-task-result.lua', numberOfKeys: 3, prelude: true },
+  // Task hash, workflow hash.
+  recordTaskHeartbeat: { file: 'record-task-heartbeat.lua', numberOfKeys: 2, prelude: true },
   enqueueTask: { file: 'enqueue-task.lua', numberOfKeys: 4, prelude: true },
   createWorkflow: { file: 'create-workflow.lua', numberOfKeys: 2 },
-  transitionWorkflow: { file: 'transition-workflow.lua', numberOfKeys: 1 },
+  transitionWorkflow: { file: 'transition-workflow.lua', numberOfKeys: 1, prelude: true },
   rateLimitHit: { file: 'rate-limit-hit.lua', numberOfKeys: 1 },
 } as const satisfies Record<string, { file: string; numberOfKeys: number; prelude?: boolean }>;
 
@@ -39,6 +41,7 @@ declare module 'ioredis' {
   interface RedisCommander<Context> {
     resetWorkflow(...keysAndArgs: (string | number)[]): Result<(string | number)[], Context>;
     recordTaskResult(...keysAndArgs: (string | number)[]): Result<number[], Context>;
+    recordTaskHeartbeat(...keysAndArgs: (string | number)[]): Result<number[], Context>;
     enqueueTask(...keysAndArgs: (string | number)[]): Result<(string | number)[], Context>;
     createWorkflow(...keysAndArgs: (string | number)[]): Result<number, Context>;
     transitionWorkflow(...keysAndArgs: (string | number)[]): Result<[number, string], Context>;

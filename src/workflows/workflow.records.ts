@@ -16,22 +16,30 @@ export function parseTimestamp(value: string | undefined | null): Date | null {
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
+/** Blanks as Lua's `%s` knows them: the scripts trim these and only these. */
+const ASCII_BLANKS = /^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g;
+
+/** Trimmed and lower-cased in ASCII only, as prelude.lua's `normalized` (Lua's string.lower) does. */
+function normalized(value: string | undefined): string | undefined {
+  return value?.replace(ASCII_BLANKS, '').replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+}
+
 function parseEnum<T extends string>(values: readonly T[], value: string | undefined, fallback: T): T {
-  const normalized = value?.trim().toLowerCase();
-  return values.find((candidate) => candidate === normalized) ?? fallback;
+  const reading = normalized(value);
+  return values.find((candidate) => candidate === reading) ?? fallback;
 }
 
 export function parsePhase(value: string | undefined): Phase {
   return parseEnum(PHASES, value, 'pending');
 }
 
-function parseStatus(value: string | undefined): TaskStatus {
+export function parseStatus(value: string | undefined): TaskStatus {
   return parseEnum(TASK_STATUSES, value, 'pending');
 }
 
-/** `queue` holds the domain (`fe`); a full queue key (`wave:tasks:fe`) is accepted too. */
-function parseDomain(value: string | undefined): Domain | null {
-  const last = value?.trim().toLowerCase().split(':').pop();
+/** `queue` holds the domain (`fe`); a full queue key (`wave:tasks:fe`) is accepted too (prelude.lua's `queueDomain`). */
+export function parseDomain(value: string | undefined): Domain | null {
+  const last = normalized(value)?.split(':').pop();
   return DOMAINS.find((domain) => domain === last) ?? null;
 }
 
@@ -77,17 +85,33 @@ export function toWorkflow(
   };
 }
 
-/** The task in `hash`, or null when there is no record. */
+/** The owner named by `thread_id` at the top of a task's data JSON. */
+function ownerInData(data: string | null | undefined): string | null {
+  const parsed = parseJson(data) as { thread_id?: unknown } | null;
+  return parsed !== null && typeof parsed === 'object' && typeof parsed.thread_id === 'string' ? parsed.thread_id : null;
+}
+
+/**
+ * The workflow a task belongs to: its hash's `thread_id`, else `thread_id` at the top of its data
+ * JSON; null when neither names one. The one rule every read applies, as `taskOwner` in prelude.lua
+ * does for the scripts (docs/redis-contract.md, "Keys").
+ */
+export function taskOwner(hash: { thread_id?: string | null; data?: string | null }): string | null {
+  return hash.thread_id || ownerInData(hash.data);
+}
+
+/** The task in `hash`, or null when there is no record or it has no owner. */
 export function toTask(
   taskId: string,
-  owner: string,
   hash: Record<string, string> | null | undefined,
   result: string | null | undefined,
 ): Task | null {
   if (isEmpty(hash)) return null;
+  const threadId = taskOwner(hash);
+  if (threadId === null) return null;
   return {
     id: taskId,
-    threadId: hash.thread_id || owner,
+    threadId,
     domain: parseDomain(hash.queue),
     status: parseStatus(hash.status),
     data: parseJson(hash.data),

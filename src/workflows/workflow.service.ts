@@ -1,6 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
+import type { Logger } from 'pino';
 import type { RedisClient } from '../redis/client';
+import { isWrongType } from '../redis/errors';
 import { DOMAINS, type Domain, type RedisKeys } from '../redis/keys';
 import {
   AUDIT_MAX_LENGTH,
@@ -14,11 +16,12 @@ import {
 } from './reset-audit';
 import { parseCanonicalPlan, planTokenOf } from './reset-plan';
 import { decodeCursor, encodeCursor, isAfter, type IndexPosition } from './workflow.cursor';
-import { byEnqueueTime, parseCount, parseJson, parsePhase, toTask, toWorkflow } from './workflow.records';
+import { byEnqueueTime, parseCount, parsePhase, taskOwner, toTask, toWorkflow } from './workflow.records';
 import {
   serializeTaskData,
   serializeTaskResult,
   validateResetRequest,
+  validateTaskAttempt,
   validateThreadId,
 } from './workflow.validation';
 import {
@@ -35,6 +38,7 @@ import {
   type ResetRequest,
   type StartWorkflowRequest,
   type Task,
+  type TaskAttempt,
   type TaskOwner,
   type TaskResultOutcome,
   type TaskResultRefusal,
@@ -61,6 +65,8 @@ export interface WorkflowServiceOptions {
    * (RESET_SWEEP_QUEUES). Default true; false when every producer indexes its tasks.
    */
   sweepQueues?: boolean;
+  /** Where a malformed index entry is reported (once per member). */
+  logger?: Pick<Logger, 'warn'>;
 }
 
 const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -73,8 +79,8 @@ const MIN_EXAMINED = 500;
 /** How many index entries one filtered round trip reads. */
 const FILTER_BATCH = 100;
 
-/** record-task-result.lua's refusals by reply code. */
-const TASK_RESULT_REFUSALS: Record<number, TaskResultRefusal> = {
+/** The refusals of record-task-result.lua and record-task-heartbeat.lua, by reply code. */
+const TASK_WRITE_REFUSALS: Record<number, TaskResultRefusal> = {
   [-1]: 'task_gone',
   [-2]: 'cancelled',
   [-3]: 'attempt_mismatch',
@@ -104,6 +110,8 @@ export class WorkflowService {
   private readonly now: () => number;
   private readonly idempotencyTtlMs: number;
   private readonly planTtlMs: number;
+  /** Index members already reported as malformed: each is logged once per process, not on every page. */
+  private readonly reportedMalformed = new Set<string>();
   /** Batches, never caches: every call still reads Redis, but calls in one tick read it once. */
   private readonly taskReads = new DataLoader<string, Task[]>(
     async (threadIds) => {
@@ -198,16 +206,18 @@ export class WorkflowService {
     for (const { taskId } of owned) records.hgetall(this.keys.task(taskId)).get(this.keys.result(taskId));
     const values = await execValues<unknown>(records);
     owned.forEach(({ threadId, taskId }, i) => {
-      const task = toTask(taskId, threadId, values[2 * i] as Record<string, string>, values[2 * i + 1] as string | null);
-      if (task) tasksByWorkflow.get(threadId)!.push(task);
+      const task = toTask(taskId, values[2 * i] as Record<string, string>, values[2 * i + 1] as string | null);
+      // An index member owned by another workflow (or by none) is not this one's, as the reset reads it.
+      if (task?.threadId === threadId) tasksByWorkflow.get(threadId)!.push(task);
     });
     for (const tasks of tasksByWorkflow.values()) tasks.sort(byEnqueueTime);
     return tasksByWorkflow;
   }
 
   async queueLengths(): Promise<QueueLength[]> {
-    // Single commands, not a pipeline: auto-pipelining sends them with the reads of sibling resolvers.
-    const lengths = await Promise.all(DOMAINS.map((domain) => this.redis.llen(this.keys.queue(domain))));
+    const pipeline = this.redis.pipeline();
+    for (const domain of DOMAINS) pipeline.llen(this.keys.queue(domain));
+    const lengths = await execValues<number>(pipeline);
     return DOMAINS.map((domain, i) => ({ domain, length: Number(lengths[i] ?? 0) }));
   }
 
@@ -398,34 +408,57 @@ export class WorkflowService {
   async recordTaskResult(request: RecordTaskResultRequest): Promise<TaskResultOutcome> {
     const result = serializeTaskResult(request);
     const { taskId, attempt, status } = request;
-    const owner = await this.findTaskOwner(taskId);
-    if (!owner) return refusal(taskId, 'task_gone');
-    const { threadId } = owner;
-    const [code] = await this.redis.recordTaskResult(
-      this.keys.task(taskId),
-      this.keys.result(taskId),
-      this.keys.workflow(threadId),
-      taskId,
-      String(attempt),
-      result,
-      status,
-      String(this.now()),
-      this.keys.resultsChannel,
-      threadId,
+    return this.fencedTaskWrite(request, 'Result', (threadId) =>
+      this.redis.recordTaskResult(
+        this.keys.task(taskId),
+        this.keys.result(taskId),
+        this.keys.workflow(threadId),
+        taskId,
+        String(attempt),
+        result,
+        status,
+        String(this.now()),
+        this.keys.resultsChannel,
+        threadId,
+      ),
     );
-    if (Number(code) === 1) return { recorded: true, taskId, threadId, attempt };
-    const reason = TASK_RESULT_REFUSALS[Number(code)];
-    if (!reason) throw new Error(`record-task-result replied ${String(code)}`);
-    return refusal(taskId, reason);
   }
 
   /**
-   * The workflow a task belongs to (its hash's `thread_id`, else `thread_id` in its data, as reset
-   * reads it) and the attempt it was enqueued for; null when no record names an owner.
+   * Sets a task's `heartbeat_at` only while the task exists, is owned, and holds the agent's attempt
+   * (record-task-heartbeat.lua): a heartbeat never recreates a task a reset deleted.
+   */
+  async recordTaskHeartbeat(request: TaskAttempt): Promise<TaskResultOutcome> {
+    validateTaskAttempt(request);
+    const { taskId, attempt } = request;
+    return this.fencedTaskWrite(request, 'Heartbeat', (threadId) =>
+      this.redis.recordTaskHeartbeat(this.keys.task(taskId), this.keys.workflow(threadId), String(attempt), String(this.now()), threadId),
+    );
+  }
+
+  /** Finds the task's owner, runs a fenced script for it and reads its reply code. */
+  private async fencedTaskWrite(
+    { taskId, attempt }: TaskAttempt,
+    write: 'Result' | 'Heartbeat',
+    run: (threadId: string) => Promise<number[]>,
+  ): Promise<TaskResultOutcome> {
+    const owner = await this.findTaskOwner(taskId);
+    if (!owner) return refusal(taskId, 'task_gone', write);
+    const { threadId } = owner;
+    const [code] = await run(threadId);
+    if (Number(code) === 1) return { recorded: true, taskId, threadId, attempt };
+    const reason = TASK_WRITE_REFUSALS[Number(code)];
+    if (!reason) throw new Error(`${write} script replied ${String(code)}`);
+    return refusal(taskId, reason, write);
+  }
+
+  /**
+   * The workflow a task belongs to (taskOwner: the contract's one ownership rule, as the scripts read
+   * it) and the attempt it was enqueued for; null when no record names an owner.
    */
   async findTaskOwner(taskId: string): Promise<TaskOwner | null> {
     const [owner, data, attempt] = await this.redis.hmget(this.keys.task(taskId), 'thread_id', 'data', 'attempt');
-    const threadId = owner || ownerInData(data);
+    const threadId = taskOwner({ thread_id: owner, data });
     return threadId ? { threadId, attempt: parseCount(attempt ?? undefined) } : null;
   }
 
@@ -531,10 +564,25 @@ export class WorkflowService {
     if (withHashes && entries.length > 0) {
       const pipeline = this.redis.pipeline();
       for (const entry of entries) pipeline.hgetall(this.keys.workflow(entry.threadId));
-      const hashes = await execValues<Record<string, string>>(pipeline);
-      entries.forEach((entry, i) => (entry.hash = hashes[i]));
+      const replies = (await pipeline.exec()) ?? [];
+      entries.forEach((entry, i) => {
+        const [error, hash] = replies[i] ?? [];
+        if (error && !isWrongType(error)) throw error;
+        // A member whose key is no hash (`a:tasks`, which the contract forbids) is left out like a missing record.
+        if (error) this.reportMalformed(entry.threadId);
+        else entry.hash = hash as Record<string, string>;
+      });
     }
     return entries;
+  }
+
+  private reportMalformed(threadId: string): void {
+    if (this.reportedMalformed.has(threadId)) return;
+    this.reportedMalformed.add(threadId);
+    this.options.logger?.warn(
+      { threadId, key: this.keys.workflow(threadId) },
+      'workflows index entry skipped: its workflow key is not a hash',
+    );
   }
 }
 
@@ -575,14 +623,8 @@ function preconditionFailed(request: ResetRequest, reply: (string | number)[]): 
   );
 }
 
-/** The owner named by `thread_id` at the top of a task's data JSON, as reset reads it. */
-function ownerInData(data: string | null): string | null {
-  const parsed = parseJson(data) as { thread_id?: unknown } | null;
-  return parsed !== null && typeof parsed === 'object' && typeof parsed.thread_id === 'string' ? parsed.thread_id : null;
-}
-
-function refusal(taskId: string, reason: TaskResultRefusal): TaskResultOutcome {
-  return { recorded: false, taskId, reason, message: `Result of task "${taskId}" refused: ${TASK_RESULT_MESSAGES[reason]}` };
+function refusal(taskId: string, reason: TaskResultRefusal, write: 'Result' | 'Heartbeat'): TaskResultOutcome {
+  return { recorded: false, taskId, reason, message: `${write} of task "${taskId}" refused: ${TASK_RESULT_MESSAGES[reason]}` };
 }
 
 function notFound(threadId: string): WorkflowError {

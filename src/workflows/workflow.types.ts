@@ -166,17 +166,21 @@ export interface ResetAuditPage {
 export const TASK_RESULT_STATUSES = ['completed', 'failed'] as const;
 export type TaskResultStatus = (typeof TASK_RESULT_STATUSES)[number];
 
-/** An agent's (or the orchestrator's) final write of a task, fenced by attempt. */
-export interface RecordTaskResultRequest {
+/** The task an agent holds and the attempt it holds it for: what fences its writes. */
+export interface TaskAttempt {
   taskId: string;
   /** The task's `attempt` as the agent read it when it took the task. */
   attempt: number;
+}
+
+/** An agent's (or the orchestrator's) final write of a task, fenced by attempt. */
+export interface RecordTaskResultRequest extends TaskAttempt {
   /** Any JSON value: stored as `wave:result:<taskId>`. */
   result: unknown;
   status: TaskResultStatus;
 }
 
-/** Why a result was refused; nothing was written. */
+/** Why a result (or a heartbeat) was refused; nothing was written. */
 export type TaskResultRefusal =
   /** No record (a reset deleted it), or no workflow owns it. */
   | 'task_gone'
@@ -195,6 +199,7 @@ export interface TaskOwner {
   attempt: number;
 }
 
+/** The outcome of a fenced write (recordTaskResult, recordTaskHeartbeat): written, or refused and why. */
 export type TaskResultOutcome =
   | { recorded: true; taskId: string; threadId: string; attempt: number }
   | { recorded: false; taskId: string; reason: TaskResultRefusal; message: string };

@@ -3,6 +3,7 @@ import {
   TASK_RESULT_STATUSES,
   WorkflowError,
   type RecordTaskResultRequest,
+  type TaskAttempt,
   type ResetRequest,
 } from './workflow.types';
 
@@ -87,12 +88,17 @@ export function validateRequestId(requestId: string): string {
   return validateId(requestId, 'requestId');
 }
 
-/** The result as the JSON stored under `wave:result:<id>`, after checking the whole request. */
-export function serializeTaskResult(request: RecordTaskResultRequest): string {
+/** The task and attempt of an agent's fenced write (a result or a heartbeat). */
+export function validateTaskAttempt(request: TaskAttempt): void {
   validateId(request.taskId, 'taskId');
   if (!Number.isSafeInteger(request.attempt) || request.attempt < 0) {
     throw new WorkflowError('BAD_USER_INPUT', 'attempt must be a non-negative integer', 'attempt');
   }
+}
+
+/** The result as the JSON stored under `wave:result:<id>`, after checking the whole request. */
+export function serializeTaskResult(request: RecordTaskResultRequest): string {
+  validateTaskAttempt(request);
   if (!TASK_RESULT_STATUSES.includes(request.status)) {
     throw new WorkflowError('BAD_USER_INPUT', `status must be one of ${TASK_RESULT_STATUSES.join(', ')}`, 'status');
   }

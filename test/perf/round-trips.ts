@@ -1,17 +1,22 @@
 import type { RedisClient } from '../../src/redis/client';
 
 /**
- * Counts a client's round trips: each write to its socket is one batch sent and waited for (a
- * single command, a pipeline, or the commands ioredis auto-pipelines in one tick).
+ * Counts a client's round trips: the writes to its socket in one tick (a single command, a pipeline,
+ * or those of sibling resolvers) are one batch sent together and waited for together.
  */
 export class RoundTripCounter {
   count = 0;
+  private batchOpen = false;
 
   private constructor(redis: RedisClient) {
     const stream = (redis as unknown as { stream: { write: (...args: unknown[]) => boolean } }).stream;
     const write = stream.write.bind(stream);
     stream.write = (...args: unknown[]) => {
-      this.count += 1;
+      if (!this.batchOpen) {
+        this.count += 1;
+        this.batchOpen = true;
+        setImmediate(() => (this.batchOpen = false));
+      }
       return write(...args);
     };
   }

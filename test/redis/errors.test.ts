@@ -19,6 +19,10 @@ describe('which Redis failures a client sees as SERVICE_UNAVAILABLE', () => {
     expect(isRedisUnavailable(new ReplyError(message))).toBe(true);
   });
 
+  it('a Redis busy running another client\'s long script', () => {
+    expect(isRedisUnavailable(new ReplyError('BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.'))).toBe(true);
+  });
+
   it.each([
     "Cluster isn't ready and enableOfflineQueue options is false",
     'Too many Cluster redirections. Last error: Error: Connection is closed.',

@@ -9,38 +9,23 @@ ARGV[5] now (epoch ms)   ARGV[6] results channel     ARGV[7] thread id (the task
 
 Replies {1} when written (result SET, status and finished_at HSET, notification PUBLISHed), else
 nothing is written and the reply says why:
- {-1} the task is gone (no record, or its record names another workflow)
+ {-1} the task is gone (no record, or its owner is not ARGV[7]: another workflow, or none)
  {-2} the task was cancelled (a reset took it away)
  {-3} the task belongs to another attempt than the one the agent holds
  {-4} the workflow was reset since: its attempt is newer than the agent's
  {-5} the task already has its final status (completed or failed): the first write stands
 A missing or non-decimal `attempt` reads as 0, on the task and on the workflow.
-Helpers (decimal, counter, hmget, jsonString) come from prelude.lua.
+Helpers (decimal, counter, hmget, jsonString, taskOwner, taskFence) come from prelude.lua.
 ]]
 local taskKey, resultKey, workflowKey = KEYS[1], KEYS[2], KEYS[3]
 local taskId, attempt, result, status, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local channel, threadId = ARGV[6], ARGV[7]
 
-if redis.call('EXISTS', taskKey) == 0 then
-  return {-1}
-end
-local task = hmget(taskKey, 'thread_id', 'status', 'attempt')
-if task[1] and task[1] ~= '' and task[1] ~= threadId then
-  return {-1}
-end
-if task[2] == 'cancelled' then
-  return {-2}
-end
-if task[2] == 'completed' or task[2] == 'failed' then
-  return {-5}
+local refusal = taskFence(taskKey, workflowKey, threadId, attempt)
+if refusal ~= 0 then
+  return {refusal}
 end
 local held = counter(attempt)
-if counter(task[3]) ~= held then
-  return {-3}
-end
-if counter(redis.call('HGET', workflowKey, 'attempt')) > held then
-  return {-4}
-end
 
 -- `at` is finished_at when it is decimal (an agent's EVALSHA may send anything): the JSON stays valid.
 -- Appended as text: fengari's integers are 32-bit, too small for epoch milliseconds.

@@ -36,7 +36,8 @@ fields by "\t", each field with '%', tab and newline written %25, %09, %0A:
   task <id> <record 1/0> <status> <result 1/0>   one per task, sorted by id
   queue <domain> <id>...                         the workflow's entries of a queue, head first
 A plan token confirms a reset only while this string is unchanged.
-Helpers (decimal, counter, hmget, jsonString) come from prelude.lua.
+Helpers (decimal, counter, hmget, jsonString, taskOwner, phaseOf, isSettledStatus, queueDomain) come
+from prelude.lua.
 Every read comes before the first write: an error (a key of the wrong type) leaves nothing half done.
 Cost, never KEYS or SCAN: with the sweep, the workflow's own keys plus one LRANGE of each queue and
 one owner read per queued id; without it, the workflow's own keys plus one LPOS (preview, planToken)
@@ -64,36 +65,9 @@ if not preview and requestId ~= '' and redis.call('EXISTS', requestKey) == 1 the
   return {3, '', s[5] or '0', s[6] or '0', s[7] or '0', s[8] or '', s[9] or '0'}
 end
 
--- ioredis-mock runs scripts in fengari, which has no cjson: there, a strict pattern stands in for
--- the parser. It accepts a plain string value only, and only when no object or array opens before
--- the key (so the key is surely top level); anything else reads as "no owner".
-local function threadIdInData(data)
-  if cjson then
-    local ok, decoded = pcall(cjson.decode, data)
-    if ok and type(decoded) == 'table' and type(decoded.thread_id) == 'string' then
-      return decoded.thread_id
-    end
-    return nil
-  end
-  local start, _, owner = string.find(data, '"thread_id"%s*:%s*"([^"\\]*)"')
-  if start and string.match(string.sub(data, 1, start - 1), '^%s*{[^{}%[%]]*$') then
-    return owner
-  end
-  return nil
-end
-
--- A task belongs to the workflow named by its hash's thread_id, else by thread_id in its data JSON.
+-- A task's owner, as the service reads it (taskOwner in prelude.lua).
 local function ownerOf(taskId)
-  local taskKey = taskPrefix .. taskId
-  local owner = redis.call('HGET', taskKey, 'thread_id')
-  if owner and owner ~= '' then
-    return owner
-  end
-  local data = redis.call('HGET', taskKey, 'data')
-  if data then
-    return threadIdInData(data)
-  end
-  return nil
+  return taskOwner(taskPrefix .. taskId)
 end
 
 local ours = {}      -- task id -> true when it belongs to the workflow, false when it does not
@@ -153,8 +127,7 @@ else
   end
   for _, taskId in ipairs(ownedIds) do
     -- `queue` holds the domain; a full queue key (`wave:tasks:fe`) names it too.
-    local recorded = queueOfDomain[string.match(string.lower(redis.call('HGET', taskPrefix .. taskId, 'queue') or ''),
-      '([^:%s]*)%s*$')]
+    local recorded = queueOfDomain[queueDomain(redis.call('HGET', taskPrefix .. taskId, 'queue'))]
     candidateQueue[taskId] = recorded
     if not dequeueUnseen then
       for q = recorded or FIRST_QUEUE, recorded or #KEYS do
@@ -186,16 +159,9 @@ if #ownedIds == 0 and not hasRecord then
   return {0}
 end
 
--- The record as the service reads it (counter in prelude.lua); an unknown phase reads as pending.
-local function phaseOf(value)
-  local phase = string.lower(string.match(value or '', '^%s*(.-)%s*$'))
-  if phase ~= '' and string.find(',' .. knownPhases .. ',', ',' .. phase .. ',', 1, true) then
-    return phase
-  end
-  return 'pending'
-end
+-- The record as the service reads it (counter and phaseOf in prelude.lua).
 local record = hmget(workflowKey, 'gate', 'phase', 'attempt', 'created_at')
-local beforeGate, beforePhase, beforeAttempt = counter(record[1]), phaseOf(record[2]), counter(record[3])
+local beforeGate, beforePhase, beforeAttempt = counter(record[1]), phaseOf(record[2], knownPhases), counter(record[3])
 
 if (expectedGate ~= '' and (not hasRecord or decimal(beforeGate) ~= expectedGate))
   or (expectedPhase ~= '' and (not hasRecord or beforePhase ~= expectedPhase)) then
@@ -222,7 +188,7 @@ for _, taskId in ipairs(ownedIds) do
   local exists = redis.call('EXISTS', taskKey) == 1
   local hasResult = redis.call('EXISTS', resultPrefix .. taskId) == 1
   recordExists[taskId], statusOf[taskId] = exists, status
-  inFlight[taskId] = status == 'pending' or status == 'in_progress' or status == 'blocked' or (not status and exists)
+  inFlight[taskId] = exists and not isSettledStatus(status)
   if inFlight[taskId] then cancelled = cancelled + 1 end
   if clearTasks and exists then tasks = tasks + 1 end
   if clearResults and hasResult then results = results + 1 end

@@ -7,7 +7,8 @@ ARGV[3] allowed source phases, comma-separated    ARGV[4] every known phase, com
 
 Replies {1, previous phase} when moved, {0, ''} when there is no record,
 {-1, current phase} when the current phase does not allow the move (nothing changed).
-A missing or unknown phase reads as pending, as the service reads it.
+The phase is read as the service reads it (phaseOf in prelude.lua): trimmed, any case, and a
+missing or unknown phase reads as pending.
 ]]
 local function listed(csv, phase)
   return string.find(',' .. csv .. ',', ',' .. phase .. ',', 1, true) ~= nil
@@ -16,10 +17,7 @@ end
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return {0, ''}
 end
-local current = string.lower(redis.call('HGET', KEYS[1], 'phase') or '')
-if not listed(ARGV[4], current) then
-  current = 'pending'
-end
+local current = phaseOf(redis.call('HGET', KEYS[1], 'phase'), ARGV[4])
 if not listed(ARGV[3], current) then
   return {-1, current}
 end
