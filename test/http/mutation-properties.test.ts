@@ -170,6 +170,23 @@ function targetsOf(variables: Record<string, any>, data: Record<string, any> | n
   return typeof threadId === 'string' ? [threadId] : [];
 }
 
+/**
+ * `serialized` without the strings the caller sent (a message may quote its value, and a value such as
+ * "at x.js" is no stack frame of ours), each as JSON.stringify would have escaped it.
+ */
+function withoutCallerStrings(serialized: string, input: unknown): string {
+  const strings: string[] = [];
+  const collect = (value: unknown): void => {
+    if (typeof value === 'string') strings.push(value);
+    else if (value !== null && typeof value === 'object') Object.values(value).forEach(collect);
+  };
+  collect(input);
+  return strings
+    .filter((value) => value.length > 0)
+    .sort((a, b) => b.length - a.length)
+    .reduce((text, value) => text.split(JSON.stringify(value).slice(1, -1)).join(''), serialized);
+}
+
 describe('every mutation under hostile input, over HTTP on a real Redis holding other workflows', () => {
   const fixture = useTestApp();
   let run = 0;
@@ -191,7 +208,7 @@ describe('every mutation under hostile input, over HTTP on a real Redis holding 
         expect(status).toBeLessThan(500);
         for (const error of body.errors ?? []) {
           expect(error.extensions?.code).not.toBe('INTERNAL_SERVER_ERROR');
-          expect(JSON.stringify(error)).not.toMatch(/stack|ioredis|ERR |at .*\.js/);
+          expect(withoutCallerStrings(JSON.stringify(error), vars)).not.toMatch(/stack|ioredis|ERR |at .*\.js/);
         }
       }),
       { numRuns: 100 },
