@@ -4,7 +4,7 @@ import { DEVELOPMENT_TOKEN_LIFETIME, developmentSigning } from './auth/developme
 import { TokenVerifier } from './auth/tokens';
 import { ConfigError, loadConfig, type Config, type RedisTarget } from './config';
 import { createLogger } from './logger';
-import { connectRedis, createEmbeddedRedis, type RedisClient } from './redis/client';
+import { closeRedis, connectRedis, createEmbeddedRedis } from './redis/client';
 import { RedisKeys } from './redis/keys';
 import { createApp } from './server';
 import { seedDemoWorkflows } from './workflows/demo-seed';
@@ -84,11 +84,6 @@ const REDIS_DESCRIPTIONS: Record<RedisTarget['kind'], string> = {
 
 function describeRedis(target: RedisTarget | undefined): string {
   return target ? REDIS_DESCRIPTIONS[target.kind] : 'embedded in-memory Redis';
-}
-
-/** QUIT lets Redis answer what was sent; a Redis that is away cannot, so the socket is just dropped. */
-async function closeRedis(redis: RedisClient): Promise<void> {
-  await redis.quit().catch(() => redis.disconnect());
 }
 
 main().catch((error: unknown) => {

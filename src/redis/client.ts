@@ -88,12 +88,41 @@ function clusterOptions(settings: RedisConfig, credentials: RedisCredentials | u
   };
 }
 
+/** Clients whose end their owner asked for (closeRedis): that end is final. */
+const closing = new WeakSet<RedisClient>();
+
+/**
+ * ioredis ends a Sentinel client for good when its failover detector closes the connection while a
+ * reconnection is still asking Sentinel for the master (SentinelConnector: "Connection is closed."),
+ * which a killed master makes likely: every later command failed at once. A failover must not leave
+ * the process without Redis, so an end nobody asked for starts a new connection after the back-off.
+ */
+function reconnectAfterUnaskedEnd(redis: Redis): void {
+  let attempt = 0;
+  redis.on('end', () => {
+    if (closing.has(redis)) return;
+    const reconnect = () => {
+      if (!closing.has(redis) && redis.status === 'end') redis.connect().catch(() => undefined);
+    };
+    setTimeout(reconnect, retryStrategy((attempt += 1))).unref();
+  });
+  redis.on('ready', () => {
+    attempt = 0;
+  });
+}
+
+/** Closes a client for good: QUIT lets Redis answer what was sent; a Redis that is away cannot, so the socket is just dropped. */
+export async function closeRedis(redis: RedisClient): Promise<void> {
+  closing.add(redis);
+  await redis.quit().catch(() => redis.disconnect());
+}
+
 function connect(target: RedisTarget, settings: RedisConfig): RedisClient {
   switch (target.kind) {
     case 'url':
       return new Redis(target.url, connectionOptions(settings));
-    case 'sentinel':
-      return new Redis({
+    case 'sentinel': {
+      const redis = new Redis({
         ...connectionOptions(settings),
         ...authOptions(target.credentials),
         sentinels: target.sentinels,
@@ -106,6 +135,9 @@ function connect(target: RedisTarget, settings: RedisConfig): RedisClient {
         // Sentinel's +switch-master closes the connection at once, rather than at the first READONLY.
         failoverDetector: true,
       });
+      reconnectAfterUnaskedEnd(redis);
+      return redis;
+    }
     case 'cluster':
       return new Cluster(target.nodes, clusterOptions(settings, target.credentials));
   }
