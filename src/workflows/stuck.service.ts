@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { StuckThresholds } from '../config';
+import type { ResetObserver } from './reset-observer';
 import { diagnoseWorkflow, SETTLED_PHASES } from './stuck-diagnosis';
 import {
   STUCK_KINDS,
@@ -23,6 +24,8 @@ export interface StuckWorkflowServiceOptions {
   thresholds: StuckThresholds;
   /** Clock in epoch milliseconds; tests pin it. */
   now?: () => number;
+  /** Told of every batch answered (observability's logs and metrics); its resets are told by WorkflowService. */
+  observer?: Pick<ResetObserver, 'batchAnswered'>;
 }
 
 /** A page of stuck workflows examines at most this many workflows per requested item, and at least MIN_EXAMINED. */
@@ -138,7 +141,9 @@ export class StuckWorkflowService {
       }
     }
     const failed = outcomes.filter((outcome) => outcome.error !== null).length;
-    return { dryRun, requestId, outcomes, succeeded: outcomes.length - failed, failed };
+    const batch = { dryRun, requestId, outcomes, succeeded: outcomes.length - failed, failed };
+    this.options.observer?.batchAnswered(batch);
+    return batch;
   }
 
   /** Up to `limit` diagnosed workflows, oldest first. */

@@ -14,6 +14,7 @@ import {
   streamIdOf,
   toAuditEntry,
 } from './reset-audit';
+import type { ResetObserver } from './reset-observer';
 import { parseCanonicalPlan, planTokenOf } from './reset-plan';
 import { decodeCursor, encodeCursor, isAfter, type IndexPosition } from './workflow.cursor';
 import { byEnqueueTime, parseCount, parsePhase, taskOwner, toTask, toWorkflow } from './workflow.records';
@@ -67,6 +68,8 @@ export interface WorkflowServiceOptions {
   sweepQueues?: boolean;
   /** Where a malformed index entry is reported (once per member). */
   logger?: Pick<Logger, 'warn'>;
+  /** Told of every reset and preview answered (observability's logs and metrics). */
+  observer?: Pick<ResetObserver, 'resetAnswered'>;
 }
 
 const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -303,6 +306,12 @@ export class WorkflowService {
    * (CONFIRMATION_REQUIRED, STALE_PLAN, PRECONDITION_FAILED, IDEMPOTENCY_CONFLICT) and write nothing.
    */
   async resetWorkflow(request: ResetRequest): Promise<CleanupSummary> {
+    const summary = await this.answerReset(request);
+    this.options.observer?.resetAnswered(summary);
+    return summary;
+  }
+
+  private async answerReset(request: ResetRequest): Promise<CleanupSummary> {
     validateResetRequest(request, this.options.maxGate);
     const { threadId, resetToGate, actor } = request;
     const dryRun = request.dryRun === true;
