@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ERROR_CODES, ErrorCode } from '../src/error-codes';
 
@@ -19,6 +19,15 @@ function tableRows(file: string, header: string): [string, string][] {
 describe('the error-code list', () => {
   it('names each code by itself', () => {
     for (const code of Object.keys(ERROR_CODES)) expect(ErrorCode[code as ErrorCode]).toBe(code);
+  });
+
+  it('is the only place in src/ that writes a code as a string', () => {
+    const src = join(__dirname, '..', 'src');
+    const literal = new RegExp(`['"](${Object.keys(ERROR_CODES).join('|')})['"]`);
+    const writers = readdirSync(src, { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts') && file !== 'error-codes.ts')
+      .filter((file) => literal.test(readFileSync(join(src, file), 'utf8')));
+    expect(writers).toEqual([]);
   });
 
   it("is the README's code table, in order and with the same meanings", () => {
