@@ -63,6 +63,7 @@ export interface App {
 
 export async function createApp({ config, redis, tokens, logger, developmentToken }: AppDependencies): Promise<App> {
   const keys = new RedisKeys(config.keyPrefix);
+  const observability = createObservability({ redis, keys, logger });
   const workflows = new WorkflowService(redis, keys, {
     maxGate: config.maxGate,
     requireConfirmation: config.reset.requireConfirmation,
@@ -70,9 +71,9 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
     planTtlMs: config.reset.planTtlMs,
     sweepQueues: config.reset.sweepQueues,
     logger,
+    observer: observability.resets,
   });
-  const stuck = new StuckWorkflowService(workflows, { thresholds: config.stuck });
-  const observability = createObservability({ redis, keys, logger, workflows, stuck });
+  const stuck = new StuckWorkflowService(workflows, { thresholds: config.stuck, observer: observability.resets });
   const resetBudgets = new ResetBudgets(redis, keys, { reset: config.reset.rateLimit, preview: config.reset.previewRateLimit });
   const schema = await buildExecutableSchema({ redis, keys });
 

@@ -1,26 +1,27 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
+import { ErrorCode } from '../error-codes';
 import { isRedisUnavailable } from '../redis/errors';
 import { WorkflowError } from '../workflows/workflow.types';
 import { queryLimitCode } from './security/query-limits';
 import { maskSchemaDetails, withoutSuggestions } from './security/schema-details';
 
 /** Codes a client may see as-is; anything else is an internal error and is masked. */
-const PUBLIC_CODES = new Set([
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'BAD_USER_INPUT',
-  'NOT_FOUND',
-  'CONFLICT',
-  'RATE_LIMITED',
-  'SERVICE_UNAVAILABLE',
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_REQUEST',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'OPERATION_RESOLUTION_FAILURE',
+const PUBLIC_CODES = new Set<string>([
+  ErrorCode.UNAUTHENTICATED,
+  ErrorCode.FORBIDDEN,
+  ErrorCode.BAD_USER_INPUT,
+  ErrorCode.NOT_FOUND,
+  ErrorCode.CONFLICT,
+  ErrorCode.RATE_LIMITED,
+  ErrorCode.SERVICE_UNAVAILABLE,
+  ErrorCode.GRAPHQL_PARSE_FAILED,
+  ErrorCode.GRAPHQL_VALIDATION_FAILED,
+  ErrorCode.BAD_REQUEST,
+  ErrorCode.PERSISTED_QUERY_NOT_FOUND,
+  ErrorCode.PERSISTED_QUERY_NOT_SUPPORTED,
+  ErrorCode.OPERATION_RESOLUTION_FAILURE,
 ]);
 
 export interface ErrorFormatOptions {
@@ -43,7 +44,7 @@ export function createErrorFormatter(logger: Logger, { suggestions }: ErrorForma
     const message = suggestions ? formatted.message : withoutSchemaDetails(formatted, error, lateArgument);
     const base = { message, locations: formatted.locations, path: formatted.path };
     if (lateArgument) {
-      return { ...base, extensions: { code: 'BAD_USER_INPUT' } };
+      return { ...base, extensions: { code: ErrorCode.BAD_USER_INPUT } };
     }
     if (original instanceof WorkflowError) {
       const field = original.field ? { field: original.field } : {};
@@ -58,7 +59,7 @@ export function createErrorFormatter(logger: Logger, { suggestions }: ErrorForma
       return {
         ...base,
         message: 'The workflow store is unavailable; retry shortly.',
-        extensions: { code: 'SERVICE_UNAVAILABLE' },
+        extensions: { code: ErrorCode.SERVICE_UNAVAILABLE },
       };
     }
     const code = formatted.extensions?.code;
@@ -68,7 +69,7 @@ export function createErrorFormatter(logger: Logger, { suggestions }: ErrorForma
       return { ...formatted, message, extensions };
     }
     logger.error({ err: original, path: formatted.path }, 'unexpected error');
-    return { ...base, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    return { ...base, message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
   };
 }
 
@@ -79,7 +80,8 @@ export function createErrorFormatter(logger: Logger, { suggestions }: ErrorForma
  */
 function withoutSchemaDetails(formatted: GraphQLFormattedError, error: unknown, lateArgument: boolean): string {
   const code = formatted.extensions?.code;
-  const checksTheSchema = lateArgument || code === 'GRAPHQL_VALIDATION_FAILED' || (code === 'BAD_USER_INPUT' && formatted.path === undefined);
+  const checksTheSchema =
+    lateArgument || code === ErrorCode.GRAPHQL_VALIDATION_FAILED || (code === ErrorCode.BAD_USER_INPUT && formatted.path === undefined);
   return checksTheSchema ? maskSchemaDetails(formatted.message, documentTextOf(error)) : withoutSuggestions(formatted.message);
 }
 

@@ -8,6 +8,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { GraphQLError, type GraphQLSchema, parse } from 'graphql';
 import { createResolversMap } from 'type-graphql';
+import { ErrorCode } from '../error-codes';
 import { resolveWorkflowReference } from './workflow.reference';
 
 /** v2.3 is the oldest version with everything we use (@key), so older routers can compose us too. */
@@ -46,7 +47,7 @@ function refuseNonEntityRepresentations(subgraph: GraphQLSchema): GraphQLSchema 
     args.representations.forEach(({ __typename }, index) => {
       if (ENTITY_TYPES.has(__typename)) return;
       throw new GraphQLError(`representations[${index}] is of type "${__typename}", which is no entity here.`, {
-        extensions: { code: 'BAD_USER_INPUT', field: 'representations' },
+        extensions: { code: ErrorCode.BAD_USER_INPUT, field: 'representations' },
       });
     });
     return resolve(source, args, context, info);

@@ -24,9 +24,9 @@ import {
   type GraphQLFormattedError,
   type GraphQLSchema,
 } from 'graphql';
+import { ErrorCode } from '../error-codes';
 import { MAX_RECONNECT_DELAY_MS } from '../redis/client';
 import { isRedisUnavailable } from '../redis/errors';
-import { RATE_LIMITED } from './directives/rate-limit.directive';
 
 const TOO_MANY_REQUESTS = 429;
 const SERVICE_UNAVAILABLE = 503;
@@ -40,7 +40,7 @@ type RootFieldOutcome = Refusal | { kind: 'running' } | { kind: 'answered' } | {
 function outcomeOfFailure(error: unknown): RootFieldOutcome {
   if (isRedisUnavailable(error)) return { kind: 'unavailable' };
   const retryAfter = Number(error instanceof GraphQLError ? error.extensions.retryAfter : undefined);
-  if (error instanceof GraphQLError && error.extensions.code === RATE_LIMITED && Number.isFinite(retryAfter)) {
+  if (error instanceof GraphQLError && error.extensions.code === ErrorCode.RATE_LIMITED && Number.isFinite(retryAfter)) {
     return { kind: 'rate-limited', retryAfter };
   }
   return { kind: 'failed' };
@@ -48,7 +48,7 @@ function outcomeOfFailure(error: unknown): RootFieldOutcome {
 
 /** An answered root field whose data an outage below it took away (a nested field's Redis read failed). */
 function lostToOutageBelow(key: string, errors: readonly GraphQLFormattedError[], data: Record<string, unknown> | null | undefined): boolean {
-  return data?.[key] == null && errors.some((error) => error.path?.[0] === key && error.extensions?.code === 'SERVICE_UNAVAILABLE');
+  return data?.[key] == null && errors.some((error) => error.path?.[0] === key && error.extensions?.code === ErrorCode.SERVICE_UNAVAILABLE);
 }
 
 /** The outcome of each root field the operation started, by response key, by its context value. */

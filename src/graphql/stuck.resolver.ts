@@ -1,5 +1,6 @@
 import { Arg, Args, ArgsType, Ctx, Directive, Field, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { parseDurationMs } from '../duration';
+import { ErrorCode } from '../error-codes';
 import type { StuckKind as StuckKindValue, StuckReason as StuckReasonValue, WorkflowHealth as Health } from '../workflows/stuck.types';
 import { WorkflowError } from '../workflows/workflow.types';
 import { actorOf, type RequestContext } from './context';
@@ -69,6 +70,6 @@ export class StuckResolver {
 
 function parseOlderThan(value: string): number {
   const ms = parseDurationMs(value);
-  if (ms === null) throw new WorkflowError('BAD_USER_INPUT', 'olderThan must be a duration like 30s, 10m or 2h', 'olderThan');
+  if (ms === null) throw new WorkflowError(ErrorCode.BAD_USER_INPUT, 'olderThan must be a duration like 30s, 10m or 2h', 'olderThan');
   return ms;
 }

@@ -1,5 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import type { StuckKind as StuckKindValue, StuckResetErrorCode } from '../workflows/stuck.types';
+import type { StuckResetErrorCode } from '../error-codes';
+import type { StuckKind as StuckKindValue } from '../workflows/stuck.types';
 import { StuckKind } from './enums';
 import { CleanupSummary } from './reset.types';
 import { PageInfo, Workflow } from './workflow.type';

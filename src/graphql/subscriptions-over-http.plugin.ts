@@ -5,6 +5,7 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
+import { ErrorCode } from '../error-codes';
 
 export function subscriptionsOverWebSocketOnly(): ApolloServerPlugin {
   return {
@@ -13,7 +14,7 @@ export function subscriptionsOverWebSocketOnly(): ApolloServerPlugin {
         async didResolveOperation({ operation }) {
           if (operation?.operation !== 'subscription') return;
           throw new GraphQLError('Subscriptions go to /graphql over WebSocket (graphql-ws); HTTP serves queries and mutations.', {
-            extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+            extensions: { code: ErrorCode.BAD_REQUEST, http: { status: 400 } },
           });
         },
       };

@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { Arg, Directive, ID, Resolver, Root, Subscription, type PubSub, type SubscribeResolverData } from 'type-graphql';
+import { ErrorCode } from '../error-codes';
 import type { WorkflowEvent as WorkflowEventValue, WorkflowEventStream } from '../workflows/workflow-events';
 import type { RequestContext } from './context';
 import { WorkflowEvent } from './workflow-event.type';
@@ -24,7 +25,7 @@ function eventsOfWorkflow({ args, context }: SubscribeResolverData<unknown, { th
   // Over HTTP there is no event stream: subscriptions are served over graphql-ws only.
   if (!context.workflowEvents) {
     throw new GraphQLError('Subscriptions are served over WebSocket (graphql-ws protocol) at /graphql.', {
-      extensions: { code: 'BAD_REQUEST' },
+      extensions: { code: ErrorCode.BAD_REQUEST },
     });
   }
   return context.workflowEvents.subscribe(args.threadId);

@@ -1,8 +1,9 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { ErrorCode } from '../error-codes';
 
 /** The shape of every GraphQL error answer, so a client reads an HTTP-level refusal the same way. */
-export function graphqlErrorBody(message: string, code: string) {
+export function graphqlErrorBody(message: string, code: ErrorCode) {
   return { errors: [{ message, extensions: { code } }] };
 }
 
@@ -32,14 +33,14 @@ export function requestErrorHandler(bodyLimit: string, logger: Logger): ErrorReq
     }
     const status = clientStatus(error);
     if (status === PAYLOAD_TOO_LARGE) {
-      res.status(status).json(graphqlErrorBody(`The request body is larger than the ${bodyLimit} limit.`, 'PAYLOAD_TOO_LARGE'));
+      res.status(status).json(graphqlErrorBody(`The request body is larger than the ${bodyLimit} limit.`, ErrorCode.PAYLOAD_TOO_LARGE));
     } else if ((error as HttpError).type === 'entity.parse.failed') {
-      res.status(400).json(graphqlErrorBody('The request body is not valid JSON.', 'BAD_REQUEST'));
+      res.status(400).json(graphqlErrorBody('The request body is not valid JSON.', ErrorCode.BAD_REQUEST));
     } else if (status !== undefined) {
-      res.status(status).json(graphqlErrorBody('The request body could not be read.', 'BAD_REQUEST'));
+      res.status(status).json(graphqlErrorBody('The request body could not be read.', ErrorCode.BAD_REQUEST));
     } else {
       logger.error({ err: error }, 'unexpected error handling a request');
-      res.status(500).json(graphqlErrorBody('Internal server error', 'INTERNAL_SERVER_ERROR'));
+      res.status(500).json(graphqlErrorBody('Internal server error', ErrorCode.INTERNAL_SERVER_ERROR));
     }
   };
 }

@@ -26,6 +26,7 @@ import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { SubscriptionLimits } from '../config';
+import { ErrorCode } from '../error-codes';
 import { SubscriptionQuota } from './subscription-quota';
 import type { ResolvedOperation } from '../graphql/security/query-limits';
 
@@ -130,7 +131,7 @@ function parseFailure(error: unknown): GraphQLError {
   const message = error instanceof Error ? error.message : String(error);
   return new GraphQLError(message, {
     originalError: error instanceof Error ? error : undefined,
-    extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+    extensions: { code: ErrorCode.GRAPHQL_PARSE_FAILED },
   });
 }
 
@@ -139,7 +140,7 @@ function parseFailure(error: unknown): GraphQLError {
  * does not coerce as BAD_USER_INPUT, each with graphql-js's error as the original.
  */
 const filedAs =
-  (code: 'GRAPHQL_VALIDATION_FAILED' | 'BAD_USER_INPUT') =>
+  (code: ErrorCode) =>
   (error: GraphQLError): GraphQLError =>
     new GraphQLError(error.message, {
       nodes: error.nodes,
@@ -150,11 +151,12 @@ const filedAs =
     });
 
 /** Already formatted: the code is this module's, not a domain error for the formatter to map. */
-const tooManySubscriptions = (reason: string) => new SubscriptionRefused([{ message: reason, extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } }]);
+const tooManySubscriptions = (reason: string) =>
+  new SubscriptionRefused([{ message: reason, extensions: { code: ErrorCode.TOO_MANY_SUBSCRIPTIONS } }]);
 
 const notASubscription = () =>
   new GraphQLError('Send one subscription over WebSocket; queries and mutations go to /graphql over HTTP.', {
-    extensions: { code: 'BAD_REQUEST' },
+    extensions: { code: ErrorCode.BAD_REQUEST },
   });
 
 function clientIpOf(request: IncomingMessage): string {
@@ -249,12 +251,12 @@ export function serveGraphQLOverWebSocket(options: GraphQLWebSocketOptions): Gra
           return [parseFailure(error)];
         }
         const errors = validate(schema, document, rules);
-        if (errors.length > 0) return errors.map(filedAs('GRAPHQL_VALIDATION_FAILED'));
+        if (errors.length > 0) return errors.map(filedAs(ErrorCode.GRAPHQL_VALIDATION_FAILED));
         const operation = getOperationAST(document, payload.operationName);
         if (operation?.operation !== 'subscription') return [notASubscription()];
         // Coerced here, as Apollo does before executing: in subscribe() a bad variable would be an internal error.
         const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {});
-        if (coerced.errors) return coerced.errors.map(filedAs('BAD_USER_INPUT'));
+        if (coerced.errors) return coerced.errors.map(filedAs(ErrorCode.BAD_USER_INPUT));
         const refusal = refuseResolved({ schema, document, operationName: payload.operationName, variables: payload.variables });
         if (refusal) return [refusal];
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables };

@@ -5,14 +5,13 @@ import type { RequestContext } from '../graphql/context';
 import type { SubscriptionObserver } from '../http/graphql-ws';
 import type { RedisClient } from '../redis/client';
 import type { RedisKeys } from '../redis/keys';
-import type { StuckWorkflowService } from '../workflows/stuck.service';
-import type { WorkflowService } from '../workflows/workflow.service';
+import type { ResetObserver } from '../workflows/reset-observer';
 import { healthRoutes } from './health.routes';
 import { httpLogging } from './http-logging';
 import { Metrics } from './metrics';
 import { operationsPlugin } from './operations.plugin';
 import { instrumentRedis } from './redis.instrumentation';
-import { observeResets } from './reset.observer';
+import { resetObserver } from './reset.observer';
 import { subscriptionsObserver } from './subscriptions.observer';
 
 export interface Observability {
@@ -25,25 +24,21 @@ export interface Observability {
   apolloPlugin: ApolloServerPlugin<RequestContext>;
   /** The same for subscriptions over graphql-ws. */
   subscriptions: SubscriptionObserver;
+  /** Logs and metrics of resets and batch resets, for the reset services to be built with. */
+  resets: ResetObserver;
 }
 
-/** Logs, metrics and probes for one app: instruments its Redis client and its reset services. */
-export function createObservability(parts: {
-  redis: RedisClient;
-  keys: RedisKeys;
-  logger: Logger;
-  workflows: WorkflowService;
-  stuck: StuckWorkflowService;
-}): Observability {
-  const { redis, keys, logger, workflows, stuck } = parts;
+/** Logs, metrics and probes for one app: instruments its Redis client; observes resets through `resets`. */
+export function createObservability(parts: { redis: RedisClient; keys: RedisKeys; logger: Logger }): Observability {
+  const { redis, keys, logger } = parts;
   const metrics = new Metrics();
   instrumentRedis(redis, metrics);
-  observeResets({ workflows, stuck }, logger, metrics);
   return {
     metrics,
     httpLogging: httpLogging(logger),
     routes: healthRoutes(redis, keys.workflowIndex, metrics, logger),
     apolloPlugin: operationsPlugin(logger, metrics),
     subscriptions: subscriptionsObserver(logger, metrics),
+    resets: resetObserver(logger, metrics),
   };
 }

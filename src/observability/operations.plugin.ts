@@ -1,15 +1,15 @@
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
-import { RATE_LIMITED } from '../graphql/directives/rate-limit.directive';
+import { ErrorCode } from '../error-codes';
 import type { RequestContext } from '../graphql/context';
 import type { Metrics } from './metrics';
 import { currentRequestScope } from './request-scope';
 
 /** An error the formatter left without a code is an internal one. */
-const UNCODED = 'INTERNAL_SERVER_ERROR';
+const UNCODED = ErrorCode.INTERNAL_SERVER_ERROR;
 /** Outcomes that mean the server (or its Redis) failed rather than the caller. */
-const SERVER_FAILURES = new Set(['INTERNAL_SERVER_ERROR', 'SERVICE_UNAVAILABLE']);
+const SERVER_FAILURES = new Set<string>([ErrorCode.INTERNAL_SERVER_ERROR, ErrorCode.SERVICE_UNAVAILABLE]);
 
 function errorsOf(requestContext: GraphQLRequestContextWillSendResponse<RequestContext>): readonly GraphQLFormattedError[] {
   const { body } = requestContext.response;
@@ -49,7 +49,7 @@ export function operationsPlugin(logger: Logger, metrics: Metrics): ApolloServer
 
           metrics.operations.inc({ operation, outcome });
           metrics.operationDuration.observe({ operation }, durationSeconds);
-          const refusals = errors.filter((error) => codeOf(error) === RATE_LIMITED).length;
+          const refusals = errors.filter((error) => codeOf(error) === ErrorCode.RATE_LIMITED).length;
           if (refusals > 0) metrics.rateLimitRejections.inc({ operation }, refusals);
 
           const log = scope?.log ?? logger;

@@ -1,3 +1,4 @@
+import { ErrorCode } from '../error-codes';
 import { DOMAINS, type Domain } from '../redis/keys';
 import { parseCount, parsePhase, parseTimestamp } from './workflow.records';
 import { WorkflowError, type ResetAuditEntry, type WorkflowState } from './workflow.types';
@@ -90,7 +91,7 @@ export function streamIdOf(cursor: string, threadId: string | null): string {
   const split = cursor.lastIndexOf('/');
   if (split < 0) return cursor;
   if (threadId === null || cursor.slice(0, split) !== threadId) {
-    throw new WorkflowError('BAD_USER_INPUT', 'after must be the id of an audit entry of this trail', 'after');
+    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, 'after must be the id of an audit entry of this trail', 'after');
   }
   return cursor.slice(split + 1);
 }
@@ -105,7 +106,7 @@ export function olderThan(cursor: string): string | null {
   const ms = match ? BigInt(match[1]) : -1n;
   const seq = match ? BigInt(match[2]) : -1n;
   if (ms < 0n || ms > UINT64_MAX || seq > UINT64_MAX) {
-    throw new WorkflowError('BAD_USER_INPUT', 'after must be the id of an audit entry', 'after');
+    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, 'after must be the id of an audit entry', 'after');
   }
   if (seq > 0n) return `${ms}-${seq - 1n}`;
   return ms > 0n ? String(ms - 1n) : null;

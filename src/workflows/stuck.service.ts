@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { StuckThresholds } from '../config';
+import { ErrorCode } from '../error-codes';
+import type { ResetObserver } from './reset-observer';
 import { diagnoseWorkflow, SETTLED_PHASES } from './stuck-diagnosis';
 import {
   STUCK_KINDS,
@@ -23,6 +25,8 @@ export interface StuckWorkflowServiceOptions {
   thresholds: StuckThresholds;
   /** Clock in epoch milliseconds; tests pin it. */
   now?: () => number;
+  /** Told of every batch answered (observability's logs and metrics); its resets are told by WorkflowService. */
+  observer?: Pick<ResetObserver, 'batchAnswered'>;
 }
 
 /** A page of stuck workflows examines at most this many workflows per requested item, and at least MIN_EXAMINED. */
@@ -78,7 +82,7 @@ export class StuckWorkflowService {
   async listStuckWorkflows(options: ListStuckWorkflowsOptions): Promise<StuckWorkflowPage> {
     const { first, kind } = options;
     if (!Number.isSafeInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-      throw new WorkflowError('BAD_USER_INPUT', `first must be an integer from 1 to ${MAX_PAGE_SIZE}`, 'first');
+      throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `first must be an integer from 1 to ${MAX_PAGE_SIZE}`, 'first');
     }
     validateKind(kind);
     const budget = Math.max(EXAMINED_PER_ITEM * first, MIN_EXAMINED);
@@ -98,7 +102,7 @@ export class StuckWorkflowService {
     if (!dryRun && !request.plans && this.workflows.requiresConfirmation) {
       // Said once for the batch, rather than by every workflow it would choose.
       throw new WorkflowError(
-        'CONFIRMATION_REQUIRED',
+        ErrorCode.CONFIRMATION_REQUIRED,
         'Resets must be confirmed: preview the batch (dryRun) and pass the threadId and planToken of each workflow as plans',
         'plans',
       );
@@ -108,11 +112,12 @@ export class StuckWorkflowService {
     // One at a time, so an interrupted batch has a clear prefix done and a repeat finishes the rest.
     for (const { threadId, workflow, kinds, planToken, stuck } of chosen) {
       if (!workflow) {
-        outcomes.push({ threadId, kinds, summary: null, error: { code: 'NOT_FOUND', message: 'The workflow is gone since its preview' } });
+        const error = { code: ErrorCode.NOT_FOUND, message: 'The workflow is gone since its preview' };
+        outcomes.push({ threadId, kinds, summary: null, error });
         continue;
       }
       if (!stuck) {
-        outcomes.push({ threadId, kinds, summary: null, error: { code: 'NOT_STUCK', message: notStuckMessage(request) } });
+        outcomes.push({ threadId, kinds, summary: null, error: { code: ErrorCode.NOT_STUCK, message: notStuckMessage(request) } });
         continue;
       }
       const { gate, phase } = workflow;
@@ -132,13 +137,16 @@ export class StuckWorkflowService {
           expectedGate: gate,
           expectedPhase: phase,
         });
-        outcomes.push({ threadId, kinds, summary, error: summary.success ? null : { code: 'NOT_FOUND', message: summary.message } });
+        const error = summary.success ? null : { code: ErrorCode.NOT_FOUND, message: summary.message };
+        outcomes.push({ threadId, kinds, summary, error });
       } catch (error) {
         outcomes.push({ threadId, kinds, summary: null, error: toResetError(error) });
       }
     }
     const failed = outcomes.filter((outcome) => outcome.error !== null).length;
-    return { dryRun, requestId, outcomes, succeeded: outcomes.length - failed, failed };
+    const batch = { dryRun, requestId, outcomes, succeeded: outcomes.length - failed, failed };
+    this.options.observer?.batchAnswered(batch);
+    return batch;
   }
 
   /** Up to `limit` diagnosed workflows, oldest first. */
@@ -231,7 +239,7 @@ function notStuckMessage({ kind, olderThanMs }: ResetStuckRequest): string {
 
 function validateKind(kind: string | null | undefined): void {
   if (kind && !(STUCK_KINDS as readonly string[]).includes(kind)) {
-    throw new WorkflowError('BAD_USER_INPUT', `kind must be one of ${STUCK_KINDS.join(', ')}`, 'kind');
+    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `kind must be one of ${STUCK_KINDS.join(', ')}`, 'kind');
   }
 }
 
@@ -239,18 +247,18 @@ function validateResetStuckRequest(request: ResetStuckRequest): void {
   validateKind(request.kind);
   const { limit, olderThanMs, requestId, plans } = request;
   if (plans != null && (plans.length > MAX_RESET_LIMIT || plans.some((plan) => typeof plan.planToken !== 'string' || plan.planToken === ''))) {
-    throw new WorkflowError('BAD_USER_INPUT', `plans must hold at most ${MAX_RESET_LIMIT} threadId and planToken pairs`, 'plans');
+    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `plans must hold at most ${MAX_RESET_LIMIT} threadId and planToken pairs`, 'plans');
   }
   if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_RESET_LIMIT) {
-    throw new WorkflowError('BAD_USER_INPUT', `limit must be an integer from 1 to ${MAX_RESET_LIMIT}`, 'limit');
+    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `limit must be an integer from 1 to ${MAX_RESET_LIMIT}`, 'limit');
   }
   if (olderThanMs != null && (!Number.isSafeInteger(olderThanMs) || olderThanMs < 0)) {
-    throw new WorkflowError('BAD_USER_INPUT', 'olderThan must be a duration of zero or more', 'olderThan');
+    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, 'olderThan must be a duration of zero or more', 'olderThan');
   }
   // Checked once here, or every workflow of the batch would fail on it separately.
   const reason = typeof request.reason === 'string' ? request.reason.trim() : '';
   if (reason.length === 0 || request.reason.length > MAX_REASON_LENGTH) {
-    throw new WorkflowError('BAD_USER_INPUT', `reason must be 1 to ${MAX_REASON_LENGTH} characters`, 'reason');
+    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `reason must be 1 to ${MAX_REASON_LENGTH} characters`, 'reason');
   }
   if (requestId != null) validateRequestId(requestId);
 }
@@ -258,7 +266,7 @@ function validateResetStuckRequest(request: ResetStuckRequest): void {
 function toResetError(error: unknown): StuckResetError {
   if (error instanceof WorkflowError) return { code: error.code, message: error.message };
   return {
-    code: 'RESET_FAILED',
+    code: ErrorCode.RESET_FAILED,
     message: 'The reset failed unexpectedly and may not have happened: repeat the batch with the same requestId to complete it',
   };
 }

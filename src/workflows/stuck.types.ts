@@ -1,4 +1,5 @@
-import type { CleanupSummary, Workflow, WorkflowErrorCode } from './workflow.types';
+import type { StuckResetErrorCode } from '../error-codes';
+import type { CleanupSummary, Workflow } from './workflow.types';
 
 /** The research note's four ways a workflow gets stuck. */
 export const STUCK_KINDS = [
@@ -76,12 +77,6 @@ export interface PlanConfirmation {
   threadId: string;
   planToken: string;
 }
-
-/**
- * Why one workflow of a batch was not reset: a WorkflowError's code, NOT_STUCK for a planned workflow
- * that is not stuck (as the batch asks) when the batch runs, or RESET_FAILED when unexpected.
- */
-export type StuckResetErrorCode = WorkflowErrorCode | 'NOT_STUCK' | 'RESET_FAILED';
 
 export interface StuckResetError {
   code: StuckResetErrorCode;

@@ -9,6 +9,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
+import { ErrorCode } from '../error-codes';
 import type { RedisClient } from '../redis/client';
 import type { RedisKeys } from '../redis/keys';
 import { MAX_THREAD_ID_LENGTH, validateThreadId } from './workflow.validation';
@@ -108,7 +109,10 @@ export function readResetEvent(message: string): WorkflowResetEvent | undefined 
  */
 export class EventStreamOverflowError extends WorkflowError {
   constructor() {
-    super('SUBSCRIBER_TOO_SLOW', `Live updates fell more than ${MAX_PENDING_EVENTS} events behind; subscribe again and re-read the workflow.`);
+    super(
+      ErrorCode.SUBSCRIBER_TOO_SLOW,
+      `Live updates fell more than ${MAX_PENDING_EVENTS} events behind; subscribe again and re-read the workflow.`,
+    );
     this.name = 'EventStreamOverflowError';
   }
 }

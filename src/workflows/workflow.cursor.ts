@@ -1,3 +1,4 @@
+import { ErrorCode } from '../error-codes';
 import { WorkflowError } from './workflow.types';
 
 /** A position in the workflows index: the creation score and the member, which breaks ties. */
@@ -11,7 +12,7 @@ export function encodeCursor(position: IndexPosition): string {
 }
 
 export function decodeCursor(cursor: string): IndexPosition {
-  const invalid = new WorkflowError('BAD_USER_INPUT', 'after is not a cursor returned by this API', 'after');
+  const invalid = new WorkflowError(ErrorCode.BAD_USER_INPUT, 'after is not a cursor returned by this API', 'after');
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import type { Logger } from 'pino';
+import { ErrorCode } from '../error-codes';
 import type { RedisClient } from '../redis/client';
 import { isWrongType } from '../redis/errors';
 import { DOMAINS, type Domain, type RedisKeys } from '../redis/keys';
@@ -14,6 +15,7 @@ import {
   streamIdOf,
   toAuditEntry,
 } from './reset-audit';
+import type { ResetObserver } from './reset-observer';
 import { parseCanonicalPlan, planTokenOf } from './reset-plan';
 import { decodeCursor, encodeCursor, isAfter, type IndexPosition } from './workflow.cursor';
 import { byEnqueueTime, parseCount, parsePhase, taskOwner, toTask, toWorkflow } from './workflow.records';
@@ -67,6 +69,8 @@ export interface WorkflowServiceOptions {
   sweepQueues?: boolean;
   /** Where a malformed index entry is reported (once per member). */
   logger?: Pick<Logger, 'warn'>;
+  /** Told of every reset and preview answered (observability's logs and metrics). */
+  observer?: Pick<ResetObserver, 'resetAnswered'>;
 }
 
 const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -148,10 +152,10 @@ export class WorkflowService {
   async listWorkflows(options: ListWorkflowsOptions): Promise<WorkflowPage> {
     const { first, phase } = options;
     if (!Number.isSafeInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-      throw new WorkflowError('BAD_USER_INPUT', `first must be an integer from 1 to ${MAX_PAGE_SIZE}`, 'first');
+      throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `first must be an integer from 1 to ${MAX_PAGE_SIZE}`, 'first');
     }
     if (phase && !PHASES.includes(phase)) {
-      throw new WorkflowError('BAD_USER_INPUT', `phase must be one of ${PHASES.join(', ')}`, 'phase');
+      throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `phase must be one of ${PHASES.join(', ')}`, 'phase');
     }
     let position: IndexPosition | null = options.after ? decodeCursor(options.after) : null;
     const budget = phase ? Math.max(EXAMINED_PER_ITEM * first, MIN_EXAMINED) : Number.POSITIVE_INFINITY;
@@ -232,7 +236,7 @@ export class WorkflowService {
       String(now),
     );
     if (Number(created) !== 1) {
-      throw new WorkflowError('CONFLICT', `A workflow with thread id "${threadId}" already exists`, 'threadId');
+      throw new WorkflowError(ErrorCode.CONFLICT, `A workflow with thread id "${threadId}" already exists`, 'threadId');
     }
     return { threadId, gate: 0, phase: 'pending', attempt: 0, createdAt: new Date(now), updatedAt: new Date(now) };
   }
@@ -252,7 +256,7 @@ export class WorkflowService {
     const { threadId, domain } = request;
     validateThreadId(threadId);
     if (!DOMAINS.includes(domain)) {
-      throw new WorkflowError('BAD_USER_INPUT', `domain must be one of ${DOMAINS.join(', ')}`, 'domain');
+      throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `domain must be one of ${DOMAINS.join(', ')}`, 'domain');
     }
     const data = serializeTaskData(request.data, threadId);
     const taskId = randomUUID();
@@ -269,7 +273,7 @@ export class WorkflowService {
       String(now),
     );
     if (Number(outcome) === 0) throw notFound(threadId);
-    if (Number(outcome) !== 1) throw new WorkflowError('CONFLICT', 'The generated task id is taken; try again');
+    if (Number(outcome) !== 1) throw new WorkflowError(ErrorCode.CONFLICT, 'The generated task id is taken; try again');
     return {
       id: taskId,
       threadId,
@@ -303,6 +307,12 @@ export class WorkflowService {
    * (CONFIRMATION_REQUIRED, STALE_PLAN, PRECONDITION_FAILED, IDEMPOTENCY_CONFLICT) and write nothing.
    */
   async resetWorkflow(request: ResetRequest): Promise<CleanupSummary> {
+    const summary = await this.answerReset(request);
+    this.options.observer?.resetAnswered(summary);
+    return summary;
+  }
+
+  private async answerReset(request: ResetRequest): Promise<CleanupSummary> {
     validateResetRequest(request, this.options.maxGate);
     const { threadId, resetToGate, actor } = request;
     const dryRun = request.dryRun === true;
@@ -310,7 +320,7 @@ export class WorkflowService {
     const requestId = request.requestId ?? '';
     if (!dryRun && this.requiresConfirmation && !planToken) {
       throw new WorkflowError(
-        'CONFIRMATION_REQUIRED',
+        ErrorCode.CONFIRMATION_REQUIRED,
         `Resets must be confirmed: preview the reset of "${threadId}" with dryRun and pass its planToken`,
         'planToken',
       );
@@ -364,7 +374,7 @@ export class WorkflowService {
     }
     if (code === -1) {
       throw new WorkflowError(
-        'IDEMPOTENCY_CONFLICT',
+        ErrorCode.IDEMPOTENCY_CONFLICT,
         `requestId "${requestId}" was already used for a different reset (another workflow, gate or clear option); use a new requestId`,
         'requestId',
       );
@@ -372,7 +382,7 @@ export class WorkflowService {
     if (code === -2) throw preconditionFailed(request, reply);
     if (code === -3) {
       throw new WorkflowError(
-        'STALE_PLAN',
+        ErrorCode.STALE_PLAN,
         String(reply[1]) === 'missing'
           ? `The planToken expired or was not issued by a preview of this reset; preview "${threadId}" again`
           : `Workflow "${threadId}" changed since the preview; nothing was reset. Preview it again and confirm the new plan`,
@@ -466,7 +476,7 @@ export class WorkflowService {
   async listResetAudit(options: ListResetAuditOptions): Promise<ResetAuditPage> {
     const { first } = options;
     if (!Number.isSafeInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-      throw new WorkflowError('BAD_USER_INPUT', `first must be an integer from 1 to ${MAX_PAGE_SIZE}`, 'first');
+      throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `first must be an integer from 1 to ${MAX_PAGE_SIZE}`, 'first');
     }
     const threadId = options.threadId == null ? null : validateThreadId(options.threadId);
     const stream = threadId === null ? this.keys.audit : this.keys.workflowAudit(threadId);
@@ -531,7 +541,7 @@ export class WorkflowService {
     if (Number(outcome) !== 1) {
       const phase = parsePhase(current);
       throw new WorkflowError(
-        'CONFLICT',
+        ErrorCode.CONFLICT,
         phase === to
           ? `Workflow "${threadId}" is already ${phase}`
           : `Workflow "${threadId}" is ${phase}; only a ${from.join(', ')} workflow can be ${move === 'run' ? 'run' : 'stopped'}`,
@@ -617,7 +627,7 @@ function preconditionFailed(request: ResetRequest, reply: (string | number)[]): 
   ].filter(Boolean);
   const actual = hasRecord === '1' ? `is at gate ${gate}, phase ${phase}` : 'has no record';
   return new WorkflowError(
-    'PRECONDITION_FAILED',
+    ErrorCode.PRECONDITION_FAILED,
     `Workflow "${request.threadId}" ${actual}, not ${expected.join(', ')} as expected; nothing was reset`,
     request.expectedGate == null ? 'expectedPhase' : 'expectedGate',
   );
@@ -628,7 +638,7 @@ function refusal(taskId: string, reason: TaskResultRefusal, write: 'Result' | 'H
 }
 
 function notFound(threadId: string): WorkflowError {
-  return new WorkflowError('NOT_FOUND', `No workflow with thread id "${threadId}"`, 'threadId');
+  return new WorkflowError(ErrorCode.NOT_FOUND, `No workflow with thread id "${threadId}"`, 'threadId');
 }
 
 /** The replies of a pipeline; a failed command is an unexpected error, not a domain one. */

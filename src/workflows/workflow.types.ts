@@ -1,3 +1,4 @@
+import type { WorkflowErrorCode } from '../error-codes';
 import type { Domain } from '../redis/keys';
 
 /** Phases as stored in Redis (lower case, as the orchestrator writes them). */
@@ -204,22 +205,7 @@ export type TaskResultOutcome =
   | { recorded: true; taskId: string; threadId: string; attempt: number }
   | { recorded: false; taskId: string; reason: TaskResultRefusal; message: string };
 
-/** Expected failures of the domain; the GraphQL layer maps `code` to `extensions.code`. */
-export type WorkflowErrorCode =
-  | 'BAD_USER_INPUT'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  /** A real reset without a planToken while confirmation is required. */
-  | 'CONFIRMATION_REQUIRED'
-  /** The workflow changed since the preview that issued the planToken (or the token expired). */
-  | 'STALE_PLAN'
-  /** expectedGate / expectedPhase did not hold. */
-  | 'PRECONDITION_FAILED'
-  /** A requestId reused for a different reset. */
-  | 'IDEMPOTENCY_CONFLICT'
-  /** A subscriber fell too far behind its workflow's events; its subscription was ended. */
-  | 'SUBSCRIBER_TOO_SLOW';
-
+/** An expected failure of the domain; the GraphQL layer maps `code` to `extensions.code`. */
 export class WorkflowError extends Error {
   constructor(
     readonly code: WorkflowErrorCode,

@@ -1,3 +1,4 @@
+import { ErrorCode } from '../error-codes';
 import {
   PHASES,
   TASK_RESULT_STATUSES,
@@ -33,14 +34,14 @@ const INDEX_SUFFIX = ':tasks';
  */
 export function validateId(id: string, field: string): string {
   if (typeof id !== 'string' || id.length === 0 || id.length > MAX_THREAD_ID_LENGTH) {
-    throw new WorkflowError('BAD_USER_INPUT', `${field} must be 1 to ${MAX_THREAD_ID_LENGTH} characters`, field);
+    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `${field} must be 1 to ${MAX_THREAD_ID_LENGTH} characters`, field);
   }
   // A lone surrogate is written to Redis as U+FFFD, so two different ids would share one key.
   if (!id.isWellFormed()) {
-    throw new WorkflowError('BAD_USER_INPUT', `${field} must be well-formed Unicode`, field);
+    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `${field} must be well-formed Unicode`, field);
   }
   if (CONTROL_CHARACTERS.test(id)) {
-    throw new WorkflowError('BAD_USER_INPUT', `${field} must not contain control characters`, field);
+    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `${field} must not contain control characters`, field);
   }
   return id;
 }
@@ -49,7 +50,7 @@ export function validateId(id: string, field: string): string {
 export function validateThreadId(threadId: string, field = 'threadId'): string {
   validateId(threadId, field);
   if (threadId.endsWith(INDEX_SUFFIX)) {
-    throw new WorkflowError('BAD_USER_INPUT', `${field} must not end with "${INDEX_SUFFIX}"`, field);
+    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `${field} must not end with "${INDEX_SUFFIX}"`, field);
   }
   return threadId;
 }
@@ -58,24 +59,24 @@ export function validateResetRequest(request: ResetRequest, maxGate: number): vo
   validateThreadId(request.threadId);
   const gate = request.resetToGate;
   if (!Number.isSafeInteger(gate) || gate < 0 || gate > maxGate) {
-    throw new WorkflowError('BAD_USER_INPUT', `resetToGate must be an integer from 0 to ${maxGate}`, 'resetToGate');
+    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `resetToGate must be an integer from 0 to ${maxGate}`, 'resetToGate');
   }
   const reason = typeof request.reason === 'string' ? request.reason.trim() : '';
   if (reason.length === 0 || request.reason.length > MAX_REASON_LENGTH) {
-    throw new WorkflowError('BAD_USER_INPUT', `reason must be 1 to ${MAX_REASON_LENGTH} characters`, 'reason');
+    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `reason must be 1 to ${MAX_REASON_LENGTH} characters`, 'reason');
   }
   if (request.dryRun != null && typeof request.dryRun !== 'boolean') {
-    throw new WorkflowError('BAD_USER_INPUT', 'dryRun must be true or false', 'dryRun');
+    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, 'dryRun must be true or false', 'dryRun');
   }
   if (request.planToken != null && (typeof request.planToken !== 'string' || !PLAN_TOKEN.test(request.planToken))) {
-    throw new WorkflowError('BAD_USER_INPUT', 'planToken must be the planToken of a preview', 'planToken');
+    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, 'planToken must be the planToken of a preview', 'planToken');
   }
   const expectedGate = request.expectedGate;
   if (expectedGate != null && (!Number.isSafeInteger(expectedGate) || expectedGate < 0)) {
-    throw new WorkflowError('BAD_USER_INPUT', 'expectedGate must be a non-negative integer', 'expectedGate');
+    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, 'expectedGate must be a non-negative integer', 'expectedGate');
   }
   if (request.expectedPhase != null && !PHASES.includes(request.expectedPhase)) {
-    throw new WorkflowError('BAD_USER_INPUT', `expectedPhase must be one of ${PHASES.join(', ')}`, 'expectedPhase');
+    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `expectedPhase must be one of ${PHASES.join(', ')}`, 'expectedPhase');
   }
   if (request.requestId != null) validateRequestId(request.requestId);
 }
@@ -92,7 +93,7 @@ export function validateRequestId(requestId: string): string {
 export function validateTaskAttempt(request: TaskAttempt): void {
   validateId(request.taskId, 'taskId');
   if (!Number.isSafeInteger(request.attempt) || request.attempt < 0) {
-    throw new WorkflowError('BAD_USER_INPUT', 'attempt must be a non-negative integer', 'attempt');
+    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, 'attempt must be a non-negative integer', 'attempt');
   }
 }
 
@@ -100,7 +101,7 @@ export function validateTaskAttempt(request: TaskAttempt): void {
 export function serializeTaskResult(request: RecordTaskResultRequest): string {
   validateTaskAttempt(request);
   if (!TASK_RESULT_STATUSES.includes(request.status)) {
-    throw new WorkflowError('BAD_USER_INPUT', `status must be one of ${TASK_RESULT_STATUSES.join(', ')}`, 'status');
+    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `status must be one of ${TASK_RESULT_STATUSES.join(', ')}`, 'status');
   }
   let serialized: string | undefined;
   try {
@@ -109,10 +110,10 @@ export function serializeTaskResult(request: RecordTaskResultRequest): string {
     serialized = undefined;
   }
   if (serialized === undefined) {
-    throw new WorkflowError('BAD_USER_INPUT', 'result must be a JSON value', 'result');
+    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, 'result must be a JSON value', 'result');
   }
   if (Buffer.byteLength(serialized) > MAX_TASK_RESULT_BYTES) {
-    throw new WorkflowError('BAD_USER_INPUT', `result must be at most ${MAX_TASK_RESULT_BYTES} bytes of JSON`, 'result');
+    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `result must be at most ${MAX_TASK_RESULT_BYTES} bytes of JSON`, 'result');
   }
   return serialized;
 }
@@ -135,18 +136,18 @@ function nestedDeeperThan(value: unknown, maxDepth: number): boolean {
  */
 export function serializeTaskData(data: unknown, threadId: string): string {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw new WorkflowError('BAD_USER_INPUT', 'data must be a JSON object', 'data');
+    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, 'data must be a JSON object', 'data');
   }
   if (nestedDeeperThan(data, MAX_TASK_DATA_DEPTH)) {
-    throw new WorkflowError('BAD_USER_INPUT', `data must be nested at most ${MAX_TASK_DATA_DEPTH} levels deep`, 'data');
+    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `data must be nested at most ${MAX_TASK_DATA_DEPTH} levels deep`, 'data');
   }
   const owner = (data as { thread_id?: unknown }).thread_id;
   if (owner !== undefined && owner !== threadId) {
-    throw new WorkflowError('BAD_USER_INPUT', 'data.thread_id, when given, must equal threadId', 'data');
+    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, 'data.thread_id, when given, must equal threadId', 'data');
   }
   const serialized = JSON.stringify(data);
   if (Buffer.byteLength(serialized) > MAX_TASK_DATA_BYTES) {
-    throw new WorkflowError('BAD_USER_INPUT', `data must be at most ${MAX_TASK_DATA_BYTES} bytes of JSON`, 'data');
+    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `data must be at most ${MAX_TASK_DATA_BYTES} bytes of JSON`, 'data');
   }
   return serialized;
 }

@@ -29,13 +29,9 @@ import {
 } from 'graphql';
 import type { Authentication } from '../../auth/identity';
 import { hasRole, isRole, type Role, ROLES } from '../../auth/roles';
+import { ErrorCode } from '../../error-codes';
 
 const AUTH = 'auth';
-
-export const AUTH_ERROR_CODES = {
-  unauthenticated: 'UNAUTHENTICATED',
-  forbidden: 'FORBIDDEN',
-} as const;
 
 /** `enum Role { VIEWER OPERATOR ADMIN }`; its internal values are the token's role strings. */
 export const RoleEnum = new GraphQLEnumType({
@@ -83,12 +79,12 @@ function unauthenticated(auth: Authentication | undefined): GraphQLError {
     auth?.kind === 'rejected'
       ? `Authentication failed (${auth.reason}): send a valid bearer token in the Authorization header.`
       : 'Authentication required: send a bearer token in the Authorization header.';
-  return new GraphQLError(message, { extensions: { code: AUTH_ERROR_CODES.unauthenticated } });
+  return new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED } });
 }
 
 function forbidden(coordinate: string, required: Role): GraphQLError {
   return new GraphQLError(`${coordinate} requires the ${required} role, which your token does not grant.`, {
-    extensions: { code: AUTH_ERROR_CODES.forbidden },
+    extensions: { code: ErrorCode.FORBIDDEN },
   });
 }
 

@@ -11,11 +11,10 @@ import { getGraphQLRateLimiter } from 'graphql-rate-limit';
 import type { Authentication } from '../../auth/identity';
 import type { RateLimitPolicy } from '../../config';
 import { parseDurationMs } from '../../duration';
+import { ErrorCode } from '../../error-codes';
 import type { RedisClient } from '../../redis/client';
 import type { RedisKeys } from '../../redis/keys';
 import { SlidingWindowStore, type WindowLimit } from './rate-limit.store';
-
-export const RATE_LIMITED = 'RATE_LIMITED';
 
 /** Milliseconds in a window written as `<n><ms|s|m|h|d>`; throws on anything else, at schema build. */
 function parseWindow(window: string, budget: string): number {
@@ -66,7 +65,7 @@ export class CallBudget {
       `Rate limit reached for ${this.name}: at most ${this.policy.max} calls per ${this.policy.window}. Retry in ${retryAfter} s.`,
       // No `http` extension: one refused field must not turn a partly successful response into a 429.
       // The server's rate-limit status plugin answers 429 when the whole operation was refused.
-      { extensions: { code: RATE_LIMITED, retryAfter } },
+      { extensions: { code: ErrorCode.RATE_LIMITED, retryAfter } },
     );
   }
 }

@@ -22,7 +22,6 @@ import type { RedisClient } from '../../redis/client';
 import type { RedisKeys } from '../../redis/keys';
 import { CallBudget } from './rate-limit.budget';
 
-export { RATE_LIMITED } from './rate-limit.budget';
 
 const RATE_LIMIT = 'rateLimit';
 

@@ -33,14 +33,8 @@ import {
   type ValidationRule,
 } from 'graphql';
 import type { QueryLimits } from '../../config';
+import { ErrorCode, type QueryLimitCode } from '../../error-codes';
 import { MAX_PAGE_SIZE } from '../../workflows/workflow.service';
-
-export type QueryLimitCode =
-  | 'QUERY_TOO_DEEP'
-  | 'TOO_MANY_ALIASES'
-  | 'TOO_MANY_TOKENS'
-  | 'TOO_MANY_DIRECTIVES'
-  | 'QUERY_TOO_COMPLEX';
 
 /**
  * The cost estimate: every field costs `scalarCost` or `objectCost`, a child selection counts
@@ -91,7 +85,7 @@ export function queryLimitCode(error: unknown): QueryLimitCode | undefined {
   if (!(error instanceof GraphQLError)) return undefined;
   if (error instanceof QueryLimitError) return error.code;
   if (error.originalError instanceof QueryLimitError) return error.originalError.code;
-  if (error.extensions.code === 'GRAPHQL_PARSE_FAILED' && TOKEN_LIMIT_MESSAGE.test(error.message)) return 'TOO_MANY_TOKENS';
+  if (error.extensions.code === ErrorCode.GRAPHQL_PARSE_FAILED && TOKEN_LIMIT_MESSAGE.test(error.message)) return ErrorCode.TOO_MANY_TOKENS;
   return undefined;
 }
 
@@ -125,15 +119,15 @@ export interface QueryProtection {
  */
 export function createQueryProtection(limits: QueryLimits): QueryProtection {
   const { plugins, validationRules } = new ApolloArmor({
-    maxDepth: { n: limits.maxDepth, flattenFragments: true, ...reportAs('QUERY_TOO_DEEP') },
-    maxAliases: { n: limits.maxAliases, ...reportAs('TOO_MANY_ALIASES') },
-    maxDirectives: { n: limits.maxDirectives, ...reportAs('TOO_MANY_DIRECTIVES') },
+    maxDepth: { n: limits.maxDepth, flattenFragments: true, ...reportAs(ErrorCode.QUERY_TOO_DEEP) },
+    maxAliases: { n: limits.maxAliases, ...reportAs(ErrorCode.TOO_MANY_ALIASES) },
+    maxDirectives: { n: limits.maxDirectives, ...reportAs(ErrorCode.TOO_MANY_DIRECTIVES) },
     costLimit: { enabled: false },
     maxTokens: { enabled: false },
     blockFieldSuggestion: { enabled: false },
   }).protect();
   const costRules = new ApolloArmor({
-    costLimit: { maxCost: limits.maxCost, flattenFragments: true, ...COST_WEIGHTS, ...reportAs('QUERY_TOO_COMPLEX') },
+    costLimit: { maxCost: limits.maxCost, flattenFragments: true, ...COST_WEIGHTS, ...reportAs(ErrorCode.QUERY_TOO_COMPLEX) },
     maxDepth: { enabled: false },
     maxAliases: { enabled: false },
     maxDirectives: { enabled: false },
@@ -156,7 +150,7 @@ class PageSizeTooLarge extends GraphQLError {
   constructor(argument: string, nodes: ArgumentNode | FieldNode) {
     super(`${argument} must be at most ${MAX_PAGE_SIZE}.`, {
       nodes,
-      extensions: { code: 'BAD_USER_INPUT', field: argument, http: { status: 400 } },
+      extensions: { code: ErrorCode.BAD_USER_INPUT, field: argument, http: { status: 400 } },
     });
   }
 }
