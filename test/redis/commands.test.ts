@@ -1,9 +1,11 @@
+import { createEmbeddedRedis } from '../../src/redis/client';
 import { CreateWorkflowOutcome, decodeCreateWorkflowReply } from '../../src/redis/commands/create-workflow';
 import { decodeEnqueueTaskReply, EnqueueTaskOutcome } from '../../src/redis/commands/enqueue-task';
 import { decodeResetReply, ResetScriptOutcome } from '../../src/redis/commands/reset-workflow';
 import { UnexpectedScriptReply } from '../../src/redis/commands/script-io';
 import { decodeTaskWriteReply, TaskWriteOutcome } from '../../src/redis/commands/task-fence';
 import { decodeTransitionWorkflowReply, TransitionWorkflowOutcome } from '../../src/redis/commands/transition-workflow';
+import { runScript } from '../../src/redis/scripts';
 
 /** The numeric members of an enum (TypeScript adds the reverse name mappings too). */
 function codesOf(outcomes: Record<string, string | number>): number[] {
@@ -94,5 +96,14 @@ describe('the reply decoders of the script commands', () => {
     it.each([[[4]], [[-4]], [[-3, 'other']], [[1, '', 'x', '0', '0', '', '1']], [[1, '', '0', '0', '0', '']], ['1'], [[]]])('refuses %j', (reply) => {
       expect(() => decodeResetReply(reply)).toThrow(UnexpectedScriptReply);
     });
+  });
+});
+
+describe('runScript', () => {
+  it('refuses a key list of another length than the script declares, before sending anything', async () => {
+    const redis = createEmbeddedRedis();
+    await expect(runScript(redis, 'createWorkflow', ['wave:workflow:a'], ['a', '1'])).rejects.toThrow('createWorkflow takes 2 keys, not 1');
+    expect(await redis.exists('wave:workflow:a')).toBe(0);
+    redis.disconnect();
   });
 });
