@@ -1,12 +1,11 @@
 import { Router } from 'express';
 import type { Logger } from 'pino';
 import type { RedisClient } from '../redis/client';
+import { scriptsDefined } from '../redis/scripts';
 import type { Metrics } from './metrics';
 
 /** How long /readyz waits for Redis's PONG: a probe must answer well inside an orchestrator's timeout. */
 export const READINESS_TIMEOUT_MS = 500;
-/** A script every write path needs; defineScripts adds it to the client as a command. */
-const RESET_SCRIPT = 'resetWorkflow';
 
 export type Readiness = { ready: true } | { ready: false; reason: string };
 
@@ -38,7 +37,7 @@ async function readWithin(redis: RedisClient, probeKey: string, timeoutMs: numbe
  * connection.
  */
 export async function checkReadiness(redis: RedisClient, probeKey: string, timeoutMs = READINESS_TIMEOUT_MS): Promise<Readiness> {
-  if (typeof (redis as unknown as Record<string, unknown>)[RESET_SCRIPT] !== 'function') {
+  if (!scriptsDefined(redis)) {
     return { ready: false, reason: 'the Lua scripts are not defined on the redis client' };
   }
   if (redis.status !== undefined && redis.status !== 'ready') {

@@ -1,50 +1,47 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RedisClient } from './client';
-import type { Result } from 'ioredis';
 import { DOMAINS } from './keys';
+import { assembleScript } from './script-loader';
 
 /**
- * Every multi-key change is one Lua script named after what it does (as BullMQ does),
- * so it is atomic against the agents that pop the same queues.
+ * Every multi-key change is one Lua script named after what it does (as BullMQ does), so it is
+ * atomic against the agents that pop the same queues. Only src/redis/commands/ runs them, each
+ * through its own typed function.
  */
 const SCRIPTS = {
-  // Workflow hash, task index, workflows index, audit streams (all, the workflow's), stored request
-  // summary, stored plan, then one queue per domain.
-  resetWorkflow: { file: 'reset-workflow.lua', numberOfKeys: 7 + DOMAINS.length, prelude: true },
-  // Task hash, result key, workflow hash.
-  recordTaskResult: { file: 'record-task-result.lua', numberOfKeys: 3, prelude: true },
-  // Task hash, workflow hash.
-  recordTaskHeartbeat: { file: 'record-task-heartbeat.lua', numberOfKeys: 2, prelude: true },
-  enqueueTask: { file: 'enqueue-task.lua', numberOfKeys: 4, prelude: true },
+  resetWorkflow: { file: 'reset-workflow.lua', numberOfKeys: 7 + DOMAINS.length },
+  recordTaskResult: { file: 'record-task-result.lua', numberOfKeys: 3 },
+  recordTaskHeartbeat: { file: 'record-task-heartbeat.lua', numberOfKeys: 2 },
+  enqueueTask: { file: 'enqueue-task.lua', numberOfKeys: 4 },
   createWorkflow: { file: 'create-workflow.lua', numberOfKeys: 2 },
-  transitionWorkflow: { file: 'transition-workflow.lua', numberOfKeys: 1, prelude: true },
+  transitionWorkflow: { file: 'transition-workflow.lua', numberOfKeys: 1 },
   rateLimitHit: { file: 'rate-limit-hit.lua', numberOfKeys: 1 },
-} as const satisfies Record<string, { file: string; numberOfKeys: number; prelude?: boolean }>;
+} as const satisfies Record<string, { file: string; numberOfKeys: number }>;
 
-const SCRIPT_DIR = join(__dirname, 'scripts');
+export type ScriptName = keyof typeof SCRIPTS;
 
-/** Lua has no imports in EVAL: scripts that share helpers get prelude.lua prepended. */
-function scriptSource(file: string, prelude: boolean): string {
-  const source = readFileSync(join(SCRIPT_DIR, file), 'utf8');
-  return prelude ? readFileSync(join(SCRIPT_DIR, 'prelude.lua'), 'utf8') + source : source;
-}
+/** Where the scripts live; their helpers are in `includes/` below it. */
+export const SCRIPT_DIR = join(__dirname, 'scripts');
 
+/** Defines every script on the client as a command (EVALSHA, falling back to EVAL), its includes assembled. */
 export function defineScripts(redis: RedisClient): void {
   for (const [name, script] of Object.entries(SCRIPTS)) {
-    const prelude = 'prelude' in script && script.prelude;
-    redis.defineCommand(name, { numberOfKeys: script.numberOfKeys, lua: scriptSource(script.file, prelude) });
+    redis.defineCommand(name, { numberOfKeys: script.numberOfKeys, lua: assembleScript(join(SCRIPT_DIR, script.file)) });
   }
 }
 
-declare module 'ioredis' {
-  interface RedisCommander<Context> {
-    resetWorkflow(...keysAndArgs: (string | number)[]): Result<(string | number)[], Context>;
-    recordTaskResult(...keysAndArgs: (string | number)[]): Result<number[], Context>;
-    recordTaskHeartbeat(...keysAndArgs: (string | number)[]): Result<number[], Context>;
-    enqueueTask(...keysAndArgs: (string | number)[]): Result<(string | number)[], Context>;
-    createWorkflow(...keysAndArgs: (string | number)[]): Result<number, Context>;
-    transitionWorkflow(...keysAndArgs: (string | number)[]): Result<[number, string], Context>;
-    rateLimitHit(...keysAndArgs: (string | number)[]): Result<string[], Context>;
+/** Whether defineScripts has run on this client (a readiness check). */
+export function scriptsDefined(redis: RedisClient): boolean {
+  return Object.keys(SCRIPTS).every((name) => typeof (redis as unknown as Record<string, unknown>)[name] === 'function');
+}
+
+type ScriptCommand = (...keysAndArgs: string[]) => Promise<unknown>;
+
+/** Runs a defined script; its reply is for the command module that called it to decode. */
+export async function runScript(redis: RedisClient, name: ScriptName, keys: readonly string[], args: readonly string[]): Promise<unknown> {
+  if (keys.length !== SCRIPTS[name].numberOfKeys) {
+    throw new Error(`${name} takes ${SCRIPTS[name].numberOfKeys} keys, not ${keys.length}`);
   }
+  const command = (redis as unknown as Record<ScriptName, ScriptCommand>)[name];
+  return command.call(redis, ...keys, ...args);
 }

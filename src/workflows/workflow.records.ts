@@ -19,7 +19,7 @@ export function parseTimestamp(value: string | undefined | null): Date | null {
 /** Blanks as Lua's `%s` knows them: the scripts trim these and only these. */
 const ASCII_BLANKS = /^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g;
 
-/** Trimmed and lower-cased in ASCII only, as prelude.lua's `normalized` (Lua's string.lower) does. */
+/** Trimmed and lower-cased in ASCII only, as includes/normalized.lua (Lua's string.lower) does. */
 function normalized(value: string | undefined): string | undefined {
   return value?.replace(ASCII_BLANKS, '').replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
 }
@@ -37,13 +37,13 @@ export function parseStatus(value: string | undefined): TaskStatus {
   return parseEnum(TASK_STATUSES, value, 'pending');
 }
 
-/** `queue` holds the domain (`fe`); a full queue key (`wave:tasks:fe`) is accepted too (prelude.lua's `queueDomain`). */
+/** `queue` holds the domain (`fe`); a full queue key (`wave:tasks:fe`) is accepted too (includes/queueDomain.lua). */
 export function parseDomain(value: string | undefined): Domain | null {
   const last = normalized(value)?.split(':').pop();
   return DOMAINS.find((domain) => domain === last) ?? null;
 }
 
-/** Decimal digits, at most 15 so the value is exact, with blanks around: as prelude.lua's `counter` reads them. */
+/** Decimal digits, at most 15 so the value is exact, with blanks around: as includes/counter.lua reads them. */
 const COUNT_PATTERN = /^[ \t\n\v\f\r]*(\d{1,15})[ \t\n\v\f\r]*$/;
 
 /** A gate or attempt: a non-negative decimal integer, anything else ("3.0", "0x3", "-1") 0, as the scripts read it. */
@@ -93,7 +93,7 @@ function ownerInData(data: string | null | undefined): string | null {
 
 /**
  * The workflow a task belongs to: its hash's `thread_id`, else `thread_id` at the top of its data
- * JSON; null when neither names one. The one rule every read applies, as `taskOwner` in prelude.lua
+ * JSON; null when neither names one. The one rule every read applies, as includes/taskOwner.lua
  * does for the scripts (docs/redis-contract.md, "Keys").
  */
 export function taskOwner(hash: { thread_id?: string | null; data?: string | null }): string | null {

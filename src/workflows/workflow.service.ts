@@ -3,6 +3,13 @@ import DataLoader from 'dataloader';
 import type { Logger } from 'pino';
 import { ErrorCode } from '../error-codes';
 import type { RedisClient } from '../redis/client';
+import { CreateWorkflowOutcome, runCreateWorkflow } from '../redis/commands/create-workflow';
+import { EnqueueTaskOutcome, runEnqueueTask } from '../redis/commands/enqueue-task';
+import { runRecordTaskHeartbeat } from '../redis/commands/record-task-heartbeat';
+import { runRecordTaskResult } from '../redis/commands/record-task-result';
+import { ResetScriptOutcome, runResetWorkflow, type ResetPreconditionState } from '../redis/commands/reset-workflow';
+import { TaskWriteOutcome } from '../redis/commands/task-fence';
+import { TransitionWorkflowOutcome, runTransitionWorkflow } from '../redis/commands/transition-workflow';
 import { isWrongType } from '../redis/errors';
 import { DOMAINS, type Domain, type RedisKeys } from '../redis/keys';
 import {
@@ -83,13 +90,13 @@ const MIN_EXAMINED = 500;
 /** How many index entries one filtered round trip reads. */
 const FILTER_BATCH = 100;
 
-/** The refusals of record-task-result.lua and record-task-heartbeat.lua, by reply code. */
-const TASK_WRITE_REFUSALS: Record<number, TaskResultRefusal> = {
-  [-1]: 'task_gone',
-  [-2]: 'cancelled',
-  [-3]: 'attempt_mismatch',
-  [-4]: 'stale_attempt',
-  [-5]: 'already_finished',
+/** The refusals of record-task-result.lua and record-task-heartbeat.lua, by outcome. */
+const TASK_WRITE_REFUSALS: Record<Exclude<TaskWriteOutcome, TaskWriteOutcome.Written>, TaskResultRefusal> = {
+  [TaskWriteOutcome.TaskGone]: 'task_gone',
+  [TaskWriteOutcome.Cancelled]: 'cancelled',
+  [TaskWriteOutcome.AttemptMismatch]: 'attempt_mismatch',
+  [TaskWriteOutcome.StaleAttempt]: 'stale_attempt',
+  [TaskWriteOutcome.AlreadyFinished]: 'already_finished',
 };
 const TASK_RESULT_MESSAGES: Record<TaskResultRefusal, string> = {
   task_gone: 'the task no longer exists (a reset removed it) or no workflow owns it',
@@ -229,13 +236,8 @@ export class WorkflowService {
   async startWorkflow(request: StartWorkflowRequest): Promise<Workflow> {
     const threadId = request.threadId == null ? randomUUID() : validateThreadId(request.threadId);
     const now = this.now();
-    const created = await this.redis.createWorkflow(
-      this.keys.workflow(threadId),
-      this.keys.workflowIndex,
-      threadId,
-      String(now),
-    );
-    if (Number(created) !== 1) {
+    const created = await runCreateWorkflow(this.redis, this.keys, { threadId, now });
+    if (created !== CreateWorkflowOutcome.Created) {
       throw new WorkflowError(ErrorCode.CONFLICT, `A workflow with thread id "${threadId}" already exists`, 'threadId');
     }
     return { threadId, gate: 0, phase: 'pending', attempt: 0, createdAt: new Date(now), updatedAt: new Date(now) };
@@ -261,19 +263,9 @@ export class WorkflowService {
     const data = serializeTaskData(request.data, threadId);
     const taskId = randomUUID();
     const now = this.now();
-    const [outcome] = await this.redis.enqueueTask(
-      this.keys.workflow(threadId),
-      this.keys.workflowTasks(threadId),
-      this.keys.queue(domain),
-      this.keys.task(taskId),
-      threadId,
-      taskId,
-      data,
-      domain,
-      String(now),
-    );
-    if (Number(outcome) === 0) throw notFound(threadId);
-    if (Number(outcome) !== 1) throw new WorkflowError(ErrorCode.CONFLICT, 'The generated task id is taken; try again');
+    const { outcome } = await runEnqueueTask(this.redis, this.keys, { threadId, taskId, data, domain, now });
+    if (outcome === EnqueueTaskOutcome.NoWorkflow) throw notFound(threadId);
+    if (outcome !== EnqueueTaskOutcome.Queued) throw new WorkflowError(ErrorCode.CONFLICT, 'The generated task id is taken; try again');
     return {
       id: taskId,
       threadId,
@@ -326,88 +318,68 @@ export class WorkflowService {
       );
     }
     const now = this.now();
-    const reply = await this.redis.resetWorkflow(
-      this.keys.workflow(threadId),
-      this.keys.workflowTasks(threadId),
-      this.keys.workflowIndex,
-      this.keys.audit,
-      this.keys.workflowAudit(threadId),
-      // Unused slots still name a key of their kind; the script reads them only when the argument is given.
-      this.keys.resetRequest(requestId ? requestHash(actor, requestId) : 'none'),
-      this.keys.resetPlan(planToken || 'none'),
-      ...this.keys.queues,
+    const reply = await runResetWorkflow(this.redis, this.keys, {
       threadId,
-      this.keys.taskKeyPrefix,
-      this.keys.resultKeyPrefix,
-      request.clearTasks ? '1' : '0',
-      request.clearResults ? '1' : '0',
-      String(resetToGate),
-      String(now),
+      resetToGate,
+      clearTasks: request.clearTasks,
+      clearResults: request.clearResults,
       actor,
-      request.reason,
-      String(AUDIT_MAX_LENGTH),
-      String(WORKFLOW_AUDIT_MAX_LENGTH),
-      dryRun ? 'preview' : 'reset',
-      dryRun ? '' : requestId,
-      String(this.idempotencyTtlMs),
-      request.expectedGate == null ? '' : String(request.expectedGate),
-      request.expectedPhase ?? '',
-      dryRun ? '' : planToken,
-      PHASES.join(','),
-      this.keys.eventsChannel,
-      this.options.sweepQueues === false ? '0' : '1',
-      ...DOMAINS,
-    );
-    const code = Number(reply[0]);
-    if (code === 0) {
-      return {
-        success: false,
-        threadId,
-        cleared: { tasks: 0, results: 0, queues: [] },
-        newState: null,
-        message: `No workflow "${threadId}": it has no record and no task; nothing was changed`,
-        dryRun,
-        plan: null,
-        requestId: requestId || null,
-        replayed: false,
-      };
+      reason: request.reason,
+      now,
+      preview: dryRun,
+      request: requestId && !dryRun ? { id: requestId, hash: requestHash(actor, requestId) } : null,
+      requestTtlMs: this.idempotencyTtlMs,
+      expectedGate: request.expectedGate ?? null,
+      expectedPhase: request.expectedPhase ?? null,
+      planToken: planToken && !dryRun ? planToken : null,
+      knownPhases: PHASES,
+      sweepQueues: this.options.sweepQueues !== false,
+      auditMaxLength: AUDIT_MAX_LENGTH,
+      workflowAuditMaxLength: WORKFLOW_AUDIT_MAX_LENGTH,
+    });
+    switch (reply.outcome) {
+      case ResetScriptOutcome.UnknownWorkflow:
+        return {
+          success: false,
+          threadId,
+          cleared: { tasks: 0, results: 0, queues: [] },
+          newState: null,
+          message: `No workflow "${threadId}": it has no record and no task; nothing was changed`,
+          dryRun,
+          plan: null,
+          requestId: requestId || null,
+          replayed: false,
+        };
+      case ResetScriptOutcome.RequestIdConflict:
+        throw new WorkflowError(
+          ErrorCode.IDEMPOTENCY_CONFLICT,
+          `requestId "${requestId}" was already used for a different reset (another workflow, gate or clear option); use a new requestId`,
+          'requestId',
+        );
+      case ResetScriptOutcome.PreconditionFailed:
+        throw preconditionFailed(request, reply.current);
+      case ResetScriptOutcome.StalePlan:
+        throw new WorkflowError(
+          ErrorCode.STALE_PLAN,
+          reply.reason === 'missing'
+            ? `The planToken expired or was not issued by a preview of this reset; preview "${threadId}" again`
+            : `Workflow "${threadId}" changed since the preview; nothing was reset. Preview it again and confirm the new plan`,
+          'planToken',
+        );
     }
-    if (code === -1) {
-      throw new WorkflowError(
-        ErrorCode.IDEMPOTENCY_CONFLICT,
-        `requestId "${requestId}" was already used for a different reset (another workflow, gate or clear option); use a new requestId`,
-        'requestId',
-      );
-    }
-    if (code === -2) throw preconditionFailed(request, reply);
-    if (code === -3) {
-      throw new WorkflowError(
-        ErrorCode.STALE_PLAN,
-        String(reply[1]) === 'missing'
-          ? `The planToken expired or was not issued by a preview of this reset; preview "${threadId}" again`
-          : `Workflow "${threadId}" changed since the preview; nothing was reset. Preview it again and confirm the new plan`,
-        'planToken',
-      );
-    }
-    const [, canonical, tasks, results, cancelled, domains, attempt] = reply;
-    const counts: ClearingCounts = {
-      tasks: Number(tasks),
-      results: Number(results),
-      cancelled: Number(cancelled),
-      queues: parseDomains(String(domains)),
-    };
-    if (code === 2) return this.recordPreview(request, String(canonical), counts, now);
+    const counts: ClearingCounts = { ...reply.counts, queues: parseDomains(reply.counts.queues) };
+    if (reply.outcome === ResetScriptOutcome.Previewed) return this.recordPreview(request, reply.plan, counts, now);
     return {
       success: true,
       threadId,
       cleared: { tasks: counts.tasks, results: counts.results, queues: counts.queues },
-      newState: { gate: resetToGate, phase: 'pending', attempt: Number(attempt) },
+      newState: { gate: resetToGate, phase: 'pending', attempt: reply.attempt },
       message: `Workflow "${threadId}" reset to gate ${resetToGate}: ${describeClearing(counts, 'done')}`,
       dryRun: false,
       plan: null,
       requestId: requestId || null,
-      // 3: the stored summary of an earlier call with this requestId; nothing was written now.
-      replayed: code === 3,
+      // The stored summary of an earlier call with this requestId; nothing was written now.
+      replayed: reply.outcome === ResetScriptOutcome.Replayed,
     };
   }
 
@@ -419,18 +391,7 @@ export class WorkflowService {
     const result = serializeTaskResult(request);
     const { taskId, attempt, status } = request;
     return this.fencedTaskWrite(request, 'Result', (threadId) =>
-      this.redis.recordTaskResult(
-        this.keys.task(taskId),
-        this.keys.result(taskId),
-        this.keys.workflow(threadId),
-        taskId,
-        String(attempt),
-        result,
-        status,
-        String(this.now()),
-        this.keys.resultsChannel,
-        threadId,
-      ),
+      runRecordTaskResult(this.redis, this.keys, { taskId, threadId, attempt, result, status, now: this.now() }),
     );
   }
 
@@ -442,7 +403,7 @@ export class WorkflowService {
     validateTaskAttempt(request);
     const { taskId, attempt } = request;
     return this.fencedTaskWrite(request, 'Heartbeat', (threadId) =>
-      this.redis.recordTaskHeartbeat(this.keys.task(taskId), this.keys.workflow(threadId), String(attempt), String(this.now()), threadId),
+      runRecordTaskHeartbeat(this.redis, this.keys, { taskId, threadId, attempt, now: this.now() }),
     );
   }
 
@@ -450,16 +411,14 @@ export class WorkflowService {
   private async fencedTaskWrite(
     { taskId, attempt }: TaskAttempt,
     write: 'Result' | 'Heartbeat',
-    run: (threadId: string) => Promise<number[]>,
+    run: (threadId: string) => Promise<TaskWriteOutcome>,
   ): Promise<TaskResultOutcome> {
     const owner = await this.findTaskOwner(taskId);
     if (!owner) return refusal(taskId, 'task_gone', write);
     const { threadId } = owner;
-    const [code] = await run(threadId);
-    if (Number(code) === 1) return { recorded: true, taskId, threadId, attempt };
-    const reason = TASK_WRITE_REFUSALS[Number(code)];
-    if (!reason) throw new Error(`${write} script replied ${String(code)}`);
-    return refusal(taskId, reason, write);
+    const outcome = await run(threadId);
+    if (outcome === TaskWriteOutcome.Written) return { recorded: true, taskId, threadId, attempt };
+    return refusal(taskId, TASK_WRITE_REFUSALS[outcome], write);
   }
 
   /**
@@ -530,15 +489,15 @@ export class WorkflowService {
   private async transition(threadId: string, move: keyof typeof TRANSITIONS): Promise<Workflow> {
     validateThreadId(threadId);
     const { to, from } = TRANSITIONS[move];
-    const [outcome, current] = await this.redis.transitionWorkflow(
-      this.keys.workflow(threadId),
+    const { outcome, phase: current } = await runTransitionWorkflow(this.redis, this.keys, {
+      threadId,
       to,
-      String(this.now()),
-      from.join(','),
-      PHASES.join(','),
-    );
-    if (Number(outcome) === 0) throw notFound(threadId);
-    if (Number(outcome) !== 1) {
+      from,
+      knownPhases: PHASES,
+      now: this.now(),
+    });
+    if (outcome === TransitionWorkflowOutcome.NoWorkflow) throw notFound(threadId);
+    if (outcome !== TransitionWorkflowOutcome.Moved) {
       const phase = parsePhase(current);
       throw new WorkflowError(
         ErrorCode.CONFLICT,
@@ -619,13 +578,13 @@ function describeClearing(counts: ClearingCounts, mode: 'done' | 'planned'): str
   return `${cancelled} task(s) cancelled, ${tasks} task record(s) and ${results} result(s) deleted${dequeued}`;
 }
 
-function preconditionFailed(request: ResetRequest, reply: (string | number)[]): WorkflowError {
-  const [, hasRecord, gate, phase] = reply.map(String);
+function preconditionFailed(request: ResetRequest, current: ResetPreconditionState): WorkflowError {
+  const { hasRecord, gate, phase } = current;
   const expected = [
     request.expectedGate == null ? null : `gate ${request.expectedGate}`,
     request.expectedPhase == null ? null : `phase ${request.expectedPhase}`,
   ].filter(Boolean);
-  const actual = hasRecord === '1' ? `is at gate ${gate}, phase ${phase}` : 'has no record';
+  const actual = hasRecord ? `is at gate ${gate}, phase ${phase}` : 'has no record';
   return new WorkflowError(
     ErrorCode.PRECONDITION_FAILED,
     `Workflow "${request.threadId}" ${actual}, not ${expected.join(', ')} as expected; nothing was reset`,

@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { assembleScript } from '../../src/redis/script-loader';
+import { SCRIPT_DIR } from '../../src/redis/scripts';
 import { parseCount, parseDomain, parsePhase, parseStatus, taskOwner } from '../../src/workflows/workflow.records';
 import { DOMAINS } from '../../src/redis/keys';
 import { PHASES } from '../../src/workflows/workflow.types';
@@ -7,11 +8,13 @@ import { COUNT_READINGS, DOMAIN_READINGS, OWNER_READINGS, PHASE_READINGS, STATUS
 import { BACKENDS, keys, resetRequest, useBackend, writeWorkflow } from '../workflows/support';
 
 /**
- * Every rule written both in TypeScript (workflow.records.ts) and in Lua (prelude.lua, used by the
- * scripts) gives the same reading of the same stored values: the TypeScript side below, the Lua side
- * on each backend, through the prelude's helper and through the scripts that apply it.
+ * Every rule written both in TypeScript (workflow.records.ts) and in Lua (scripts/includes/*.lua, used
+ * by the scripts) gives the same reading of the same stored values: the TypeScript side below, the Lua
+ * side on each backend, through the helper itself and through the scripts that apply it.
  */
-const PRELUDE = readFileSync(join(__dirname, '../../src/redis/scripts/prelude.lua'), 'utf8');
+const HELPERS = ['decimal', 'counter', 'phaseOf', 'isSettledStatus', 'queueDomain', 'taskOwner']
+  .map((helper) => assembleScript(join(SCRIPT_DIR, 'includes', `${helper}.lua`)))
+  .join('\n');
 const KEY = 'wave:stored-value';
 const TASK_STATUSES_SETTLED = ['completed', 'failed', 'cancelled'];
 
@@ -41,12 +44,12 @@ describe('the TypeScript side of the shared rules', () => {
 describe.each(BACKENDS)('the Lua side of the shared rules on %s', (backendName) => {
   const backend = useBackend(backendName);
 
-  /** Evaluates a prelude expression over the hash at KEY, whose `value` field holds `stored` (absent when undefined). */
+  /** Evaluates an expression of the helpers over the hash at KEY, whose `value` field holds `stored` (absent when undefined). */
   async function luaReading(expression: string, fields: Record<string, Stored>, ...args: string[]): Promise<unknown> {
     const present = Object.entries(fields).filter((entry): entry is [string, string] => entry[1] !== undefined);
     if (present.length > 0) await backend.redis.hset(KEY, Object.fromEntries(present));
     // A Lua nil is a null reply on Redis, undefined on ioredis-mock.
-    return (await backend.redis.eval(`${PRELUDE}\nreturn ${expression}`, 1, KEY, ...args)) ?? null;
+    return (await backend.redis.eval(`${HELPERS}\nreturn ${expression}`, 1, KEY, ...args)) ?? null;
   }
 
   it.each(PHASE_READINGS)('reads the phase %j as %s', async (stored, reading) => {

@@ -1,6 +1,7 @@
 import type Redis from 'ioredis';
 import { loadConfig } from '../../src/config';
 import { connectRedis } from '../../src/redis/client';
+import { runRateLimitHit } from '../../src/redis/commands/rate-limit-hit';
 import { TestApp } from '../helpers/app';
 import { eventually } from '../helpers/eventually';
 import { RedisServer } from '../helpers/redis-server';
@@ -97,7 +98,7 @@ describe("the API's Redis client while Redis is paused", () => {
       const waits: Array<Promise<number>> = [];
       for (let i = 0; i < 8; i++) {
         const issued = Date.now();
-        const command = i % 2 === 0 ? redis.rateLimitHit('wave:ratelimit:probe', issued, 1000, 5, String(i)) : redis.zcard('wave:workflows');
+        const command = i % 2 === 0 ? runRateLimitHit(redis, { key: 'wave:ratelimit:probe', now: issued, windowMs: 1000, max: 5, callId: String(i) }) : redis.zcard('wave:workflows');
         waits.push(command.then(() => Number.NaN, () => Date.now() - issued));
         await new Promise((resolve) => setTimeout(resolve, TIMEOUT_MS / 4));
       }

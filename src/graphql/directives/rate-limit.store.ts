@@ -1,16 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Identity, Store } from 'graphql-rate-limit';
 import type { RedisClient } from '../../redis/client';
+import { runRateLimitHit } from '../../redis/commands/rate-limit-hit';
 
 /** One field's limit, with the window already in milliseconds. */
 export interface WindowLimit {
   max: number;
   windowMs: number;
-}
-
-/** The scores of a ZRANGE WITHSCORES reply (`member, score, member, score...`). */
-export function scoresOf(reply: readonly (string | number)[]): number[] {
-  return reply.filter((_, index) => index % 2 === 1).map(Number);
 }
 
 /**
@@ -29,14 +25,13 @@ export class SlidingWindowStore implements Store {
   ) {}
 
   async getForIdentity(identity: Identity): Promise<readonly number[]> {
-    const before = await this.redis.rateLimitHit(
-      this.keyOf(identity.contextIdentity),
-      Date.now(),
-      this.limit.windowMs,
-      this.limit.max,
-      randomUUID(),
-    );
-    return scoresOf(before);
+    return runRateLimitHit(this.redis, {
+      key: this.keyOf(identity.contextIdentity),
+      now: Date.now(),
+      windowMs: this.limit.windowMs,
+      max: this.limit.max,
+      callId: randomUUID(),
+    });
   }
 
   /** Nothing to do: `getForIdentity` already recorded the call. */

@@ -8,9 +8,11 @@ ARGV[5] now (epoch ms)
 Replies {1, attempt} when queued, {0} when the workflow has no record, {-1} when the task id is taken.
 The task is stamped with the workflow's `attempt` (missing or not decimal: 0): the agent that takes
 it carries that attempt to record-task-result.lua, which refuses it once a reset moved the workflow on.
-Helpers (decimal, counter) come from prelude.lua.
 Producers LPUSH and agents RPOP/BRPOP, so each queue is first in, first out.
 ]]
+--- @include "includes/counter"
+--- @include "includes/decimal"
+
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return {0}
 end

@@ -13,8 +13,9 @@ codes of record-task-result.lua:
  {-1} the task is gone (no record, or its owner is not ARGV[3])
  {-2} the task was cancelled     {-3} the task belongs to another attempt than the one held
  {-4} the workflow was reset since    {-5} the task already has its final status
-Helpers (counter, hmget, taskOwner, taskFence) come from prelude.lua.
 ]]
+--- @include "includes/taskFence"
+
 local refusal = taskFence(KEYS[1], KEYS[2], ARGV[3], ARGV[1])
 if refusal ~= 0 then
   return {refusal}

@@ -15,8 +15,12 @@ nothing is written and the reply says why:
  {-4} the workflow was reset since: its attempt is newer than the agent's
  {-5} the task already has its final status (completed or failed): the first write stands
 A missing or non-decimal `attempt` reads as 0, on the task and on the workflow.
-Helpers (decimal, counter, hmget, jsonString, taskOwner, taskFence) come from prelude.lua.
 ]]
+--- @include "includes/counter"
+--- @include "includes/decimal"
+--- @include "includes/jsonString"
+--- @include "includes/taskFence"
+
 local taskKey, resultKey, workflowKey = KEYS[1], KEYS[2], KEYS[3]
 local taskId, attempt, result, status, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local channel, threadId = ARGV[6], ARGV[7]

@@ -6,19 +6,16 @@ here, so a reset is either wholly done or not at all.
 
 KEYS[1] workflow hash       KEYS[2] its task index set      KEYS[3] workflows sorted set
 KEYS[4] audit stream        KEYS[5] the workflow's audit stream
-KEYS[6] stored summary of the request id (unused when ARGV[13] is '')
-KEYS[7] plan of the plan token (unused when ARGV[17] is '')
-KEYS[8..] the domain queues, in the order of the domain names in ARGV[20..]
-ARGV[1] thread id           ARGV[2] task key prefix         ARGV[3] result key prefix
-ARGV[4] clear tasks (1/0)   ARGV[5] clear results (1/0)     ARGV[6] gate to reset to
-ARGV[7] now (epoch ms)      ARGV[8] actor                   ARGV[9] reason
-ARGV[10] audit stream max length                            ARGV[11] workflow audit stream max length
-ARGV[12] 'preview' (write nothing, return the plan) or 'reset'
-ARGV[13] request id or ''   ARGV[14] how long the summary of a request id is kept (ms)
-ARGV[15] expected gate or ''                                ARGV[16] expected phase or ''
-ARGV[17] plan token or ''   ARGV[18] every known phase, comma-separated
-ARGV[19] events channel     ARGV[20] sweep the queues for un-indexed tasks (1/0)
-ARGV[21..] domain names
+KEYS[6] stored summary of the request id (unused when requestId is '')
+KEYS[7] plan of the plan token (unused when planToken is '')
+KEYS[8..] the domain queues, in the order of `domains`
+ARGV: name, value pairs (namedArguments), built by name in src/redis/commands/reset-workflow.ts:
+  threadId, taskKeyPrefix, resultKeyPrefix, clearTasks and clearResults (1/0), gate (to reset to),
+  now (epoch ms), actor, reason, auditMaxLength, workflowAuditMaxLength,
+  mode ('preview': write nothing, return the plan; or 'reset'), requestId or '',
+  requestTtlMs (how long the summary of a request id is kept), expectedGate or '',
+  expectedPhase or '', planToken or '', knownPhases (comma-separated), eventsChannel,
+  sweepQueues (1/0: sweep the queues for un-indexed tasks), domains (comma-separated)
 
 Replies, first the outcome:
  {1, '', tasks, results, cancelled, queues, attempt}  reset (counts as deleted; attempt after it)
@@ -36,36 +33,54 @@ fields by "\t", each field with '%', tab and newline written %25, %09, %0A:
   task <id> <record 1/0> <status> <result 1/0>   one per task, sorted by id
   queue <domain> <id>...                         the workflow's entries of a queue, head first
 A plan token confirms a reset only while this string is unchanged.
-Helpers (decimal, counter, hmget, jsonString, taskOwner, phaseOf, isSettledStatus, queueDomain) come
-from prelude.lua.
 Every read comes before the first write: an error (a key of the wrong type) leaves nothing half done.
 Cost, never KEYS or SCAN: with the sweep, the workflow's own keys plus one LRANGE of each queue and
 one owner read per queued id; without it, the workflow's own keys plus one LPOS (preview, planToken)
 or one LREM per task.
 ]]
+--- @include "includes/counter"
+--- @include "includes/decimal"
+--- @include "includes/hmget"
+--- @include "includes/isSettledStatus"
+--- @include "includes/jsonString"
+--- @include "includes/namedArguments"
+--- @include "includes/phaseOf"
+--- @include "includes/queueDomain"
+--- @include "includes/taskOwner"
+
+local args = namedArguments(ARGV)
 local workflowKey, indexKey, workflowsKey = KEYS[1], KEYS[2], KEYS[3]
 local auditKey, workflowAuditKey, requestKey, planKey = KEYS[4], KEYS[5], KEYS[6], KEYS[7]
-local threadId, taskPrefix, resultPrefix = ARGV[1], ARGV[2], ARGV[3]
-local clearTasks, clearResults = ARGV[4] == '1', ARGV[5] == '1'
-local gate, now, actor, reason = ARGV[6], ARGV[7], ARGV[8], ARGV[9]
-local auditMaxLen, workflowAuditMaxLen = ARGV[10], ARGV[11]
-local preview = ARGV[12] == 'preview'
-local requestId, requestTtl = ARGV[13], ARGV[14]
-local expectedGate, expectedPhase, planToken = ARGV[15], ARGV[16], ARGV[17]
-local knownPhases, eventsChannel, sweepQueues = ARGV[18], ARGV[19], ARGV[20] == '1'
-local FIRST_QUEUE, FIRST_DOMAIN = 8, 21
+local threadId, taskPrefix, resultPrefix = args.threadId, args.taskKeyPrefix, args.resultKeyPrefix
+-- The flags as sent ('1' or '0'), also stored and compared that way.
+local clearTasksFlag, clearResultsFlag = args.clearTasks, args.clearResults
+local clearTasks, clearResults = clearTasksFlag == '1', clearResultsFlag == '1'
+local gate, now, actor, reason = args.gate, args.now, args.actor, args.reason
+local auditMaxLen, workflowAuditMaxLen = args.auditMaxLength, args.workflowAuditMaxLength
+local preview = args.mode == 'preview'
+local requestId, requestTtl = args.requestId, args.requestTtlMs
+local expectedGate, expectedPhase, planToken = args.expectedGate, args.expectedPhase, args.planToken
+local knownPhases, eventsChannel, sweepQueues = args.knownPhases, args.eventsChannel, args.sweepQueues == '1'
+local domains, queueKeys = {}, {}  -- queue q is queueKeys[q], the queue of domains[q]
+for domain in string.gmatch(args.domains, '[^,]+') do
+  domains[#domains + 1] = domain
+  queueKeys[#domains] = KEYS[7 + #domains]
+end
+if #KEYS ~= 7 + #domains then
+  error('reset-workflow takes one queue key per domain')
+end
 
 -- A request id already used: its stored summary is the answer, unless it named another reset.
 if not preview and requestId ~= '' and redis.call('EXISTS', requestKey) == 1 then
   local s = hmget(requestKey, 'thread_id', 'reset_to_gate', 'clear_tasks', 'clear_results',
     'tasks', 'results', 'cancelled', 'queues', 'attempt')
-  if s[1] ~= threadId or s[2] ~= gate or s[3] ~= ARGV[4] or s[4] ~= ARGV[5] then
+  if s[1] ~= threadId or s[2] ~= gate or s[3] ~= clearTasksFlag or s[4] ~= clearResultsFlag then
     return {-1}
   end
   return {3, '', s[5] or '0', s[6] or '0', s[7] or '0', s[8] or '', s[9] or '0'}
 end
 
--- A task's owner, as the service reads it (taskOwner in prelude.lua).
+-- A task's owner, as the service reads it (taskOwner).
 local function ownerOf(taskId)
   return taskOwner(taskPrefix .. taskId)
 end
@@ -99,9 +114,9 @@ local candidateQueue = {}  -- task id -> the queue its record names; nil: every 
 if sweepQueues then
   -- The orchestrator may queue a task without indexing it: check the owner of every queued id.
   -- Costs one owner read per queued id of any workflow.
-  for q = FIRST_QUEUE, #KEYS do
+  for q = 1, #queueKeys do
     local entries, ids, seen = {}, {}, {}
-    for _, taskId in ipairs(redis.call('LRANGE', KEYS[q], 0, -1)) do
+    for _, taskId in ipairs(redis.call('LRANGE', queueKeys[q], 0, -1)) do
       if not seen[taskId] then
         seen[taskId] = true
         if ours[taskId] == nil and ownerOf(taskId) == threadId then
@@ -121,8 +136,8 @@ else
   -- Every producer indexes its tasks: look for each indexed id in the queue its record names
   -- (every queue when it names none), so the cost is the workflow's, not the queues' length.
   local queueOfDomain, positioned = {}, {}
-  for q = FIRST_QUEUE, #KEYS do
-    queueOfDomain[ARGV[FIRST_DOMAIN + q - FIRST_QUEUE]] = q
+  for q = 1, #queueKeys do
+    queueOfDomain[domains[q]] = q
     positioned[q], queuedIds[q] = {}, {}
   end
   for _, taskId in ipairs(ownedIds) do
@@ -130,8 +145,8 @@ else
     local recorded = queueOfDomain[queueDomain(redis.call('HGET', taskPrefix .. taskId, 'queue'))]
     candidateQueue[taskId] = recorded
     if not dequeueUnseen then
-      for q = recorded or FIRST_QUEUE, recorded or #KEYS do
-        local positions = redis.call('LPOS', KEYS[q], taskId, 'COUNT', 0)
+      for q = recorded or 1, recorded or #queueKeys do
+        local positions = redis.call('LPOS', queueKeys[q], taskId, 'COUNT', 0)
         if #positions > 0 then
           queuedIds[q][#queuedIds[q] + 1] = taskId
         end
@@ -141,7 +156,7 @@ else
       end
     end
   end
-  for q = FIRST_QUEUE, #KEYS do
+  for q = 1, #queueKeys do
     table.sort(positioned[q], function(a, b) return a[1] < b[1] end)
     local entries = {}
     for i, entry in ipairs(positioned[q]) do
@@ -149,7 +164,7 @@ else
     end
     queuedEntries[q] = entries
     if dequeueUnseen then
-      redis.call('LLEN', KEYS[q])  -- a queue key of another type fails here, before the first write
+      redis.call('LLEN', queueKeys[q])  -- a queue key of another type fails here, before the first write
     end
   end
 end
@@ -159,7 +174,7 @@ if #ownedIds == 0 and not hasRecord then
   return {0}
 end
 
--- The record as the service reads it (counter and phaseOf in prelude.lua).
+-- The record as the service reads it (counter and phaseOf).
 local record = hmget(workflowKey, 'gate', 'phase', 'attempt', 'created_at')
 local beforeGate, beforePhase, beforeAttempt = counter(record[1]), phaseOf(record[2], knownPhases), counter(record[3])
 
@@ -178,7 +193,7 @@ local tasks, results, cancelled = 0, 0, 0
 local plan = {
   'wave-reset-plan\t1',
   'thread\t' .. escaped(threadId),
-  'target\t' .. gate .. '\tpending\t' .. ARGV[4] .. '\t' .. ARGV[5],
+  'target\t' .. gate .. '\tpending\t' .. clearTasksFlag .. '\t' .. clearResultsFlag,
   'current\t' .. (hasRecord and '1' or '0') .. '\t' .. decimal(beforeGate) .. '\t' .. beforePhase .. '\t'
     .. decimal(beforeAttempt),
 }
@@ -196,10 +211,10 @@ for _, taskId in ipairs(ownedIds) do
     .. escaped(status or '') .. '\t' .. (hasResult and '1' or '0')
 end
 local queues = {}
-for q = FIRST_QUEUE, #KEYS do
+for q = 1, #queueKeys do
   local entries = queuedEntries[q]
   if #entries > 0 then
-    local domain = ARGV[FIRST_DOMAIN + q - FIRST_QUEUE]
+    local domain = domains[q]
     queues[#queues + 1] = domain
     local line = 'queue\t' .. domain
     for _, taskId in ipairs(entries) do
@@ -237,23 +252,23 @@ if dequeueUnseen then
   local removedFrom = {}
   for _, taskId in ipairs(ownedIds) do
     local recorded = candidateQueue[taskId]
-    for q = recorded or FIRST_QUEUE, recorded or #KEYS do
-      if redis.call('LREM', KEYS[q], 0, taskId) > 0 then
+    for q = recorded or 1, recorded or #queueKeys do
+      if redis.call('LREM', queueKeys[q], 0, taskId) > 0 then
         removedFrom[q] = true
       end
     end
   end
   local dequeued = {}
-  for q = FIRST_QUEUE, #KEYS do
+  for q = 1, #queueKeys do
     if removedFrom[q] then
-      dequeued[#dequeued + 1] = ARGV[FIRST_DOMAIN + q - FIRST_QUEUE]
+      dequeued[#dequeued + 1] = domains[q]
     end
   end
   queueList = table.concat(dequeued, ',')
 else
-  for q = FIRST_QUEUE, #KEYS do
+  for q = 1, #queueKeys do
     for _, taskId in ipairs(queuedIds[q]) do
-      redis.call('LREM', KEYS[q], 0, taskId)
+      redis.call('LREM', queueKeys[q], 0, taskId)
     end
   end
 end
@@ -294,7 +309,7 @@ local before = hasRecord and {decimal(beforeGate), beforePhase, decimal(beforeAt
 local function audit(key, maxLen)
   return redis.call('XADD', key, 'MAXLEN', '~', maxLen, '*',
     'kind', 'reset', 'thread_id', threadId, 'actor', actor, 'reason', reason, 'request_id', requestId,
-    'at', now, 'gate', gate, 'clear_tasks', ARGV[4], 'clear_results', ARGV[5],
+    'at', now, 'gate', gate, 'clear_tasks', clearTasksFlag, 'clear_results', clearResultsFlag,
     'tasks', decimal(tasks), 'results', decimal(results), 'cancelled', decimal(cancelled), 'queues', queueList,
     'before_gate', before[1], 'before_phase', before[2], 'before_attempt', before[3],
     'phase', 'pending', 'attempt', attempt, 'plan_token', planToken)
@@ -306,8 +321,8 @@ redis.call('PUBLISH', eventsChannel, '{"type":"workflow.reset","threadId":' .. j
   .. ',"attempt":' .. attempt .. ',"gate":' .. gate .. ',"at":' .. now .. '}')
 
 if requestId ~= '' then
-  redis.call('HSET', requestKey, 'thread_id', threadId, 'reset_to_gate', gate, 'clear_tasks', ARGV[4],
-    'clear_results', ARGV[5], 'tasks', decimal(tasks), 'results', decimal(results),
+  redis.call('HSET', requestKey, 'thread_id', threadId, 'reset_to_gate', gate, 'clear_tasks', clearTasksFlag,
+    'clear_results', clearResultsFlag, 'tasks', decimal(tasks), 'results', decimal(results),
     'cancelled', decimal(cancelled), 'queues', queueList, 'attempt', attempt, 'at', now)
   redis.call('PEXPIRE', requestKey, requestTtl)
 end

@@ -7,9 +7,11 @@ ARGV[3] allowed source phases, comma-separated    ARGV[4] every known phase, com
 
 Replies {1, previous phase} when moved, {0, ''} when there is no record,
 {-1, current phase} when the current phase does not allow the move (nothing changed).
-The phase is read as the service reads it (phaseOf in prelude.lua): trimmed, any case, and a
+The phase is read as the service reads it (phaseOf): trimmed, any case, and a
 missing or unknown phase reads as pending.
 ]]
+--- @include "includes/phaseOf"
+
 local function listed(csv, phase)
   return string.find(',' .. csv .. ',', ',' .. phase .. ',', 1, true) ~= nil
 end

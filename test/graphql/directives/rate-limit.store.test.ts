@@ -1,4 +1,5 @@
-import { scoresOf, SlidingWindowStore } from '../../../src/graphql/directives/rate-limit.store';
+import { SlidingWindowStore } from '../../../src/graphql/directives/rate-limit.store';
+import { scoresOf } from '../../../src/redis/commands/rate-limit-hit';
 import { redisBackends } from './backends';
 
 const WINDOW_MS = 60_000;
