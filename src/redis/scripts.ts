@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RedisClient } from './client';
-import type { Result } from 'ioredis';
+import type { Cluster, Redis, Result } from 'ioredis';
 import { DOMAINS } from './keys';
 
 /**
@@ -30,7 +29,8 @@ function scriptSource(file: string, prelude: boolean): string {
   return prelude ? readFileSync(join(SCRIPT_DIR, 'prelude.lua'), 'utf8') + source : source;
 }
 
-export function defineScripts(redis: RedisClient): void {
+// Typed by ioredis, not by client.ts's RedisClient: client.ts imports this module.
+export function defineScripts(redis: Redis | Cluster): void {
   for (const [name, script] of Object.entries(SCRIPTS)) {
     const prelude = 'prelude' in script && script.prelude;
     redis.defineCommand(name, { numberOfKeys: script.numberOfKeys, lua: scriptSource(script.file, prelude) });
