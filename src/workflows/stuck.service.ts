@@ -54,10 +54,6 @@ export class StuckWorkflowService {
     this.now = options.now ?? Date.now;
   }
 
-  async health(workflow: Workflow): Promise<WorkflowHealth> {
-    return (await this.healthOf([workflow])).get(workflow.threadId)!;
-  }
-
   /** The health of many workflows with one read of their tasks (two round trips, whatever their number). */
   async healthOf(workflows: readonly Workflow[]): Promise<Map<string, WorkflowHealth>> {
     const unsettled = workflows.filter((workflow) => !SETTLED_PHASES.includes(workflow.phase));
