@@ -2,7 +2,7 @@ import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 
 /** The shape of every GraphQL error answer, so a client reads an HTTP-level refusal the same way. */
-export function graphqlErrorBody(message: string, code: string) {
+function graphqlErrorBody(message: string, code: string) {
   return { errors: [{ message, extensions: { code } }] };
 }
 
