@@ -16,3 +16,8 @@ export type Authentication =
   | { kind: 'anonymous' }
   | { kind: 'authenticated'; identity: Identity }
   | { kind: 'rejected'; reason: string };
+
+/** The caller recorded in the audit stream; @auth guarantees an identity on the fields that need one. */
+export function actorOf(context: { auth: Authentication }): string {
+  return context.auth.kind === 'authenticated' ? context.auth.identity.sub : 'anonymous';
+}

@@ -41,7 +41,7 @@ export interface KeySource {
 }
 
 /** The algorithm a public key is used with: `declared` (a JWK's `alg`) when it suits the key, the key type's default when none is declared, else none. */
-export function pinAlgorithm(key: KeyObject, declared?: string): Algorithm | undefined {
+function pinAlgorithm(key: KeyObject, declared?: string): Algorithm | undefined {
   if (key.asymmetricKeyType === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_RSA_MODULUS_BITS) {
     return undefined;
   }

@@ -43,8 +43,3 @@ export function createRequestContext(services: Services, auth: Authentication, c
     ),
   };
 }
-
-/** The caller recorded in the audit stream; @auth guarantees an identity on the fields that need one. */
-export function actorOf(context: RequestContext): string {
-  return context.auth.kind === 'authenticated' ? context.auth.identity.sub : 'anonymous';
-}

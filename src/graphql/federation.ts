@@ -12,7 +12,7 @@ import { ErrorCode } from '../error-codes';
 import { resolveWorkflowReference } from './workflow.reference';
 
 /** v2.3 is the oldest version with everything we use (@key), so older routers can compose us too. */
-export const FEDERATION_SPEC_URL = 'https://specs.apollo.dev/federation/v2.3';
+const FEDERATION_SPEC_URL = 'https://specs.apollo.dev/federation/v2.3';
 
 /** Federation directives our types use; declared with `@Directive('@key(...)')` on the classes. */
 const FEDERATION_IMPORTS = ['@key'];

@@ -1,8 +1,9 @@
 import type { GraphQLResolveInfo } from 'graphql';
+import { actorOf, type Authentication } from '../auth/identity';
 import type { RateLimitPolicy } from '../config';
 import type { RedisClient } from '../redis/client';
 import type { RedisKeys } from '../redis/keys';
-import { actorOf, type RequestContext } from './context';
+import type { WorkflowService } from '../workflows/workflow.service';
 import { CallBudget } from './directives/rate-limit.budget';
 
 export interface ResetBudgetPolicies {
@@ -10,6 +11,13 @@ export interface ResetBudgetPolicies {
   reset: RateLimitPolicy;
   /** RESET_PREVIEW_RATE_LIMIT */
   preview: RateLimitPolicy;
+}
+
+/** What a spend reads of the request context (context.ts holds the budgets, so it is not imported here). */
+interface SpendContext {
+  auth: Authentication;
+  clientIp: string;
+  workflows: Pick<WorkflowService, 'hasStoredAnswer'>;
 }
 
 export interface ResetCall {
@@ -34,7 +42,7 @@ export class ResetBudgets {
   }
 
   /** Spends what the call costs, or refuses it with RATE_LIMITED. */
-  async spend(call: ResetCall, context: RequestContext, info: GraphQLResolveInfo): Promise<void> {
+  async spend(call: ResetCall, context: SpendContext, info: GraphQLResolveInfo): Promise<void> {
     const args = { input: call };
     if (call.dryRun) return this.previews.spend(undefined, args, context, info);
     if (call.requestId && (await context.workflows.hasStoredAnswer(actorOf(context), call.requestId))) return;

@@ -1,6 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, Directive, Info, Mutation, Resolver } from 'type-graphql';
-import { actorOf, type RequestContext } from './context';
+import { actorOf } from '../auth/identity';
+import type { RequestContext } from './context';
 import { CleanupSummary, ResetWorkflowInput } from './reset.types';
 
 @Resolver()

@@ -1,9 +1,10 @@
 import { Arg, Args, ArgsType, Ctx, Directive, Field, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { actorOf } from '../auth/identity';
 import { parseDurationMs } from '../duration';
 import { ErrorCode } from '../error-codes';
 import type { StuckKind as StuckKindValue, StuckReason as StuckReasonValue, WorkflowHealth as Health } from '../workflows/stuck.types';
 import { WorkflowError } from '../workflows/workflow.types';
-import { actorOf, type RequestContext } from './context';
+import type { RequestContext } from './context';
 import { StuckKind } from './enums';
 import { BatchResetResult, ResetStuckWorkflowsInput, StuckReason, StuckWorkflowConnection, WorkflowHealth } from './stuck.types';
 import { Workflow } from './workflow.type';

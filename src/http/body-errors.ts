@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { ErrorCode } from '../error-codes';
 
 /** The shape of every GraphQL error answer, so a client reads an HTTP-level refusal the same way. */
-export function graphqlErrorBody(message: string, code: ErrorCode) {
+function graphqlErrorBody(message: string, code: ErrorCode) {
   return { errors: [{ message, extensions: { code } }] };
 }
 

@@ -73,7 +73,7 @@ export interface GraphQLWebSocketServer {
  * The bearer value a client put in its `connection_init` payload: `authorization`, else `Authorization`,
  * in the form of the HTTP header (`Bearer <token>`). Anything but a string reads as an invalid token.
  */
-export function authorizationOf(connectionParams: Readonly<Record<string, unknown>> | undefined): string | undefined {
+function authorizationOf(connectionParams: Readonly<Record<string, unknown>> | undefined): string | undefined {
   const value = connectionParams?.authorization ?? connectionParams?.Authorization;
   if (value === undefined || value === null) return undefined;
   return typeof value === 'string' ? value : '';
@@ -228,6 +228,8 @@ export function serveGraphQLOverWebSocket(options: GraphQLWebSocketOptions): Gra
 
   function refuse(context: object, args: ExecutionArgs, refusal: SubscriptionRefused) {
     options.observer?.refused(context, operationNameOf(args), refusal.formatted);
+    // An iterator that has nothing to yield: its first next() throws the refusal.
+    // eslint-disable-next-line require-yield
     return (async function* refused() {
       throw refusal;
     })();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 
 /** Where `npm run build` (scripts/build-ide.js) puts the bundle; the same path from src/http and dist/http. */
-export const IDE_ASSETS_DIR = join(__dirname, '..', '..', 'dist', 'ide');
+const IDE_ASSETS_DIR = join(__dirname, '..', '..', 'dist', 'ide');
 
 /** The page's own path; the bundle is served under it. */
 const IDE_PATH = '/ide';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { RedisClient } from './client';
+import type { Cluster, Redis } from 'ioredis';
 import { DOMAINS } from './keys';
 import { assembleScript } from './script-loader';
 
@@ -23,22 +23,25 @@ export type ScriptName = keyof typeof SCRIPTS;
 /** Where the scripts live; their helpers are in `includes/` below it. */
 export const SCRIPT_DIR = join(__dirname, 'scripts');
 
+/** A client as ioredis types it, not as client.ts's RedisClient: client.ts imports this module. */
+type ScriptClient = Redis | Cluster;
+
 /** Defines every script on the client as a command (EVALSHA, falling back to EVAL), its includes assembled. */
-export function defineScripts(redis: RedisClient): void {
+export function defineScripts(redis: ScriptClient): void {
   for (const [name, script] of Object.entries(SCRIPTS)) {
     redis.defineCommand(name, { numberOfKeys: script.numberOfKeys, lua: assembleScript(join(SCRIPT_DIR, script.file)) });
   }
 }
 
 /** Whether defineScripts has run on this client (a readiness check). */
-export function scriptsDefined(redis: RedisClient): boolean {
+export function scriptsDefined(redis: ScriptClient): boolean {
   return Object.keys(SCRIPTS).every((name) => typeof (redis as unknown as Record<string, unknown>)[name] === 'function');
 }
 
 type ScriptCommand = (...keysAndArgs: string[]) => Promise<unknown>;
 
 /** Runs a defined script; its reply is for the command module that called it to decode. */
-export async function runScript(redis: RedisClient, name: ScriptName, keys: readonly string[], args: readonly string[]): Promise<unknown> {
+export async function runScript(redis: ScriptClient, name: ScriptName, keys: readonly string[], args: readonly string[]): Promise<unknown> {
   if (keys.length !== SCRIPTS[name].numberOfKeys) {
     throw new Error(`${name} takes ${SCRIPTS[name].numberOfKeys} keys, not ${keys.length}`);
   }

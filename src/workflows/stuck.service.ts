@@ -33,7 +33,7 @@ export interface StuckWorkflowServiceOptions {
 const EXAMINED_PER_ITEM = 10;
 const MIN_EXAMINED = 500;
 /** How many workflows one batch reset may touch. */
-export const MAX_RESET_LIMIT = 100;
+const MAX_RESET_LIMIT = 100;
 /** Room left in a per-workflow request id (an id, so at most MAX_THREAD_ID_LENGTH) for `:` and the hash (24 hex digits). */
 const REQUEST_ID_PREFIX_LENGTH = MAX_THREAD_ID_LENGTH - 25;
 
@@ -56,10 +56,6 @@ export class StuckWorkflowService {
     private readonly options: StuckWorkflowServiceOptions,
   ) {
     this.now = options.now ?? Date.now;
-  }
-
-  async health(workflow: Workflow): Promise<WorkflowHealth> {
-    return (await this.healthOf([workflow])).get(workflow.threadId)!;
   }
 
   /** The health of many workflows with one read of their tasks (two round trips, whatever their number). */

@@ -56,7 +56,6 @@ import {
   type WorkflowPage,
 } from './workflow.types';
 
-export { AUDIT_MAX_LENGTH } from './reset-audit';
 
 export interface WorkflowServiceOptions {
   /** Highest gate a reset may go back to (MAX_GATE). */
@@ -185,11 +184,6 @@ export class WorkflowService {
       hasMore = consumed < entries.length;
     }
     return { edges, endCursor: examined > 0 && position ? encodeCursor(position) : null, hasNextPage: hasMore && position !== null };
-  }
-
-  async getTasks(threadId: string): Promise<Task[]> {
-    validateThreadId(threadId);
-    return (await this.getTasksOfWorkflows([threadId])).get(threadId) ?? [];
   }
 
   /**
@@ -512,10 +506,10 @@ export class WorkflowService {
   }
 
   /**
-   * Up to `count` index entries after `position` (from the start when null), with their hashes
-   * when `withHashes`. Entries sharing the position's score are skipped by member order.
+   * Up to `count` index entries after `position` (from the start when null), with their hashes.
+   * Entries sharing the position's score are skipped by member order.
    */
-  private async readIndexAfter(position: IndexPosition | null, count: number, withHashes = true): Promise<IndexEntry[]> {
+  private async readIndexAfter(position: IndexPosition | null, count: number): Promise<IndexEntry[]> {
     const entries: IndexEntry[] = [];
     const min = position ? String(position.score) : '-inf';
     // The range starts at the position's score, so it holds the position's own entry (when still
@@ -530,7 +524,7 @@ export class WorkflowService {
       if (raw.length < 2 * batch) break;
     }
     entries.length = Math.min(entries.length, count);
-    if (withHashes && entries.length > 0) {
+    if (entries.length > 0) {
       const pipeline = this.redis.pipeline();
       for (const entry of entries) pipeline.hgetall(this.keys.workflow(entry.threadId));
       const replies = (await pipeline.exec()) ?? [];

@@ -13,15 +13,14 @@ export class JwksServer {
 
   /** Serves `{ keys }`, or answers every request with `failWithStatus` when given. */
   static async start(keys: object[], failWithStatus?: number): Promise<JwksServer> {
-    let jwks: JwksServer | undefined;
     const server = createServer((_request, response) => {
-      jwks!.requests += 1;
+      jwks.requests += 1;
       response.writeHead(failWithStatus ?? 200, { 'content-type': 'application/json' });
       response.end(failWithStatus ? '{"error":"unavailable"}' : JSON.stringify({ keys }));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    jwks = new JwksServer(server, `http://127.0.0.1:${port}/.well-known/jwks.json`);
+    const jwks = new JwksServer(server, `http://127.0.0.1:${port}/.well-known/jwks.json`);
     return jwks;
   }
 

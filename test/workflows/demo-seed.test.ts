@@ -1,7 +1,7 @@
 import { seedDemoWorkflows } from '../../src/workflows/demo-seed';
 import { STUCK_KINDS } from '../../src/workflows/stuck.types';
 import { MINUTE, stuckService } from './stuck-support';
-import { BACKENDS, NOW, keys, resetRequest, useBackend } from './support';
+import { BACKENDS, NOW, keys, resetRequest, tasksOf, useBackend } from './support';
 
 describe.each(BACKENDS)('seedDemoWorkflows on %s', (backendName) => {
   const backend = useBackend(backendName);
@@ -18,11 +18,11 @@ describe.each(BACKENDS)('seedDemoWorkflows on %s', (backendName) => {
       ['WAVE1-QA-001-unadvanced', 'running'],
       ['WAVE1-PM-001-safety-block', 'blocked'],
     ]);
-    const [deadAgent] = await backend.service.getTasks('WAVE1-FE-002-dead-agent');
+    const [deadAgent] = await tasksOf(backend.service, 'WAVE1-FE-002-dead-agent');
     expect(deadAgent).toMatchObject({ status: 'in_progress', agent: 'fe-agent-2', heartbeatAt: new Date(NOW - 55 * MINUTE) });
-    const [unadvanced] = await backend.service.getTasks('WAVE1-QA-001-unadvanced');
+    const [unadvanced] = await tasksOf(backend.service, 'WAVE1-QA-001-unadvanced');
     expect(unadvanced).toMatchObject({ status: 'completed', result: { success: true, passed: 42, failed: 0 } });
-    const blocked = await backend.service.getTasks('WAVE1-PM-001-safety-block');
+    const blocked = await tasksOf(backend.service, 'WAVE1-PM-001-safety-block');
     expect(blocked.map((task) => task.status)).toEqual(['completed', 'blocked']);
     expect(await backend.redis.lrange(keys.queue('be'), 0, -1)).toEqual(['demo-be-002-fixtures', 'demo-be-002-schema']);
   });

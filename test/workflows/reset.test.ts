@@ -1,5 +1,5 @@
 import { WorkflowError } from '../../src/workflows/workflow.types';
-import { BACKENDS, NOW, auditEntries, keys, resetRequest, useBackend, writeTask, writeWorkflow } from './support';
+import { BACKENDS, NOW, auditEntries, keys, resetRequest, tasksOf, useBackend, writeTask, writeWorkflow } from './support';
 
 describe.each(BACKENDS)('resetWorkflow on %s', (backendName) => {
   const backend = useBackend(backendName);
@@ -136,7 +136,7 @@ describe.each(BACKENDS)('resetWorkflow on %s', (backendName) => {
       expect(await backend.redis.hget(keys.task('running'), 'cancelled_at')).toBe(String(NOW));
       expect(await backend.redis.llen(keys.queue('fe'))).toBe(0);
       expect(await backend.redis.get(keys.result('done'))).toBe('{"ok":1}');
-      expect((await backend.service.getTasks(THREAD)).map((task) => task.id).sort()).toEqual(['done', 'held', 'queued', 'running']);
+      expect((await tasksOf(backend.service, THREAD)).map((task) => task.id).sort()).toEqual(['done', 'held', 'queued', 'running']);
     });
 
     it('with clearResults false deletes the tasks and keeps their results', async () => {

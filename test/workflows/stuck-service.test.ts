@@ -1,6 +1,6 @@
 import { MAX_PAGE_SIZE } from '../../src/workflows/workflow.service';
 import { WorkflowError } from '../../src/workflows/workflow.types';
-import { MINUTE, createdAt, stuckService, writeCase, writeOneOfEach } from './stuck-support';
+import { MINUTE, createdAt, healthOf, stuckService, writeCase, writeOneOfEach } from './stuck-support';
 import { BACKENDS, NOW, keys, useBackend } from './support';
 
 describe.each(BACKENDS)('StuckWorkflowService on %s', (backendName) => {
@@ -17,7 +17,7 @@ describe.each(BACKENDS)('StuckWorkflowService on %s', (backendName) => {
     it('diagnoses a workflow from its record and tasks, with the task id and how long', async () => {
       await arrangeOneOfEach();
       const workflow = (await backend.service.getWorkflow('wf-gone'))!;
-      expect(await stuckService(backend.service).health(workflow)).toEqual({
+      expect(await healthOf(stuckService(backend.service), workflow)).toEqual({
         stuck: true,
         reasons: [
           {
@@ -56,8 +56,8 @@ describe.each(BACKENDS)('StuckWorkflowService on %s', (backendName) => {
     it('moves with the clock: a task becomes stuck only once its threshold has passed', async () => {
       await writeCase(backend.redis, 'wf', 'agent_gone', { minutes: 0, createdAt: created(1) });
       const workflow = (await backend.service.getWorkflow('wf'))!;
-      expect((await stuckService(backend.service, () => NOW + 5 * MINUTE).health(workflow)).stuck).toBe(false);
-      expect((await stuckService(backend.service, () => NOW + 5 * MINUTE + 1).health(workflow)).stuck).toBe(true);
+      expect((await healthOf(stuckService(backend.service, () => NOW + 5 * MINUTE), workflow)).stuck).toBe(false);
+      expect((await healthOf(stuckService(backend.service, () => NOW + 5 * MINUTE + 1), workflow)).stuck).toBe(true);
     });
   });
 

@@ -1,7 +1,9 @@
 import { loadConfig } from '../../src/config';
 import type { RedisClient } from '../../src/redis/client';
 import { StuckWorkflowService } from '../../src/workflows/stuck.service';
+import type { WorkflowHealth } from '../../src/workflows/stuck.types';
 import type { WorkflowService } from '../../src/workflows/workflow.service';
+import type { Workflow } from '../../src/workflows/workflow.types';
 import { NOW, keys, writeTask, writeWorkflow } from './support';
 
 export const MINUTE = 60_000;
@@ -56,4 +58,9 @@ export async function writeOneOfEach(redis: RedisClient): Promise<void> {
   await writeCase(redis, 'wf-gone', 'agent_gone', { createdAt: createdAt(3) });
   await writeCase(redis, 'wf-result', 'result_not_advanced', { createdAt: createdAt(4) });
   await writeCase(redis, 'wf-blocked', 'safety_blocked', { createdAt: createdAt(5) });
+}
+
+/** One workflow's health as a request reads it (the DataLoader's batch read, for one workflow). */
+export async function healthOf(stuck: StuckWorkflowService, workflow: Workflow): Promise<WorkflowHealth> {
+  return (await stuck.healthOf([workflow])).get(workflow.threadId)!;
 }

@@ -1,6 +1,7 @@
 import { loadConfig } from '../../src/config';
 import { connectRedis, createEmbeddedRedis, type RedisClient } from '../../src/redis/client';
 import { RedisKeys, type Domain } from '../../src/redis/keys';
+import type { Task } from '../../src/workflows/workflow.types';
 import { WorkflowService, type WorkflowServiceOptions } from '../../src/workflows/workflow.service';
 import { RedisServer } from '../helpers/redis-server';
 export { dumpKeys } from '../helpers/keyspace';
@@ -116,4 +117,9 @@ export async function auditEntries(redis: RedisClient): Promise<Record<string, s
     for (let i = 0; i + 1 < fields.length; i += 2) record[fields[i]] = fields[i + 1];
     return record;
   });
+}
+
+/** One workflow's tasks as a request reads them (the DataLoader's batch read, for one id). */
+export async function tasksOf(service: WorkflowService, threadId: string): Promise<Task[]> {
+  return (await service.getTasksOfWorkflows([threadId])).get(threadId) ?? [];
 }

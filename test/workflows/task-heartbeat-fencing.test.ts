@@ -1,5 +1,5 @@
 import { BACKENDS, NOW, keys, resetRequest, useBackend, writeWorkflow } from './support';
-import { MINUTE, stuckService } from './stuck-support';
+import { MINUTE, healthOf, stuckService } from './stuck-support';
 
 describe.each(BACKENDS)('fenced heartbeats (record-task-heartbeat.lua) on %s', (backendName) => {
   const backend = useBackend(backendName);
@@ -58,6 +58,6 @@ describe.each(BACKENDS)('fenced heartbeats (record-task-heartbeat.lua) on %s', (
     // A raw HSET after the reset deleted the task: a hash with no thread_id and no data.
     await backend.redis.hset(keys.task('ghost'), 'status', 'in_progress', 'heartbeat_at', String(NOW - 60 * MINUTE));
     const workflow = (await backend.service.getWorkflow(THREAD))!;
-    expect(await stuckService(backend.service).health(workflow)).toEqual({ stuck: false, reasons: [] });
+    expect(await healthOf(stuckService(backend.service), workflow)).toEqual({ stuck: false, reasons: [] });
   });
 });

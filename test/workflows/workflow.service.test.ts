@@ -1,5 +1,5 @@
 import { WorkflowError, type Phase } from '../../src/workflows/workflow.types';
-import { BACKENDS, NOW, keys, useBackend, writeTask, writeWorkflow } from './support';
+import { BACKENDS, NOW, keys, tasksOf, useBackend, writeTask, writeWorkflow } from './support';
 
 describe.each(BACKENDS)('WorkflowService on %s', (backendName) => {
   let clock = NOW;
@@ -197,7 +197,7 @@ describe.each(BACKENDS)('WorkflowService on %s', (backendName) => {
       expect(await backend.redis.smembers(keys.workflowTasks('wf-1'))).toEqual([task.id]);
       expect(await backend.redis.rpop(keys.queue('be'))).toBe('older');
       expect(await backend.redis.hget(keys.workflow('wf-1'), 'updated_at')).toBe(String(NOW + 7));
-      expect(await backend.service.getTasks('wf-1')).toEqual([task]);
+      expect(await tasksOf(backend.service, 'wf-1')).toEqual([task]);
     });
 
     it('refuses to enqueue for an unknown workflow with NOT_FOUND and writes nothing', async () => {
@@ -232,7 +232,7 @@ describe.each(BACKENDS)('WorkflowService on %s', (backendName) => {
       await backend.redis.hset(keys.task('a'), 'thread_id', 'wf-1', 'status', 'weird', 'data', 'not json', 'queue', 'wave:tasks:qa', 'enqueued_at', '5');
       await backend.redis.sadd(keys.workflowTasks('wf-1'), 'a', 'missing');
       await backend.redis.set(keys.result('a'), 'plain text');
-      const tasks = await backend.service.getTasks('wf-1');
+      const tasks = await tasksOf(backend.service, 'wf-1');
       expect(tasks.map((task) => [task.id, task.status, task.domain, task.data, task.result])).toEqual([
         ['a', 'pending', 'qa', 'not json', 'plain text'],
         ['b', 'completed', 'fe', { thread_id: 'wf-1', step: 'work' }, { ok: true }],

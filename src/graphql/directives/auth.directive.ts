@@ -10,7 +10,7 @@
  *
  * Context: `context.auth` (an `Authentication`); a context without it is treated as anonymous.
  */
-import { astFromDirective, getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
+import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
 import {
   defaultFieldResolver,
   DirectiveLocation,
@@ -24,8 +24,6 @@ import {
   isAbstractType,
   isNonNullType,
   isObjectType,
-  print,
-  printType,
 } from 'graphql';
 import type { Authentication } from '../../auth/identity';
 import { hasRole, isRole, type Role, ROLES } from '../../auth/roles';
@@ -46,9 +44,6 @@ export const authDirective = new GraphQLDirective({
   locations: [DirectiveLocation.FIELD_DEFINITION, DirectiveLocation.OBJECT],
   args: { requires: { type: RoleEnum, defaultValue: 'viewer' satisfies Role } },
 });
-
-/** The same definitions as SDL, for schemas built from type definitions (makeExecutableSchema). */
-export const authDirectiveTypeDefs = [printType(RoleEnum), print(astFromDirective(authDirective))].join('\n');
 
 /** Anything getDirective reads: a field, a field config or a type. */
 type Directable = Parameters<typeof getDirective>[1];

@@ -6,7 +6,7 @@
  * transforms with `applySecurityDirectives` (./index.ts): @auth must run first, so an unauthenticated
  * caller gets UNAUTHENTICATED and spends nobody's budget.
  */
-import { astFromDirective, getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
+import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
 import {
   defaultFieldResolver,
   DirectiveLocation,
@@ -15,7 +15,6 @@ import {
   GraphQLNonNull,
   type GraphQLSchema,
   GraphQLString,
-  print,
 } from 'graphql';
 import type { RateLimitPolicy } from '../../config';
 import type { RedisClient } from '../../redis/client';
@@ -34,9 +33,6 @@ export const rateLimitDirective = new GraphQLDirective({
     max: { type: new GraphQLNonNull(GraphQLInt) },
   },
 });
-
-/** The same definition as SDL, for schemas built from type definitions (makeExecutableSchema). */
-export const rateLimitDirectiveTypeDefs = print(astFromDirective(rateLimitDirective));
 
 export interface RateLimitOptions {
   /** A client with the WAVE scripts defined (connectRedis / createEmbeddedRedis). */

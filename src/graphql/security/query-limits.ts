@@ -44,7 +44,7 @@ import { MAX_PAGE_SIZE } from '../../workflows/workflow.service';
  * With these weights the dashboard page (workflows(first: 50) with every workflow's tasks) costs
  * about 1400 and a full page of 100 about 2800, while two full pages in one operation are refused.
  */
-export const COST_WEIGHTS = { objectCost: 2, scalarCost: 1, depthCostFactor: 1.2 } as const;
+const COST_WEIGHTS = { objectCost: 2, scalarCost: 1, depthCostFactor: 1.2 } as const;
 
 /**
  * A limit refused the operation: carried through Apollo as the original error of its ValidationError,

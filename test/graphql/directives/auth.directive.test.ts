@@ -2,12 +2,8 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import { type ExecutionResult, graphql, type GraphQLSchema } from 'graphql';
 import type { Authentication } from '../../../src/auth/identity';
 import type { Role } from '../../../src/auth/roles';
-import {
-  authDirectiveTransformer,
-  authDirectiveTypeDefs,
-  nonNullFieldsGuardedAboveParent,
-  rootFieldsMissingAuth,
-} from '../../../src/graphql/directives/auth.directive';
+import { authDirectiveTransformer, nonNullFieldsGuardedAboveParent, rootFieldsMissingAuth } from '../../../src/graphql/directives/auth.directive';
+import { authDirectiveTypeDefs } from '../../helpers/directive-type-defs';
 
 const typeDefs = /* GraphQL */ `
   ${authDirectiveTypeDefs}

@@ -3,14 +3,11 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { type ExecutionResult, graphql, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Role } from '../../../src/auth/roles';
 import type { RateLimitPolicy } from '../../../src/config';
-import { authDirectiveTypeDefs } from '../../../src/graphql/directives/auth.directive';
 import { applySecurityDirectives } from '../../../src/graphql/directives';
-import {
-  rateLimitDirectiveTransformer,
-  rateLimitDirectiveTypeDefs,
-} from '../../../src/graphql/directives/rate-limit.directive';
+import { rateLimitDirectiveTransformer } from '../../../src/graphql/directives/rate-limit.directive';
 import type { RedisClient } from '../../../src/redis/client';
 import type { RedisKeys } from '../../../src/redis/keys';
+import { authDirectiveTypeDefs, rateLimitDirectiveTypeDefs } from '../../helpers/directive-type-defs';
 import { redisBackends } from './backends';
 
 const RESET_MAX = 5;
