@@ -122,7 +122,9 @@ export async function dashboardThroughputBenchmark({ quick, log }: BenchOptions)
     const runs: Array<{ ours: Throughput; bare: Throughput }> = [];
     for (let round = 1; round <= plan.rounds; round += 1) {
       const run = { ours: await load(ours, plan.seconds), bare: await load(bare, plan.seconds) };
-      log(`dashboard round ${round}: ours ${run.ours.requestsPerSecond.toFixed(0)} req/s, bare ${run.bare.requestsPerSecond.toFixed(0)} req/s`);
+      log(
+        `dashboard round ${round}: ours ${run.ours.requestsPerSecond.toFixed(0)} req/s, bare ${run.bare.requestsPerSecond.toFixed(0)} req/s`,
+      );
       runs.push(run);
     }
     const loadedSeconds = plan.warmUpSeconds + plan.rounds * plan.seconds;
@@ -143,7 +145,13 @@ export async function dashboardThroughputBenchmark({ quick, log }: BenchOptions)
     return [
       row('ours', oursSummary),
       row('bare handler', bareSummary),
-      { benchmark: '2 dashboard', measure: 'ours / bare req/s (median of rounds)', value: `${ratio.toFixed(2)}`, target: '≥ 0.5', met: ratio >= 0.5 },
+      {
+        benchmark: '2 dashboard',
+        measure: 'ours / bare req/s (median of rounds)',
+        value: `${ratio.toFixed(2)}`,
+        target: '≥ 0.5',
+        met: ratio >= 0.5,
+      },
       { benchmark: '2 dashboard', measure: 'bare / ours server CPU per request (median of rounds)', value: `${cpuRatio.toFixed(2)}` },
       {
         benchmark: '5 memory',

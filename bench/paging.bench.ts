@@ -39,7 +39,11 @@ export async function pagingBenchmark({ quick, log }: BenchOptions): Promise<Fig
     log(`paging: first ${ms(first.median)}, last ${ms(lastPage.median)}`);
     const ratio = lastPage.median / first.median;
     return [
-      { benchmark: '4 paging', measure: `first page of ${WORKFLOWS.toLocaleString('en')} (median / p99, n=${runs})`, value: `${ms(first.median)} / ${ms(first.p99)}` },
+      {
+        benchmark: '4 paging',
+        measure: `first page of ${WORKFLOWS.toLocaleString('en')} (median / p99, n=${runs})`,
+        value: `${ms(first.median)} / ${ms(first.p99)}`,
+      },
       { benchmark: '4 paging', measure: 'last page (median / p99)', value: `${ms(lastPage.median)} / ${ms(lastPage.p99)}` },
       { benchmark: '4 paging', measure: 'last / first (median)', value: `${ratio.toFixed(2)}x`, target: '≤ 2x', met: ratio <= 2 },
     ];

@@ -50,8 +50,19 @@ async function seedWorkflow(redis: Redis): Promise<void> {
   for (let i = 0; i < WORKFLOW_TASKS; i += 1) {
     const taskId = `${THREAD_ID}-t${i}`;
     const domain = DOMAINS[i % DOMAINS.length];
-    pipeline.hset(keys.task(taskId), 'thread_id', THREAD_ID, 'data', `{"thread_id":"${THREAD_ID}","step":${i}}`,
-      'status', i % 3 === 0 ? 'in_progress' : 'pending', 'queue', domain, 'enqueued_at', now);
+    pipeline.hset(
+      keys.task(taskId),
+      'thread_id',
+      THREAD_ID,
+      'data',
+      `{"thread_id":"${THREAD_ID}","step":${i}}`,
+      'status',
+      i % 3 === 0 ? 'in_progress' : 'pending',
+      'queue',
+      domain,
+      'enqueued_at',
+      now,
+    );
     pipeline.sadd(keys.workflowTasks(THREAD_ID), taskId);
     pipeline.lpush(keys.queue(domain), taskId);
     if (i % 5 === 0) pipeline.set(keys.result(taskId), '{"ok":true}');
@@ -113,7 +124,9 @@ export async function resetBenchmark({ quick, log }: BenchOptions): Promise<Figu
         note: await measure(redis, plan.note(size), () => scanReset(redis, THREAD_ID)),
         tuned: await measure(redis, plan.tuned, () => scanReset(redis, THREAD_ID, 1000)),
       };
-      log(`reset @${size}: ours ${ms(row.ours.median)} (p99 ${ms(row.ours.p99)}), index only ${ms(row.indexOnly.median)}, note ${ms(row.note.median)}, tuned ${ms(row.tuned.median)}`);
+      log(
+        `reset @${size}: ours ${ms(row.ours.median)} (p99 ${ms(row.ours.p99)}), index only ${ms(row.indexOnly.median)}, note ${ms(row.note.median)}, tuned ${ms(row.tuned.median)}`,
+      );
       rows.push(row);
     }
   } finally {
@@ -132,8 +145,16 @@ export async function resetBenchmark({ quick, log }: BenchOptions): Promise<Figu
         measure: `${name} ${at} (median / p99, n=${latency(row).n})`,
         value: `${ms(latency(row).median)} / ${ms(latency(row).p99)}`,
       })),
-      { benchmark: '1 reset', measure: `note's SCAN ${at} (median / p99, n=${row.note.n})`, value: `${ms(row.note.median)} / ${ms(row.note.p99)}` },
-      { benchmark: '1 reset', measure: `tuned SCAN COUNT 1000 ${at} (median / p99, n=${row.tuned.n})`, value: `${ms(row.tuned.median)} / ${ms(row.tuned.p99)}` },
+      {
+        benchmark: '1 reset',
+        measure: `note's SCAN ${at} (median / p99, n=${row.note.n})`,
+        value: `${ms(row.note.median)} / ${ms(row.note.p99)}`,
+      },
+      {
+        benchmark: '1 reset',
+        measure: `tuned SCAN COUNT 1000 ${at} (median / p99, n=${row.tuned.n})`,
+        value: `${ms(row.tuned.median)} / ${ms(row.tuned.p99)}`,
+      },
     ];
   });
   const first = rows[0];
@@ -144,9 +165,27 @@ export async function resetBenchmark({ quick, log }: BenchOptions): Promise<Figu
     const vsNote = last.note.median / latency(last).median;
     const vsTuned = last.tuned.median / latency(last).median;
     figures.push(
-      { benchmark: '1 reset', measure: `${name} ${at} / @ 0 keys (median)`, value: `${growth.toFixed(2)}x`, target: '≤ 1.5x', met: growth <= 1.5 },
-      { benchmark: '1 reset', measure: `note's way / ${name} ${at}`, value: `${vsNote.toFixed(0)}x`, target: '≥ 1000x (at 1M)', met: vsNote >= 1000 },
-      { benchmark: '1 reset', measure: `tuned scan / ${name} ${at}`, value: `${vsTuned.toFixed(0)}x`, target: '≥ 200x (at 1M)', met: vsTuned >= 200 },
+      {
+        benchmark: '1 reset',
+        measure: `${name} ${at} / @ 0 keys (median)`,
+        value: `${growth.toFixed(2)}x`,
+        target: '≤ 1.5x',
+        met: growth <= 1.5,
+      },
+      {
+        benchmark: '1 reset',
+        measure: `note's way / ${name} ${at}`,
+        value: `${vsNote.toFixed(0)}x`,
+        target: '≥ 1000x (at 1M)',
+        met: vsNote >= 1000,
+      },
+      {
+        benchmark: '1 reset',
+        measure: `tuned scan / ${name} ${at}`,
+        value: `${vsTuned.toFixed(0)}x`,
+        target: '≥ 200x (at 1M)',
+        met: vsTuned >= 200,
+      },
     );
   }
   return figures;

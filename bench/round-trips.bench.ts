@@ -27,7 +27,13 @@ export async function roundTripsBenchmark({ log }: BenchOptions): Promise<Figure
     return [
       { benchmark: '3 round trips', measure: 'dashboard, 5 workflows', value: String(five), target: 'same as for 50', met: five === fifty },
       { benchmark: '3 round trips', measure: 'dashboard, 50 workflows', value: String(fifty), target: '≤ 4', met: fifty <= 4 },
-      { benchmark: '3 round trips', measure: 'dashboard, 50 workflows after a cursor', value: String(afterCursor), target: 'same as the first page', met: afterCursor === fifty },
+      {
+        benchmark: '3 round trips',
+        measure: 'dashboard, 50 workflows after a cursor',
+        value: String(afterCursor),
+        target: 'same as the first page',
+        met: afterCursor === fifty,
+      },
     ];
   } finally {
     await app.stop();

@@ -36,7 +36,9 @@ async function main(): Promise<void> {
     figures.push(...(await benchmark({ quick, log })));
   }
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`;
-  console.log(`\nMode: ${quick ? 'quick' : 'full'} · ${new Date().toISOString()} · ${machine} · ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+  console.log(
+    `\nMode: ${quick ? 'quick' : 'full'} · ${new Date().toISOString()} · ${machine} · ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
+  );
   console.log(markdownTable(figures));
 }
 

@@ -68,9 +68,7 @@ const fetcher = createGraphiQLFetcher({
   url: '/graphql',
   subscriptionUrl: `${socketScheme}://${window.location.host}/graphql`,
 });
-const headers = config.developmentToken
-  ? JSON.stringify({ Authorization: `Bearer ${config.developmentToken}` }, null, 2)
-  : undefined;
+const headers = config.developmentToken ? JSON.stringify({ Authorization: `Bearer ${config.developmentToken}` }, null, 2) : undefined;
 
 createRoot(document.getElementById('graphiql')!).render(
   <GraphiQL

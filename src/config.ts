@@ -25,7 +25,12 @@ const REDIS_NODE_PATTERN = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
 /** A comma-separated list of `host:port` Redis nodes (sentinels, cluster seeds). */
 const redisNodes = z
   .string()
-  .transform((list) => list.split(',').map((node) => node.trim()).filter(Boolean))
+  .transform((list) =>
+    list
+      .split(',')
+      .map((node) => node.trim())
+      .filter(Boolean),
+  )
   .pipe(
     z
       .array(
@@ -50,100 +55,103 @@ const HASH_TAG = /\{[^{}]+\}/;
 const DEFAULT_KEY_PREFIX = 'wave';
 const DEFAULT_CLUSTER_KEY_PREFIX = '{wave}';
 
-const rateLimit = (fallback: string) =>
-  z.string().regex(RATE_LIMIT_PATTERN, 'must look like 5/1m (max calls / window)').default(fallback);
+const rateLimit = (fallback: string) => z.string().regex(RATE_LIMIT_PATTERN, 'must look like 5/1m (max calls / window)').default(fallback);
 
 const flag = z.enum(['true', 'false'], { message: 'must be true or false' }).optional();
 const positiveInt = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 
-const envSchema = z
-  .object({
-    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-    PORT: z.coerce.number().int().min(0).max(65535).default(4000),
-    HOST: z
-      .string()
-      .refine(
-        (host) => isIP(host) !== 0 || HOST_NAME_PATTERN.test(host),
-        'must be an IP address (127.0.0.1, 0.0.0.0, ::) or a host name, without scheme, port or brackets',
-      )
-      .optional(),
-    REDIS_URL: z
-      .string()
-      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
-      .optional(),
-    REDIS_SENTINELS: redisNodes.optional(),
-    REDIS_CLUSTER_NODES: redisNodes.optional(),
-    REDIS_SENTINEL_NAME: z
-      .string()
-      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be the name Sentinel monitors the master under (letters, digits, "_", "." or "-")')
-      .optional(),
-    REDIS_USERNAME: z.string().min(1, 'must not be empty').optional(),
-    REDIS_PASSWORD: z.string().min(1, 'must not be empty').optional(),
-    REDIS_SENTINEL_USERNAME: z.string().min(1, 'must not be empty').optional(),
-    REDIS_SENTINEL_PASSWORD: z.string().min(1, 'must not be empty').optional(),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
-    SHUTDOWN_TIMEOUT: duration('10s'),
-    REDIS_COMMAND_TIMEOUT: duration('2s'),
-    REDIS_CONNECT_TIMEOUT: duration('2s'),
-    KEY_PREFIX: z
-      .string()
-      .min(1, 'must not be empty')
-      .max(64, 'must be at most 64 characters')
-      .regex(KEY_PREFIX_PATTERN, 'must be letters, digits, "_", "." or "-", with at most one {hash tag} such as {wave}')
-      .optional(),
-    MAX_GATE: z.coerce.number().int().min(0).max(1000).default(7),
-    SEED_DEMO: flag,
-    RESET_RATE_LIMIT: rateLimit('5/1m'),
-    RESET_PREVIEW_RATE_LIMIT: rateLimit('30/1m'),
-    REQUIRE_RESET_CONFIRMATION: flag,
-    RESET_IDEMPOTENCY_TTL: duration('24h'),
-    RESET_PLAN_TTL: duration('15m'),
-    RESET_SWEEP_QUEUES: flag,
-    STUCK_QUEUED_AFTER: duration('10m'),
-    STUCK_RUNNING_AFTER: duration('5m'),
-    STUCK_RESULT_AFTER: duration('5m'),
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z
+    .string()
+    .refine(
+      (host) => isIP(host) !== 0 || HOST_NAME_PATTERN.test(host),
+      'must be an IP address (127.0.0.1, 0.0.0.0, ::) or a host name, without scheme, port or brackets',
+    )
+    .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  REDIS_SENTINELS: redisNodes.optional(),
+  REDIS_CLUSTER_NODES: redisNodes.optional(),
+  REDIS_SENTINEL_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be the name Sentinel monitors the master under (letters, digits, "_", "." or "-")')
+    .optional(),
+  REDIS_USERNAME: z.string().min(1, 'must not be empty').optional(),
+  REDIS_PASSWORD: z.string().min(1, 'must not be empty').optional(),
+  REDIS_SENTINEL_USERNAME: z.string().min(1, 'must not be empty').optional(),
+  REDIS_SENTINEL_PASSWORD: z.string().min(1, 'must not be empty').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  SHUTDOWN_TIMEOUT: duration('10s'),
+  REDIS_COMMAND_TIMEOUT: duration('2s'),
+  REDIS_CONNECT_TIMEOUT: duration('2s'),
+  KEY_PREFIX: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(64, 'must be at most 64 characters')
+    .regex(KEY_PREFIX_PATTERN, 'must be letters, digits, "_", "." or "-", with at most one {hash tag} such as {wave}')
+    .optional(),
+  MAX_GATE: z.coerce.number().int().min(0).max(1000).default(7),
+  SEED_DEMO: flag,
+  RESET_RATE_LIMIT: rateLimit('5/1m'),
+  RESET_PREVIEW_RATE_LIMIT: rateLimit('30/1m'),
+  REQUIRE_RESET_CONFIRMATION: flag,
+  RESET_IDEMPOTENCY_TTL: duration('24h'),
+  RESET_PLAN_TTL: duration('15m'),
+  RESET_SWEEP_QUEUES: flag,
+  STUCK_QUEUED_AFTER: duration('10m'),
+  STUCK_RUNNING_AFTER: duration('5m'),
+  STUCK_RESULT_AFTER: duration('5m'),
 
-    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-    JWT_PUBLIC_KEY: z
-      .string()
-      .transform((pem) => pem.replace(/\\n/g, '\n'))
-      .refine((pem) => pem.includes('-----BEGIN PUBLIC KEY-----'), 'must be a PEM public key (BEGIN PUBLIC KEY)')
-      .optional(),
-    JWT_JWKS_URL: z.string().url('must be a URL').optional(),
-    JWT_ISSUER: z.string().min(1).optional(),
-    JWT_AUDIENCE: z.string().min(1).optional(),
-    JWT_CLOCK_TOLERANCE: z.coerce.number().int().min(0).max(300).default(5),
-    JWT_ROLES_CLAIM: z
-      .string()
-      .regex(/^[A-Za-z0-9_:/.-]+$/, 'must be a claim name or a dotted path such as realm_access.roles')
-      .default('roles'),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  JWT_PUBLIC_KEY: z
+    .string()
+    .transform((pem) => pem.replace(/\\n/g, '\n'))
+    .refine((pem) => pem.includes('-----BEGIN PUBLIC KEY-----'), 'must be a PEM public key (BEGIN PUBLIC KEY)')
+    .optional(),
+  JWT_JWKS_URL: z.string().url('must be a URL').optional(),
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_AUDIENCE: z.string().min(1).optional(),
+  JWT_CLOCK_TOLERANCE: z.coerce.number().int().min(0).max(300).default(5),
+  JWT_ROLES_CLAIM: z
+    .string()
+    .regex(/^[A-Za-z0-9_:/.-]+$/, 'must be a claim name or a dotted path such as realm_access.roles')
+    .default('roles'),
 
-    MAX_DEPTH: positiveInt(8),
-    MAX_ALIASES: positiveInt(15),
-    MAX_TOKENS: positiveInt(1000),
-    MAX_DIRECTIVES: positiveInt(50),
-    MAX_COST: positiveInt(5000),
-    MAX_SUBSCRIPTIONS_PER_SOCKET: positiveInt(20),
-    MAX_SUBSCRIPTIONS_PER_CALLER: positiveInt(100),
-    BODY_LIMIT: z
-      .string()
-      .regex(/^\d+(b|kb|mb)$/, 'must look like 100kb')
-      .default('100kb'),
-    INTROSPECTION: flag,
-    IDE: flag,
-    FIELD_SUGGESTIONS: flag,
-    ALLOW_BATCHED_REQUESTS: flag,
-    CORS_ORIGINS: z
-      .string()
-      .transform((list) => list.split(',').map((origin) => origin.trim()).filter(Boolean))
-      .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'must be origins like https://dash.example.com, comma-separated')))
-      .default([]),
-    CORS_CREDENTIALS: flag,
-    TRUST_PROXY: z
-      .string()
-      .regex(/^(false|true|loopback|\d+)$/, 'must be false, true, loopback or the number of proxies in front')
-      .default('false'),
-  });
+  MAX_DEPTH: positiveInt(8),
+  MAX_ALIASES: positiveInt(15),
+  MAX_TOKENS: positiveInt(1000),
+  MAX_DIRECTIVES: positiveInt(50),
+  MAX_COST: positiveInt(5000),
+  MAX_SUBSCRIPTIONS_PER_SOCKET: positiveInt(20),
+  MAX_SUBSCRIPTIONS_PER_CALLER: positiveInt(100),
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/, 'must look like 100kb')
+    .default('100kb'),
+  INTROSPECTION: flag,
+  IDE: flag,
+  FIELD_SUGGESTIONS: flag,
+  ALLOW_BATCHED_REQUESTS: flag,
+  CORS_ORIGINS: z
+    .string()
+    .transform((list) =>
+      list
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'must be origins like https://dash.example.com, comma-separated')))
+    .default([]),
+  CORS_CREDENTIALS: flag,
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(false|true|loopback|\d+)$/, 'must be false, true, loopback or the number of proxies in front')
+    .default('false'),
+});
 
 /**
  * Rules that hold only in production. Checked on the raw environment, beside the schema, so that
@@ -173,12 +181,15 @@ const REDIS_TARGET_VARIABLES = ['REDIS_URL', 'REDIS_SENTINELS', 'REDIS_CLUSTER_N
 function redisTargetProblems(env: NodeJS.ProcessEnv): string[] {
   const problems: string[] = [];
   const [first, ...others] = REDIS_TARGET_VARIABLES.filter((variable) => env[variable]);
-  for (const other of others) problems.push(`${other}: cannot be combined with ${first}; set only one of ${REDIS_TARGET_VARIABLES.join(', ')}`);
+  for (const other of others)
+    problems.push(`${other}: cannot be combined with ${first}; set only one of ${REDIS_TARGET_VARIABLES.join(', ')}`);
   if (env.REDIS_SENTINELS && !env.REDIS_SENTINEL_NAME) problems.push('REDIS_SENTINEL_NAME: is required with REDIS_SENTINELS');
   if (env.REDIS_SENTINEL_NAME && !env.REDIS_SENTINELS) problems.push('REDIS_SENTINEL_NAME: only applies with REDIS_SENTINELS');
   problems.push(...redisCredentialProblems(env));
   if (env.REDIS_CLUSTER_NODES && env.KEY_PREFIX !== undefined && !HASH_TAG.test(env.KEY_PREFIX)) {
-    problems.push(`KEY_PREFIX: must hold a hash tag such as ${DEFAULT_CLUSTER_KEY_PREFIX} with REDIS_CLUSTER_NODES, so every WAVE key is in one slot`);
+    problems.push(
+      `KEY_PREFIX: must hold a hash tag such as ${DEFAULT_CLUSTER_KEY_PREFIX} with REDIS_CLUSTER_NODES, so every WAVE key is in one slot`,
+    );
   }
   return problems;
 }
@@ -192,7 +203,9 @@ function redisCredentialProblems(env: NodeJS.ProcessEnv): string[] {
   for (const variable of ['REDIS_USERNAME', 'REDIS_PASSWORD', 'REDIS_SENTINEL_USERNAME', 'REDIS_SENTINEL_PASSWORD'] as const) {
     if (env[variable] === undefined) continue;
     if (env.REDIS_URL) {
-      problems.push(`${variable}: cannot be combined with REDIS_URL; put the user and password in the URL (redis://user:password@host:6379)`);
+      problems.push(
+        `${variable}: cannot be combined with REDIS_URL; put the user and password in the URL (redis://user:password@host:6379)`,
+      );
     } else if (variable.startsWith('REDIS_SENTINEL_') && !env.REDIS_SENTINELS) {
       problems.push(`${variable}: only applies with REDIS_SENTINELS`);
     } else if (!env.REDIS_SENTINELS && !env.REDIS_CLUSTER_NODES) {
@@ -392,8 +405,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const isProduction = value.NODE_ENV === 'production';
   const redisTarget = redisTargetOf(value);
   // Exploration aids are on while developing and off in production unless asked for.
-  const developmentDefault = (setting: 'true' | 'false' | undefined): boolean =>
-    setting ? setting === 'true' : !isProduction;
+  const developmentDefault = (setting: 'true' | 'false' | undefined): boolean => (setting ? setting === 'true' : !isProduction);
   return {
     nodeEnv: value.NODE_ENV,
     port: value.PORT,
@@ -408,9 +420,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reset: {
       rateLimit: parseRateLimit(value.RESET_RATE_LIMIT),
       previewRateLimit: parseRateLimit(value.RESET_PREVIEW_RATE_LIMIT),
-      requireConfirmation: value.REQUIRE_RESET_CONFIRMATION
-        ? value.REQUIRE_RESET_CONFIRMATION === 'true'
-        : isProduction,
+      requireConfirmation: value.REQUIRE_RESET_CONFIRMATION ? value.REQUIRE_RESET_CONFIRMATION === 'true' : isProduction,
       idempotencyTtlMs: value.RESET_IDEMPOTENCY_TTL,
       planTtlMs: value.RESET_PLAN_TTL,
       sweepQueues: value.RESET_SWEEP_QUEUES !== 'false',

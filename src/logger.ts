@@ -11,7 +11,9 @@ function withoutCommandArguments(value: unknown): unknown {
   if (!value || typeof value !== 'object') return value;
   return Object.fromEntries(
     Object.entries(value).map(([key, field]) =>
-      key === 'command' && field && typeof field === 'object' ? [key, { name: (field as { name?: unknown }).name }] : [key, withoutCommandArguments(field)],
+      key === 'command' && field && typeof field === 'object'
+        ? [key, { name: (field as { name?: unknown }).name }]
+        : [key, withoutCommandArguments(field)],
     ),
   );
 }

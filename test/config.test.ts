@@ -127,7 +127,14 @@ describe('configuration from the environment', () => {
   });
 
   it('reports every bad value at once, each naming its variable', () => {
-    const problems = problemsOf({ PORT: 'eighty', REDIS_URL: 'localhost:6379', MAX_GATE: '-1', RESET_RATE_LIMIT: 'often', RESET_PREVIEW_RATE_LIMIT: '30', KEY_PREFIX: 'a b' });
+    const problems = problemsOf({
+      PORT: 'eighty',
+      REDIS_URL: 'localhost:6379',
+      MAX_GATE: '-1',
+      RESET_RATE_LIMIT: 'often',
+      RESET_PREVIEW_RATE_LIMIT: '30',
+      KEY_PREFIX: 'a b',
+    });
     expect(problems.map((problem) => problem.split(':')[0]).sort()).toEqual(
       ['KEY_PREFIX', 'MAX_GATE', 'PORT', 'REDIS_URL', 'RESET_PREVIEW_RATE_LIMIT', 'RESET_RATE_LIMIT'].sort(),
     );
@@ -159,7 +166,9 @@ describe('configuration from the environment', () => {
 
   it('reads a Redis URL, or Sentinels and the name of the master they watch', () => {
     expect(loadConfig({ REDIS_URL: 'rediss://cache:6380' }).redisTarget).toEqual({ kind: 'url', url: 'rediss://cache:6380' });
-    expect(loadConfig({ REDIS_SENTINELS: 'sentinel-a:26379, 10.0.0.2:26380,[::1]:26381', REDIS_SENTINEL_NAME: 'wave' }).redisTarget).toEqual({
+    expect(
+      loadConfig({ REDIS_SENTINELS: 'sentinel-a:26379, 10.0.0.2:26380,[::1]:26381', REDIS_SENTINEL_NAME: 'wave' }).redisTarget,
+    ).toEqual({
       kind: 'sentinel',
       sentinels: [
         { host: 'sentinel-a', port: 26379 },
@@ -183,11 +192,15 @@ describe('configuration from the environment', () => {
         expect.stringMatching(/^REDIS_SENTINELS\.\d: must be host:port addresses \(ports 1-65535\), comma-separated$/),
       ]);
     }
-    expect(problemsOf({ REDIS_SENTINELS: ' , ', REDIS_SENTINEL_NAME: 'wave' })).toEqual(['REDIS_SENTINELS: must name at least one host:port']);
+    expect(problemsOf({ REDIS_SENTINELS: ' , ', REDIS_SENTINEL_NAME: 'wave' })).toEqual([
+      'REDIS_SENTINELS: must name at least one host:port',
+    ]);
   });
 
   it('refuses two ways to reach Redis at once', () => {
-    expect(problemsOf({ REDIS_URL: 'redis://r:6379', REDIS_SENTINELS: 's:26379', REDIS_SENTINEL_NAME: 'wave', REDIS_CLUSTER_NODES: 'c:7000' })).toEqual([
+    expect(
+      problemsOf({ REDIS_URL: 'redis://r:6379', REDIS_SENTINELS: 's:26379', REDIS_SENTINEL_NAME: 'wave', REDIS_CLUSTER_NODES: 'c:7000' }),
+    ).toEqual([
       'REDIS_SENTINELS: cannot be combined with REDIS_URL; set only one of REDIS_URL, REDIS_SENTINELS, REDIS_CLUSTER_NODES',
       'REDIS_CLUSTER_NODES: cannot be combined with REDIS_URL; set only one of REDIS_URL, REDIS_SENTINELS, REDIS_CLUSTER_NODES',
     ]);
@@ -195,7 +208,13 @@ describe('configuration from the environment', () => {
 
   it('reads Redis Cluster seed nodes, and puts every key under the {wave} hash tag there by default', () => {
     const config = loadConfig({ REDIS_CLUSTER_NODES: 'c1:7000,c2:7001' });
-    expect(config.redisTarget).toEqual({ kind: 'cluster', nodes: [{ host: 'c1', port: 7000 }, { host: 'c2', port: 7001 }] });
+    expect(config.redisTarget).toEqual({
+      kind: 'cluster',
+      nodes: [
+        { host: 'c1', port: 7000 },
+        { host: 'c2', port: 7001 },
+      ],
+    });
     expect(config.keyPrefix).toBe('{wave}');
     expect(loadConfig({ REDIS_CLUSTER_NODES: 'c1:7000', KEY_PREFIX: 'prod{wave}' }).keyPrefix).toBe('prod{wave}');
     // A tagged prefix is fine on one server too: the same keys then move to a cluster unchanged.
@@ -215,14 +234,18 @@ describe('configuration from the environment', () => {
 
   it('reads the password (and ACL user) of the data nodes, and of the Sentinels, for Sentinel and Cluster', () => {
     const sentinel = { REDIS_SENTINELS: 's:26379', REDIS_SENTINEL_NAME: 'wave' };
-    expect(loadConfig({ ...sentinel, REDIS_USERNAME: 'wave', REDIS_PASSWORD: 'data-pw', REDIS_SENTINEL_PASSWORD: 'sentinel-pw' }).redisTarget).toEqual({
+    expect(
+      loadConfig({ ...sentinel, REDIS_USERNAME: 'wave', REDIS_PASSWORD: 'data-pw', REDIS_SENTINEL_PASSWORD: 'sentinel-pw' }).redisTarget,
+    ).toEqual({
       kind: 'sentinel',
       sentinels: [{ host: 's', port: 26379 }],
       masterName: 'wave',
       credentials: { username: 'wave', password: 'data-pw' },
       sentinelCredentials: { username: undefined, password: 'sentinel-pw' },
     });
-    expect(loadConfig({ ...sentinel, REDIS_SENTINEL_USERNAME: 'watcher', REDIS_SENTINEL_PASSWORD: 'sentinel-pw' }).redisTarget).toMatchObject({
+    expect(
+      loadConfig({ ...sentinel, REDIS_SENTINEL_USERNAME: 'watcher', REDIS_SENTINEL_PASSWORD: 'sentinel-pw' }).redisTarget,
+    ).toMatchObject({
       credentials: undefined,
       sentinelCredentials: { username: 'watcher', password: 'sentinel-pw' },
     });
@@ -251,10 +274,9 @@ describe('configuration from the environment', () => {
     expect(problemsOf({ REDIS_CLUSTER_NODES: 'c1:7000', REDIS_SENTINEL_PASSWORD: 'sentinel-pw' })).toEqual([
       'REDIS_SENTINEL_PASSWORD: only applies with REDIS_SENTINELS',
     ]);
-    expect(problemsOf({ REDIS_SENTINELS: 's:26379', REDIS_SENTINEL_NAME: 'wave', REDIS_USERNAME: 'wave', REDIS_SENTINEL_USERNAME: 'watcher' })).toEqual([
-      'REDIS_USERNAME: needs REDIS_PASSWORD',
-      'REDIS_SENTINEL_USERNAME: needs REDIS_SENTINEL_PASSWORD',
-    ]);
+    expect(
+      problemsOf({ REDIS_SENTINELS: 's:26379', REDIS_SENTINEL_NAME: 'wave', REDIS_USERNAME: 'wave', REDIS_SENTINEL_USERNAME: 'watcher' }),
+    ).toEqual(['REDIS_USERNAME: needs REDIS_PASSWORD', 'REDIS_SENTINEL_USERNAME: needs REDIS_SENTINEL_PASSWORD']);
     expect(problemsOf({ REDIS_CLUSTER_NODES: 'c1:7000', REDIS_PASSWORD: '' })).toEqual(['REDIS_PASSWORD: must not be empty']);
   });
 

@@ -10,7 +10,10 @@ function tableRows(file: string, header: string): [string, string][] {
   const rows: [string, string][] = [];
   for (const line of lines.slice(start + 2)) {
     if (!line.startsWith('|')) break;
-    const [code, text] = line.slice(1, -1).split(' | ').map((cell) => cell.trim());
+    const [code, text] = line
+      .slice(1, -1)
+      .split(' | ')
+      .map((cell) => cell.trim());
     rows.push([code.replace(/^`|`$/g, ''), text]);
   }
   return rows;

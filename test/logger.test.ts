@@ -9,7 +9,9 @@ function capture(): { lines: Array<Record<string, unknown>>; stream: { write(lin
 describe('the logger', () => {
   it("keeps a failed Redis command's name but not its arguments, however deep the error nests them", () => {
     const { lines, stream } = capture();
-    const refused = Object.assign(new Error('WRONGPASS invalid username-password pair'), { command: { name: 'auth', args: ['wave', 's3cret-pw'] } });
+    const refused = Object.assign(new Error('WRONGPASS invalid username-password pair'), {
+      command: { name: 'auth', args: ['wave', 's3cret-pw'] },
+    });
     const clusterError = Object.assign(new Error('Failed to refresh slots cache.'), { lastNodeError: refused });
 
     createLogger({ logLevel: 'info' }, stream).warn({ err: clusterError }, 'redis connection error');
@@ -17,7 +19,10 @@ describe('the logger', () => {
     expect(JSON.stringify(lines)).not.toContain('s3cret-pw');
     expect(lines[0]).toMatchObject({
       msg: 'redis connection error',
-      err: { message: 'Failed to refresh slots cache.', lastNodeError: { message: expect.stringMatching(/^WRONGPASS/), command: { name: 'auth' } } },
+      err: {
+        message: 'Failed to refresh slots cache.',
+        lastNodeError: { message: expect.stringMatching(/^WRONGPASS/), command: { name: 'auth' } },
+      },
     });
   });
 });

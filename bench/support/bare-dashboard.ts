@@ -70,7 +70,10 @@ async function readDashboard(): Promise<unknown> {
     data: {
       workflows: {
         nodes,
-        pageInfo: { hasNextPage: index.length > 2 * PAGE, endCursor: last ? encodeCursor({ threadId: last.threadId, score: Number(last.score) }) : null },
+        pageInfo: {
+          hasNextPage: index.length > 2 * PAGE,
+          endCursor: last ? encodeCursor({ threadId: last.threadId, score: Number(last.score) }) : null,
+        },
       },
       queues: DOMAINS.map((domain, i) => ({ domain: domain.toUpperCase(), length: lengths[i] })),
     },

@@ -16,7 +16,8 @@ export type Benchmark = (options: BenchOptions) => Promise<Figure[]>;
 
 export function markdownTable(figures: readonly Figure[]): string {
   const rows = figures.map(
-    (f) => `| ${f.benchmark} | ${f.measure} | ${f.value} | ${f.target ?? ''} | ${f.met === undefined ? '' : f.met ? 'met' : '**missed**'} |`,
+    (f) =>
+      `| ${f.benchmark} | ${f.measure} | ${f.value} | ${f.target ?? ''} | ${f.met === undefined ? '' : f.met ? 'met' : '**missed**'} |`,
   );
   return ['| # | measure | figure | target | |', '|---|---|---|---|---|', ...rows].join('\n');
 }

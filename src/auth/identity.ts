@@ -12,10 +12,7 @@ export interface Identity {
  * The outcome of authenticating one request. A bad token does not fail the request outright:
  * each field's @auth decides, so public fields (e.g. federation's `_service`) keep working.
  */
-export type Authentication =
-  | { kind: 'anonymous' }
-  | { kind: 'authenticated'; identity: Identity }
-  | { kind: 'rejected'; reason: string };
+export type Authentication = { kind: 'anonymous' } | { kind: 'authenticated'; identity: Identity } | { kind: 'rejected'; reason: string };
 
 /** The caller recorded in the audit stream; @auth guarantees an identity on the fields that need one. */
 export function actorOf(context: { auth: Authentication }): string {

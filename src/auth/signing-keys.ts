@@ -45,8 +45,7 @@ function pinAlgorithm(key: KeyObject, declared?: string): Algorithm | undefined 
   if (key.asymmetricKeyType === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_RSA_MODULUS_BITS) {
     return undefined;
   }
-  const keyType =
-    key.asymmetricKeyType === 'ec' ? `ec:${key.asymmetricKeyDetails?.namedCurve}` : String(key.asymmetricKeyType);
+  const keyType = key.asymmetricKeyType === 'ec' ? `ec:${key.asymmetricKeyDetails?.namedCurve}` : String(key.asymmetricKeyType);
   const allowed = ALGORITHMS_BY_KEY_TYPE[keyType];
   if (!allowed) return undefined;
   if (declared === undefined) return allowed[0];
@@ -79,9 +78,7 @@ export function publicKeySource(pem: string): KeySource {
   }
   const algorithm = pinAlgorithm(key);
   if (!algorithm || !PEM_ALGORITHMS.includes(algorithm)) {
-    throw new Error(
-      `JWT public key must be an RSA key of at least ${MIN_RSA_MODULUS_BITS} bits (RS256) or an EC P-256 key (ES256)`,
-    );
+    throw new Error(`JWT public key must be an RSA key of at least ${MIN_RSA_MODULUS_BITS} bits (RS256) or an EC P-256 key (ES256)`);
   }
   return new StaticKeySource({ algorithm, key });
 }

@@ -15,7 +15,11 @@ export const REJECTION = {
 const rejected = (reason: string): Authentication => ({ kind: 'rejected', reason });
 
 /** A token this server accepts for `identity` (HS256), expiring after `expiresIn` (seconds, or `ms` syntax: `12h`). */
-export function issueToken(secret: string, { sub, roles }: Pick<Identity, 'sub' | 'roles'>, expiresIn: jwt.SignOptions['expiresIn']): string {
+export function issueToken(
+  secret: string,
+  { sub, roles }: Pick<Identity, 'sub' | 'roles'>,
+  expiresIn: jwt.SignOptions['expiresIn'],
+): string {
   return jwt.sign({ roles }, secret, { algorithm: 'HS256', subject: sub, expiresIn });
 }
 

@@ -41,7 +41,11 @@ export class WorkflowResetsResolver {
     description: "This workflow's resets and previews, newest first; null with FORBIDDEN below OPERATOR.",
   })
   @Directive('@auth(requires: OPERATOR)')
-  async resets(@Root() workflow: Workflow, @Args(() => AuditPageArgs) args: AuditPageArgs, @Ctx() ctx: RequestContext): Promise<ResetAuditConnection> {
+  async resets(
+    @Root() workflow: Workflow,
+    @Args(() => AuditPageArgs) args: AuditPageArgs,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ResetAuditConnection> {
     return toConnection(await ctx.workflows.listResetAudit({ ...args, threadId: workflow.threadId }));
   }
 }

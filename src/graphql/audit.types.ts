@@ -9,7 +9,7 @@ export class ResetAuditEntry {
   @Field(() => ID, {
     description:
       'Unique across every trail: the stream id in the all-workflows trail (resetAudit without threadId), ' +
-      '`<threadId>/<stream id>` in one workflow\'s (resetAudit(threadId), Workflow.resets), so one reset read ' +
+      "`<threadId>/<stream id>` in one workflow's (resetAudit(threadId), Workflow.resets), so one reset read " +
       'from both has two ids. Pass as `after` to continue after it in the same trail.',
   })
   id!: string;

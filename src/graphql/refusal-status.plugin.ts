@@ -17,13 +17,7 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
-import {
-  defaultFieldResolver,
-  GraphQLError,
-  type GraphQLFieldConfig,
-  type GraphQLFormattedError,
-  type GraphQLSchema,
-} from 'graphql';
+import { defaultFieldResolver, GraphQLError, type GraphQLFieldConfig, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { ErrorCode } from '../error-codes';
 import { MAX_RECONNECT_DELAY_MS } from '../redis/client';
 import { isRedisUnavailable } from '../redis/errors';
@@ -47,7 +41,11 @@ function outcomeOfFailure(error: unknown): RootFieldOutcome {
 }
 
 /** An answered root field whose data an outage below it took away (a nested field's Redis read failed). */
-function lostToOutageBelow(key: string, errors: readonly GraphQLFormattedError[], data: Record<string, unknown> | null | undefined): boolean {
+function lostToOutageBelow(
+  key: string,
+  errors: readonly GraphQLFormattedError[],
+  data: Record<string, unknown> | null | undefined,
+): boolean {
   return data?.[key] == null && errors.some((error) => error.path?.[0] === key && error.extensions?.code === ErrorCode.SERVICE_UNAVAILABLE);
 }
 

@@ -43,7 +43,10 @@ export class StuckResolver {
     description: 'Stuck workflows in creation order, walked from the workflows index (never the keyspace).',
   })
   @Directive('@auth(requires: VIEWER)')
-  async stuckWorkflows(@Args(() => StuckWorkflowsArgs) args: StuckWorkflowsArgs, @Ctx() ctx: RequestContext): Promise<StuckWorkflowConnection> {
+  async stuckWorkflows(
+    @Args(() => StuckWorkflowsArgs) args: StuckWorkflowsArgs,
+    @Ctx() ctx: RequestContext,
+  ): Promise<StuckWorkflowConnection> {
     const page = await ctx.stuck.listStuckWorkflows(args);
     for (const { workflow, health } of page.items) ctx.healthOfWorkflow.prime(workflow, health);
     return {
@@ -65,7 +68,11 @@ export class StuckResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<BatchResetResult> {
     const { olderThan, ...rest } = input;
-    return ctx.stuck.resetStuckWorkflows({ ...rest, olderThanMs: olderThan == null ? null : parseOlderThan(olderThan), actor: actorOf(ctx) });
+    return ctx.stuck.resetStuckWorkflows({
+      ...rest,
+      olderThanMs: olderThan == null ? null : parseOlderThan(olderThan),
+      actor: actorOf(ctx),
+    });
   }
 }
 

@@ -87,7 +87,8 @@ export class PlanConfirmationInput {
 @ObjectType({ description: 'Why one workflow of a batch was not reset.' })
 export class BatchResetError {
   @Field(() => String, {
-    description: 'The error code the single reset would have given, NOT_STUCK for a planned workflow no longer stuck as asked (left untouched), or RESET_FAILED.',
+    description:
+      'The error code the single reset would have given, NOT_STUCK for a planned workflow no longer stuck as asked (left untouched), or RESET_FAILED.',
   })
   code!: StuckResetErrorCode;
 

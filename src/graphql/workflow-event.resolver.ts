@@ -34,7 +34,8 @@ function eventsOfWorkflow({ args, context }: SubscribeResolverData<unknown, { th
 @Resolver()
 export class WorkflowEventResolver {
   @Subscription(() => WorkflowEvent, {
-    description: "The workflow's task results and resets from now on, as they happen (at most once each: re-read the workflow after reconnecting).",
+    description:
+      "The workflow's task results and resets from now on, as they happen (at most once each: re-read the workflow after reconnecting).",
     subscribe: eventsOfWorkflow,
   })
   @Directive('@auth(requires: VIEWER)')

@@ -199,7 +199,8 @@ export function serveGraphQLOverWebSocket(options: GraphQLWebSocketOptions): Gra
     return [formatError(error.toJSON(), original && !(original instanceof GraphQLError) ? original : error)];
   };
 
-  const operationNameOf = (args: ExecutionArgs) => args.operationName ?? getOperationAST(args.document, args.operationName)?.name?.value ?? null;
+  const operationNameOf = (args: ExecutionArgs) =>
+    args.operationName ?? getOperationAST(args.document, args.operationName)?.name?.value ?? null;
 
   /**
    * graphql-js reports a `subscribe` that throws as a plain result, which graphql-ws would send as a
@@ -274,8 +275,7 @@ export function serveGraphQLOverWebSocket(options: GraphQLWebSocketOptions): Gra
         return context;
       },
       subscribe: subscribeOrRefuse,
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: format(result.errors) } : undefined,
+      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: format(result.errors) } : undefined),
       onError: (_ctx, _id, _payload, errors) => errors.flatMap(formatOperationError),
     },
     wsServer,

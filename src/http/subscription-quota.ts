@@ -19,7 +19,10 @@ export class SubscriptionQuota {
       return { granted: false, reason: `A connection may hold at most ${perSocket} subscriptions at once; complete one first.` };
     }
     if (caller !== undefined && (this.byCaller.get(caller) ?? 0) >= perCaller) {
-      return { granted: false, reason: `A caller may hold at most ${perCaller} subscriptions at once, over all connections; complete one first.` };
+      return {
+        granted: false,
+        reason: `A caller may hold at most ${perCaller} subscriptions at once, over all connections; complete one first.`,
+      };
     }
     adjust(this.bySocket, socket, 1);
     if (caller !== undefined) adjust(this.byCaller, caller, 1);

@@ -12,17 +12,11 @@ export const SETTLED_PHASES: readonly Phase[] = ['completed', 'failed', 'stopped
 /** Only a workflow the orchestrator should still be advancing can have a result it missed. */
 const ADVANCING_PHASES: readonly Phase[] = ['pending', 'running'];
 
-export function diagnoseWorkflow(
-  workflow: Workflow,
-  tasks: readonly Task[],
-  thresholds: StuckThresholds,
-  now: number,
-): WorkflowHealth {
+export function diagnoseWorkflow(workflow: Workflow, tasks: readonly Task[], thresholds: StuckThresholds, now: number): WorkflowHealth {
   if (SETTLED_PHASES.includes(workflow.phase)) return { stuck: false, reasons: [] };
-  const reasons = [
-    ...tasks.flatMap((task) => taskReasons(workflow, task, thresholds, now)),
-    ...workflowReasons(workflow, tasks, now),
-  ].sort(byKindThenAge);
+  const reasons = [...tasks.flatMap((task) => taskReasons(workflow, task, thresholds, now)), ...workflowReasons(workflow, tasks, now)].sort(
+    byKindThenAge,
+  );
   return { stuck: reasons.length > 0, reasons };
 }
 
@@ -34,9 +28,15 @@ function taskReasons(workflow: Workflow, task: Task, thresholds: StuckThresholds
       const since = task.enqueuedAt;
       if (!since || !isOver(since, thresholds.queuedAfterMs, now)) return [];
       return [
-        reason('queued_too_long', task.id, since, now, (age) =>
-          `No agent took task ${task.id} in ${age}: check the ${domain} agents are running and consuming the ${domain} queue, ` +
-          'or reset the workflow to requeue it.'),
+        reason(
+          'queued_too_long',
+          task.id,
+          since,
+          now,
+          (age) =>
+            `No agent took task ${task.id} in ${age}: check the ${domain} agents are running and consuming the ${domain} queue, ` +
+            'or reset the workflow to requeue it.',
+        ),
       ];
     }
     case 'in_progress': {
@@ -44,9 +44,15 @@ function taskReasons(workflow: Workflow, task: Task, thresholds: StuckThresholds
       if (!since || !isOver(since, thresholds.runningAfterMs, now)) return [];
       const agent = task.agent ? `Agent ${task.agent}` : `The ${domain} agent`;
       return [
-        reason('agent_gone', task.id, since, now, (age) =>
-          `${agent} has not reported on task ${task.id} for ${age}: check whether it is still alive; ` +
-          'if it died, reset the workflow to cancel the task and run the gate again.'),
+        reason(
+          'agent_gone',
+          task.id,
+          since,
+          now,
+          (age) =>
+            `${agent} has not reported on task ${task.id} for ${age}: check whether it is still alive; ` +
+            'if it died, reset the workflow to cancel the task and run the gate again.',
+        ),
       ];
     }
     case 'completed':
@@ -55,9 +61,15 @@ function taskReasons(workflow: Workflow, task: Task, thresholds: StuckThresholds
       if (task.result === null || !since || !ADVANCING_PHASES.includes(workflow.phase)) return [];
       if (workflow.updatedAt.getTime() > since.getTime() || !isOver(since, thresholds.resultAfterMs, now)) return [];
       return [
-        reason('result_not_advanced', task.id, since, now, (age) =>
-          `Task ${task.id} stored its ${task.status === 'failed' ? 'failure' : 'result'} ${age} ago and the workflow has not moved since: ` +
-          'check the orchestrator is running and receiving results, or reset the workflow to run the gate again.'),
+        reason(
+          'result_not_advanced',
+          task.id,
+          since,
+          now,
+          (age) =>
+            `Task ${task.id} stored its ${task.status === 'failed' ? 'failure' : 'result'} ${age} ago and the workflow has not moved since: ` +
+            'check the orchestrator is running and receiving results, or reset the workflow to run the gate again.',
+        ),
       ];
     }
     default:
@@ -71,15 +83,27 @@ function workflowReasons(workflow: Workflow, tasks: readonly Task[], now: number
   const reasons = blockedSafetyTasks.map((task) => {
     const since = lastSignOfLife(task) ?? workflow.updatedAt;
     const why = blockedReason(task);
-    return reason('safety_blocked', task.id, since, now, (age) =>
-      `The safety review blocked task ${task.id} ${age} ago${why ? ` (${why})` : ''}: have a reviewer resolve it and run the workflow, ` +
-      'or reset the workflow to redo the gate.');
+    return reason(
+      'safety_blocked',
+      task.id,
+      since,
+      now,
+      (age) =>
+        `The safety review blocked task ${task.id} ${age} ago${why ? ` (${why})` : ''}: have a reviewer resolve it and run the workflow, ` +
+        'or reset the workflow to redo the gate.',
+    );
   });
   if (reasons.length === 0 && workflow.phase === 'blocked') {
     reasons.push(
-      reason('safety_blocked', null, workflow.updatedAt, now, (age) =>
-        `The workflow has been blocked for ${age} with no blocked safety task to explain it: ` +
-        'ask the orchestrator owner why, then run the workflow to resume it or reset it to redo the gate.'),
+      reason(
+        'safety_blocked',
+        null,
+        workflow.updatedAt,
+        now,
+        (age) =>
+          `The workflow has been blocked for ${age} with no blocked safety task to explain it: ` +
+          'ask the orchestrator owner why, then run the workflow to resume it or reset it to redo the gate.',
+      ),
     );
   }
   return reasons;
@@ -109,13 +133,7 @@ function isOver(since: Date, thresholdMs: number, now: number): boolean {
   return now - since.getTime() > thresholdMs;
 }
 
-function reason(
-  kind: StuckKind,
-  taskId: string | null,
-  since: Date,
-  now: number,
-  suggestedFix: (age: string) => string,
-): StuckReason {
+function reason(kind: StuckKind, taskId: string | null, since: Date, now: number, suggestedFix: (age: string) => string): StuckReason {
   const durationMs = Math.max(0, now - since.getTime());
   return { kind, taskId, since, durationMs, suggestedFix: suggestedFix(formatDuration(durationMs)) };
 }

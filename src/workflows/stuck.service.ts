@@ -214,7 +214,10 @@ export class StuckWorkflowService {
  * even when the ids contain `:`.
  */
 export function workflowRequestId(batchRequestId: string, threadId: string): string {
-  const hash = createHash('sha256').update(JSON.stringify([batchRequestId, threadId])).digest('hex').slice(0, 24);
+  const hash = createHash('sha256')
+    .update(JSON.stringify([batchRequestId, threadId]))
+    .digest('hex')
+    .slice(0, 24);
   const prefix = batchRequestId.length <= REQUEST_ID_PREFIX_LENGTH ? batchRequestId : 'batch';
   return `${prefix}:${hash}`;
 }
@@ -242,7 +245,10 @@ function validateKind(kind: string | null | undefined): void {
 function validateResetStuckRequest(request: ResetStuckRequest): void {
   validateKind(request.kind);
   const { limit, olderThanMs, requestId, plans } = request;
-  if (plans != null && (plans.length > MAX_RESET_LIMIT || plans.some((plan) => typeof plan.planToken !== 'string' || plan.planToken === ''))) {
+  if (
+    plans != null &&
+    (plans.length > MAX_RESET_LIMIT || plans.some((plan) => typeof plan.planToken !== 'string' || plan.planToken === ''))
+  ) {
     throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `plans must hold at most ${MAX_RESET_LIMIT} threadId and planToken pairs`, 'plans');
   }
   if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_RESET_LIMIT) {

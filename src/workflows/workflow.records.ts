@@ -67,11 +67,7 @@ function isEmpty(hash: Record<string, string> | null | undefined): hash is null 
 }
 
 /** The workflow in `hash`, or null when there is no record. `indexScore` is its score in the index. */
-export function toWorkflow(
-  threadId: string,
-  hash: Record<string, string> | null | undefined,
-  indexScore?: string | null,
-): Workflow | null {
+export function toWorkflow(threadId: string, hash: Record<string, string> | null | undefined, indexScore?: string | null): Workflow | null {
   if (isEmpty(hash)) return null;
   const createdAt = parseTimestamp(hash.created_at) ?? parseTimestamp(indexScore) ?? parseTimestamp(hash.updated_at);
   const updatedAt = parseTimestamp(hash.updated_at) ?? createdAt;
@@ -101,11 +97,7 @@ export function taskOwner(hash: { thread_id?: string | null; data?: string | nul
 }
 
 /** The task in `hash`, or null when there is no record or it has no owner. */
-export function toTask(
-  taskId: string,
-  hash: Record<string, string> | null | undefined,
-  result: string | null | undefined,
-): Task | null {
+export function toTask(taskId: string, hash: Record<string, string> | null | undefined, result: string | null | undefined): Task | null {
   if (isEmpty(hash)) return null;
   const threadId = taskOwner(hash);
   if (threadId === null) return null;

@@ -26,13 +26,7 @@ import type { ResetObserver } from './reset-observer';
 import { parseCanonicalPlan, planTokenOf } from './reset-plan';
 import { decodeCursor, encodeCursor, isAfter, type IndexPosition } from './workflow.cursor';
 import { byEnqueueTime, parseCount, parsePhase, taskOwner, toTask, toWorkflow } from './workflow.records';
-import {
-  serializeTaskData,
-  serializeTaskResult,
-  validateResetRequest,
-  validateTaskAttempt,
-  validateThreadId,
-} from './workflow.validation';
+import { serializeTaskData, serializeTaskResult, validateResetRequest, validateTaskAttempt, validateThreadId } from './workflow.validation';
 import {
   PHASES,
   WorkflowError,
@@ -55,7 +49,6 @@ import {
   type WorkflowEdge,
   type WorkflowPage,
 } from './workflow.types';
-
 
 export interface WorkflowServiceOptions {
   /** Highest gate a reset may go back to (MAX_GATE). */

@@ -18,7 +18,6 @@ import {
   type Signer,
 } from './token-forge';
 
-
 const SECRET = 'a-test-secret-that-is-at-least-32-characters';
 const rsa = rsaKeyPair();
 const ec = ecKeyPair();
@@ -166,12 +165,18 @@ describe.each(CASES)('TokenVerifier with $source', ({ config, signer, stranger, 
   it('reads roles from a nested claim path such as realm_access.roles', async () => {
     const nested = verifierWith({ rolesClaim: 'realm_access.roles' });
     const token = sign(claims({ roles: ['admin'], realm_access: { roles: ['viewer', 'offline_access'] } }), signer);
-    expect(await nested.authenticate(bearer(token))).toEqual({ kind: 'authenticated', identity: { sub: 'alice', roles: ['viewer'], validUntil: expect.any(Date) } });
+    expect(await nested.authenticate(bearer(token))).toEqual({
+      kind: 'authenticated',
+      identity: { sub: 'alice', roles: ['viewer'], validUntil: expect.any(Date) },
+    });
   });
 
   it('reads roles from a URL-named claim whose name contains dots', async () => {
     const namespaced = verifierWith({ rolesClaim: 'https://wave.example.com/roles' });
     const token = sign(claims({ roles: ['admin'], 'https://wave.example.com/roles': ['operator'] }), signer);
-    expect(await namespaced.authenticate(bearer(token))).toEqual({ kind: 'authenticated', identity: { sub: 'alice', roles: ['operator'], validUntil: expect.any(Date) } });
+    expect(await namespaced.authenticate(bearer(token))).toEqual({
+      kind: 'authenticated',
+      identity: { sub: 'alice', roles: ['operator'], validUntil: expect.any(Date) },
+    });
   });
 });

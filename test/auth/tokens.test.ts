@@ -78,12 +78,18 @@ describe('TokenVerifier.authenticate', () => {
 
   it('grants no role when the roles claim is not an array', async () => {
     const token = jwt.sign({ sub: 'alice', roles: 'admin' }, SECRET, { algorithm: 'HS256', expiresIn: '5m' });
-    expect(await verifier.authenticate(bearer(token))).toEqual({ kind: 'authenticated', identity: { sub: 'alice', roles: [], validUntil: expect.any(Date) } });
+    expect(await verifier.authenticate(bearer(token))).toEqual({
+      kind: 'authenticated',
+      identity: { sub: 'alice', roles: [], validUntil: expect.any(Date) },
+    });
   });
 
   it('grants no role when the roles claim is missing', async () => {
     const token = jwt.sign({ sub: 'alice' }, SECRET, { algorithm: 'HS256', expiresIn: '5m' });
-    expect(await verifier.authenticate(bearer(token))).toEqual({ kind: 'authenticated', identity: { sub: 'alice', roles: [], validUntil: expect.any(Date) } });
+    expect(await verifier.authenticate(bearer(token))).toEqual({
+      kind: 'authenticated',
+      identity: { sub: 'alice', roles: [], validUntil: expect.any(Date) },
+    });
   });
 
   it('ignores unknown role entries and keeps the known ones', async () => {
@@ -91,7 +97,10 @@ describe('TokenVerifier.authenticate', () => {
       algorithm: 'HS256',
       expiresIn: '5m',
     });
-    expect(await verifier.authenticate(bearer(token))).toEqual({ kind: 'authenticated', identity: { sub: 'alice', roles: ['viewer'], validUntil: expect.any(Date) } });
+    expect(await verifier.authenticate(bearer(token))).toEqual({
+      kind: 'authenticated',
+      identity: { sub: 'alice', roles: ['viewer'], validUntil: expect.any(Date) },
+    });
   });
 
   it('never echoes the token in a rejection reason', async () => {

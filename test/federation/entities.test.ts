@@ -12,7 +12,13 @@ describe('federation entry points of our server, queried directly', () => {
   const fixture = useTestApp();
 
   beforeEach(async () => {
-    await fixture.redis.hset('wave:workflow:wf-1', { thread_id: 'wf-1', gate: '2', phase: 'running', created_at: '1000', updated_at: '1000' });
+    await fixture.redis.hset('wave:workflow:wf-1', {
+      thread_id: 'wf-1',
+      gate: '2',
+      phase: 'running',
+      created_at: '1000',
+      updated_at: '1000',
+    });
     await fixture.redis.zadd('wave:workflows', 1000, 'wf-1');
   });
 
@@ -67,7 +73,9 @@ describe('federation entry points of our server, queried directly', () => {
       expect(sdl).toContain('directive @auth(requires: Role = VIEWER) on FIELD_DEFINITION | OBJECT');
       expect(sdl).toContain('directive @rateLimit(window: String!, max: Int!) on FIELD_DEFINITION');
       expect(sdl).toContain('resetWorkflow(input: ResetWorkflowInput!): CleanupSummary @auth(requires: OPERATOR)\n');
-      expect(sdl).toContain('startWorkflow(input: StartWorkflowInput): Workflow @auth(requires: OPERATOR) @rateLimit(window: "1m", max: 120)');
+      expect(sdl).toContain(
+        'startWorkflow(input: StartWorkflowInput): Workflow @auth(requires: OPERATOR) @rateLimit(window: "1m", max: 120)',
+      );
     });
   });
 });

@@ -27,8 +27,20 @@ describe('the WAVE subgraph composed with another subgraph behind a real @apollo
 
   beforeEach(async () => {
     received.length = 0;
-    await fixture.redis.hset('wave:workflow:wf-1', { thread_id: 'wf-1', gate: '2', phase: 'running', created_at: '1000', updated_at: '1000' });
-    await fixture.redis.hset('wave:workflow:wf-2', { thread_id: 'wf-2', gate: '0', phase: 'stopped', created_at: '2000', updated_at: '2000' });
+    await fixture.redis.hset('wave:workflow:wf-1', {
+      thread_id: 'wf-1',
+      gate: '2',
+      phase: 'running',
+      created_at: '1000',
+      updated_at: '1000',
+    });
+    await fixture.redis.hset('wave:workflow:wf-2', {
+      thread_id: 'wf-2',
+      gate: '0',
+      phase: 'stopped',
+      created_at: '2000',
+      updated_at: '2000',
+    });
     await fixture.redis.zadd('wave:workflows', 1000, 'wf-1', 2000, 'wf-2');
   });
 
@@ -49,9 +61,7 @@ describe('the WAVE subgraph composed with another subgraph behind a real @apollo
   it("forwards the caller's Authorization and X-Request-Id to our subgraph", async () => {
     const token = fixture.app.token(['viewer']);
     await queryGateway(gateway.url, SPANNING_QUERY, token, 'req-federation-1');
-    expect(received).toContainEqual(
-      expect.objectContaining({ authorization: `Bearer ${token}`, 'x-request-id': 'req-federation-1' }),
-    );
+    expect(received).toContainEqual(expect.objectContaining({ authorization: `Bearer ${token}`, 'x-request-id': 'req-federation-1' }));
   });
 
   it('keeps Workflow.resets FORBIDDEN for a viewer through the gateway, with the code preserved', async () => {

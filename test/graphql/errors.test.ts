@@ -21,7 +21,10 @@ const format = (formatter: typeof masking, error: GraphQLError) => formatter({ .
 describe('createErrorFormatter and schema details', () => {
   it('words a validation error without the schema names graphql-js gives', () => {
     const error = errorIn('Cannot query field "workflowz" on type "Query". Did you mean "workflows"?', 'GRAPHQL_VALIDATION_FAILED');
-    expect(format(masking, error)).toMatchObject({ message: 'Cannot query field "workflowz" here.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+    expect(format(masking, error)).toMatchObject({
+      message: 'Cannot query field "workflowz" here.',
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+    });
   });
 
   it('answers generically, keeping the code, when an unknown wording quotes a name the document lacks', () => {
@@ -40,8 +43,14 @@ describe('createErrorFormatter and schema details', () => {
   });
 
   it('leaves a domain error’s message as it is', () => {
-    const error = new GraphQLError('wrapped', { path: ['resetWorkflow'], originalError: new WorkflowError('BAD_USER_INPUT', 'threadId "x:tasks" is not allowed', 'threadId') });
-    expect(format(masking, error)).toMatchObject({ message: 'threadId "x:tasks" is not allowed', extensions: { code: 'BAD_USER_INPUT', field: 'threadId' } });
+    const error = new GraphQLError('wrapped', {
+      path: ['resetWorkflow'],
+      originalError: new WorkflowError('BAD_USER_INPUT', 'threadId "x:tasks" is not allowed', 'threadId'),
+    });
+    expect(format(masking, error)).toMatchObject({
+      message: 'threadId "x:tasks" is not allowed',
+      extensions: { code: 'BAD_USER_INPUT', field: 'threadId' },
+    });
   });
 
   it('keeps graphql-js’s full message with FIELD_SUGGESTIONS on', () => {

@@ -30,7 +30,9 @@ describe('schema compatibility', () => {
     const previous = previousSchema(current);
     if (previous === null) return;
     const changes = await diff(buildSchema(previous, { assumeValidSDL: true }), buildSchema(current, { assumeValidSDL: true }));
-    const acknowledged = new Set((JSON.parse(readFileSync(join(ROOT, ACKNOWLEDGED), 'utf8')) as Array<{ change: string }>).map((entry) => entry.change));
+    const acknowledged = new Set(
+      (JSON.parse(readFileSync(join(ROOT, ACKNOWLEDGED), 'utf8')) as Array<{ change: string }>).map((entry) => entry.change),
+    );
     const unacknowledged = changes
       .filter((change) => change.criticality.level === CriticalityLevel.Breaking)
       .map((change) => change.message)

@@ -20,12 +20,18 @@ describe('the declared schema', () => {
 
   it('makes every mutation payload nullable, so a refused field of a mutation costs only itself', async () => {
     const mutation = (await buildDeclaredSchema()).getMutationType()!;
-    expect(Object.values(mutation.getFields()).filter((field) => isNonNullType(field.type)).map((field) => field.name)).toEqual([]);
+    expect(
+      Object.values(mutation.getFields())
+        .filter((field) => isNonNullType(field.type))
+        .map((field) => field.name),
+    ).toEqual([]);
   });
 
   it('shows resetWorkflow with its role, and what its calls spend in its description', async () => {
     const printed = await printDeclaredSchema();
     expect(printed).toContain('resetWorkflow(input: ResetWorkflowInput!): CleanupSummary @auth(requires: OPERATOR)\n');
-    expect(printed).toMatch(/RESET_RATE_LIMIT \(default 5 a minute\).*RESET_PREVIEW_RATE_LIMIT \(default 30 a minute\).*requestId spends nothing/);
+    expect(printed).toMatch(
+      /RESET_RATE_LIMIT \(default 5 a minute\).*RESET_PREVIEW_RATE_LIMIT \(default 30 a minute\).*requestId spends nothing/,
+    );
   });
 });

@@ -62,13 +62,25 @@ describe('a server process on a three-master Redis Cluster', () => {
     const dashboard = await post(server.url, DASHBOARD);
     expect(dashboard.body.errors).toBeUndefined();
     expect(dashboard.body.data!.workflows.nodes).toEqual([
-      { threadId: 'wf-cluster', phase: 'PENDING', tasks: expect.arrayContaining([expect.objectContaining({ id: fresh })]), health: { stuck: true } },
+      {
+        threadId: 'wf-cluster',
+        phase: 'PENDING',
+        tasks: expect.arrayContaining([expect.objectContaining({ id: fresh })]),
+        health: { stuck: true },
+      },
     ]);
-    expect(dashboard.body.data!.queues).toEqual(expect.arrayContaining([{ domain: 'FE', length: 1 }, { domain: 'BE', length: 1 }]));
+    expect(dashboard.body.data!.queues).toEqual(
+      expect.arrayContaining([
+        { domain: 'FE', length: 1 },
+        { domain: 'BE', length: 1 },
+      ]),
+    );
 
     const stuck = await post(server.url, STUCK);
     expect(stuck.body).toEqual({
-      data: { stuckWorkflows: { nodes: [{ threadId: 'wf-cluster', health: { reasons: [{ kind: 'QUEUED_TOO_LONG', taskId: 'old-1' }] } }] } },
+      data: {
+        stuckWorkflows: { nodes: [{ threadId: 'wf-cluster', health: { reasons: [{ kind: 'QUEUED_TOO_LONG', taskId: 'old-1' }] } }] },
+      },
     });
 
     const preview = await post(server.url, RESET, { input: { threadId: 'wf-cluster', reason: 'cluster check', dryRun: true } });
@@ -138,7 +150,12 @@ describe('a server process on a three-master Redis Cluster', () => {
   it('keeps every WAVE key in the slot of {wave} and spreads the rate-limit keys over the shards', async () => {
     await startWithTask(server.url, 'wf-slots');
     for (const operator of ['ana', 'ben', 'cleo']) {
-      const preview = await post(server.url, RESET, { input: { threadId: 'wf-slots', reason: 'slots', dryRun: true } }, operatorToken(operator));
+      const preview = await post(
+        server.url,
+        RESET,
+        { input: { threadId: 'wf-slots', reason: 'slots', dryRun: true } },
+        operatorToken(operator),
+      );
       expect(preview.body.errors).toBeUndefined();
     }
     const located = await keysByNode(redis);
@@ -149,7 +166,9 @@ describe('a server process on a three-master Redis Cluster', () => {
     expect([...located.keys()].filter((key) => !waveKeys.includes(key) && !rateLimitKeys.includes(key))).toEqual([]);
     for (const key of waveKeys) expect({ key, slot: await redis.cluster('KEYSLOT', key) }).toEqual({ key, slot: waveSlot });
 
-    expect(rateLimitKeys).toEqual(expect.arrayContaining(['ana', 'ben', 'cleo'].map((sub) => `wave:ratelimit:Mutation.resetWorkflow(dryRun):sub:${sub}`)));
+    expect(rateLimitKeys).toEqual(
+      expect.arrayContaining(['ana', 'ben', 'cleo'].map((sub) => `wave:ratelimit:Mutation.resetWorkflow(dryRun):sub:${sub}`)),
+    );
     const rateLimitSlots = new Set(await Promise.all(rateLimitKeys.map((key) => redis.cluster('KEYSLOT', key))));
     expect(rateLimitSlots.has(waveSlot)).toBe(false);
     expect(new Set(rateLimitKeys.map((key) => located.get(key))).size).toBeGreaterThan(1);

@@ -36,7 +36,7 @@ describe('a server process on a master and Sentinel that require passwords', () 
     await expectWorksWithPassword(server, 'wf-sentinel-auth', everyPassword);
   });
 
-  it("stays up with a wrong REDIS_PASSWORD for the master: /readyz 503, SERVICE_UNAVAILABLE at once, no password printed", async () => {
+  it('stays up with a wrong REDIS_PASSWORD for the master: /readyz 503, SERVICE_UNAVAILABLE at once, no password printed', async () => {
     const server = await startServer({ REDIS_PASSWORD: WRONG_PASSWORD, REDIS_SENTINEL_PASSWORD: SENTINEL_PASSWORD });
     await expectRefusedCredentials(server, everyPassword);
   });

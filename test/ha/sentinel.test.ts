@@ -47,7 +47,10 @@ describe('a server process on a master watched by Sentinel', () => {
    * Writes a workflow and waits until the replica holds it, runs traffic (enqueue and reads) while
    * `failOver` runs, then checks every answer and the new master's data.
    */
-  async function survivesFailover(threadId: string, failOver: (setup: RedisSentinelSetup, masterPort: number) => Promise<void>): Promise<void> {
+  async function survivesFailover(
+    threadId: string,
+    failOver: (setup: RedisSentinelSetup, masterPort: number) => Promise<void>,
+  ): Promise<void> {
     const { setup, server } = await startSetup();
     const formerPort = await setup.masterPort();
     const taskBefore = await startWithTask(server.url, threadId);
@@ -83,12 +86,16 @@ describe('a server process on a master watched by Sentinel', () => {
       master = newMaster;
       // A write the old master acknowledged just before it heard of the switch is lost with it
       // (asynchronous replication: docs/operations.md); wait for one that the new master holds.
-      const taskAfter = await eventually('an enqueue after the failover lands on the new master', async () => {
-        const answer = await post(server.url, ENQUEUE, { threadId, domain: 'BE' });
-        if (outcomeOf(answer) !== 'data') return false;
-        const taskId = answer.body.data!.enqueueTask.id as string;
-        return (await newMaster.exists(`wave:task:${taskId}`)) === 1 && taskId;
-      }, 20_000);
+      const taskAfter = await eventually(
+        'an enqueue after the failover lands on the new master',
+        async () => {
+          const answer = await post(server.url, ENQUEUE, { threadId, domain: 'BE' });
+          if (outcomeOf(answer) !== 'data') return false;
+          const taskId = answer.body.data!.enqueueTask.id as string;
+          return (await newMaster.exists(`wave:task:${taskId}`)) === 1 && taskId;
+        },
+        20_000,
+      );
       await tally.reach('data', 10);
       running = false;
       await Promise.all(workers);

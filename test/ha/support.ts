@@ -39,10 +39,14 @@ const REFUSED_WITHIN_MS = 1500;
  * quickly with SERVICE_UNAVAILABLE and no Redis detail, and the process stays up.
  */
 export async function expectUnavailable(server: ServerProcess): Promise<void> {
-  const probe = await eventually('/readyz answers 503', async () => {
-    const answer = await readiness(server.url);
-    return answer.status === 503 && answer;
-  }, 5000);
+  const probe = await eventually(
+    '/readyz answers 503',
+    async () => {
+      const answer = await readiness(server.url);
+      return answer.status === 503 && answer;
+    },
+    5000,
+  );
   expect(probe.body).toEqual({ status: 'unavailable', reason: expect.any(String) });
   const started = Date.now();
   const answer = await post(server.url, WORKFLOW, { threadId: 'wf-any' });

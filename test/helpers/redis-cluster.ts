@@ -42,20 +42,29 @@ export class RedisClusterSetup {
       setup.processes.set(port, child);
     }
     await promisify(execFile)('redis-cli', [
-      '--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-replicas', '0', '--cluster-yes',
+      '--cluster',
+      'create',
+      ...ports.map((port) => `127.0.0.1:${port}`),
+      '--cluster-replicas',
+      '0',
+      '--cluster-yes',
       ...(password ? ['-a', password, '--no-auth-warning'] : []),
     ]);
-    await eventually('every node reports cluster_state:ok', async () => {
-      for (const port of ports) {
-        const node = new Redis(port, '127.0.0.1', { maxRetriesPerRequest: 1, password });
-        try {
-          if (!/cluster_state:ok/.test((await node.call('CLUSTER', 'INFO')) as string)) return false;
-        } finally {
-          node.disconnect();
+    await eventually(
+      'every node reports cluster_state:ok',
+      async () => {
+        for (const port of ports) {
+          const node = new Redis(port, '127.0.0.1', { maxRetriesPerRequest: 1, password });
+          try {
+            if (!/cluster_state:ok/.test((await node.call('CLUSTER', 'INFO')) as string)) return false;
+          } finally {
+            node.disconnect();
+          }
         }
-      }
-      return true;
-    }, 30_000);
+        return true;
+      },
+      30_000,
+    );
     return setup;
   }
 
@@ -66,7 +75,10 @@ export class RedisClusterSetup {
 
   /** A plain cluster client for arranging and inspecting keys, as the orchestrator would. */
   client(): Cluster {
-    return new Cluster(this.ports.map((port) => ({ host: '127.0.0.1', port })), { redisOptions: { maxRetriesPerRequest: 1, password: this.password } });
+    return new Cluster(
+      this.ports.map((port) => ({ host: '127.0.0.1', port })),
+      { redisOptions: { maxRetriesPerRequest: 1, password: this.password } },
+    );
   }
 
   /** Kills the master on `port` (SIGKILL, as a crash); with no replica, its slots stay without a master. */

@@ -68,10 +68,14 @@ export class RedisSentinelSetup {
 
   /** Resolves with the new master's port once the Sentinel names another master than `formerPort`, and it is one. */
   async newMaster(formerPort: number): Promise<number> {
-    const port = await eventually('the Sentinel names a new master', async () => {
-      const current = await this.masterPort();
-      return current !== formerPort && current;
-    }, 20_000);
+    const port = await eventually(
+      'the Sentinel names a new master',
+      async () => {
+        const current = await this.masterPort();
+        return current !== formerPort && current;
+      },
+      20_000,
+    );
     const client = this.server(port).client();
     try {
       await eventually('the new master is a master', async () => /role:master/.test(await client.info('replication')));
@@ -84,20 +88,26 @@ export class RedisSentinelSetup {
   /** Resolves once a replica's link to the master is up and the Sentinel lists it as a replica it could promote. */
   async replicaInSync(): Promise<void> {
     const masterPort = await this.masterPort();
-    await eventually('a replica in sync, known to the Sentinel', async () => {
-      const replicas = (await this.sentinel.call('SENTINEL', 'REPLICAS', this.masterName)) as string[][];
-      const known = replicas.map((fields) => new Map(fields.flatMap((field, i) => (i % 2 === 0 ? [[field, fields[i + 1]] as const] : []))));
-      for (const replica of known.filter((fields) => fields.get('flags') === 'slave')) {
-        const client = this.server(Number(replica.get('port'))).client();
-        try {
-          const info = await client.info('replication');
-          if (info.includes(`master_port:${masterPort}`) && info.includes('master_link_status:up')) return true;
-        } finally {
-          client.disconnect();
+    await eventually(
+      'a replica in sync, known to the Sentinel',
+      async () => {
+        const replicas = (await this.sentinel.call('SENTINEL', 'REPLICAS', this.masterName)) as string[][];
+        const known = replicas.map(
+          (fields) => new Map(fields.flatMap((field, i) => (i % 2 === 0 ? [[field, fields[i + 1]] as const] : []))),
+        );
+        for (const replica of known.filter((fields) => fields.get('flags') === 'slave')) {
+          const client = this.server(Number(replica.get('port'))).client();
+          try {
+            const info = await client.info('replication');
+            if (info.includes(`master_port:${masterPort}`) && info.includes('master_link_status:up')) return true;
+          } finally {
+            client.disconnect();
+          }
         }
-      }
-      return false;
-    }, 20_000);
+        return false;
+      },
+      20_000,
+    );
   }
 
   async dispose(): Promise<void> {

@@ -27,10 +27,40 @@ export class TestCertificates {
     const openssl = (...args: string[]): void => {
       execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
     };
-    openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=WAVE test CA', '-keyout', 'ca.key', '-out', 'ca.crt');
+    openssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=WAVE test CA',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.crt',
+    );
     openssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-keyout', 'server.key', '-out', 'server.csr');
     writeFileSync(join(dir, 'san.cnf'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
-    openssl('x509', '-req', '-days', '1', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-extfile', 'san.cnf', '-out', 'server.crt');
+    openssl(
+      'x509',
+      '-req',
+      '-days',
+      '1',
+      '-in',
+      'server.csr',
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-extfile',
+      'san.cnf',
+      '-out',
+      'server.crt',
+    );
     return certificates;
   }
 

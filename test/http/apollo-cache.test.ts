@@ -8,7 +8,12 @@ const RESETS_OF = gql`
     workflow(threadId: $threadId) {
       threadId
       resets(first: 10) {
-        nodes { id threadId actor reason }
+        nodes {
+          id
+          threadId
+          actor
+          reason
+        }
       }
     }
   }
@@ -16,7 +21,12 @@ const RESETS_OF = gql`
 const AUDIT = gql`
   query Audit($threadId: ID) {
     resetAudit(threadId: $threadId, first: 10) {
-      nodes { id threadId actor reason }
+      nodes {
+        id
+        threadId
+        actor
+        reason
+      }
     }
   }
 `;
@@ -42,15 +52,17 @@ describe("Apollo Client's normalised cache reading two workflows' audits, over r
     await writeAuditEntry(fixture.redis, 'wf-b', '1-0', 'ben', 'safety review done');
   });
 
-  it("shows each workflow its own resets, with its own actor and reason, however many were cached before", async () => {
+  it('shows each workflow its own resets, with its own actor and reason, however many were cached before', async () => {
     const client = apolloClient();
     await client.query({ query: RESETS_OF, variables: { threadId: 'wf-a' } });
     await client.query({ query: RESETS_OF, variables: { threadId: 'wf-b' } });
     const nodesOf = (threadId: string) =>
-      client.readQuery<{ workflow: { resets: { nodes: Array<{ threadId: string; actor: string; reason: string }> } } }>({
-        query: RESETS_OF,
-        variables: { threadId },
-      })!.workflow.resets.nodes.map(({ threadId: owner, actor, reason }) => ({ owner, actor, reason }));
+      client
+        .readQuery<{ workflow: { resets: { nodes: Array<{ threadId: string; actor: string; reason: string }> } } }>({
+          query: RESETS_OF,
+          variables: { threadId },
+        })!
+        .workflow.resets.nodes.map(({ threadId: owner, actor, reason }) => ({ owner, actor, reason }));
     expect(nodesOf('wf-a')).toEqual([{ owner: 'wf-a', actor: 'ana', reason: 'agent died' }]);
     expect(nodesOf('wf-b')).toEqual([{ owner: 'wf-b', actor: 'ben', reason: 'safety review done' }]);
   });

@@ -42,15 +42,30 @@ describe('@auth on every root field over HTTP', () => {
   const fixture = useTestApp();
 
   beforeEach(async () => {
-    await fixture.redis.hset('wave:workflow:wf-1', { thread_id: 'wf-1', gate: '2', phase: 'running', created_at: '1000', updated_at: '1000' });
-    await fixture.redis.hset('wave:workflow:wf-2', { thread_id: 'wf-2', gate: '0', phase: 'stopped', created_at: '2000', updated_at: '2000' });
+    await fixture.redis.hset('wave:workflow:wf-1', {
+      thread_id: 'wf-1',
+      gate: '2',
+      phase: 'running',
+      created_at: '1000',
+      updated_at: '1000',
+    });
+    await fixture.redis.hset('wave:workflow:wf-2', {
+      thread_id: 'wf-2',
+      gate: '0',
+      phase: 'stopped',
+      created_at: '2000',
+      updated_at: '2000',
+    });
     await fixture.redis.zadd('wave:workflows', 1000, 'wf-1', 2000, 'wf-2');
   });
 
   const badTokens: Array<[string, () => string | undefined]> = [
     ['no token', () => undefined],
     ['a garbage token', () => 'not-a-jwt'],
-    ['a token signed with another secret', () => jwt.sign({ sub: 'x', roles: ['admin'] }, 'another-secret-another-secret-000', { expiresIn: '5m' })],
+    [
+      'a token signed with another secret',
+      () => jwt.sign({ sub: 'x', roles: ['admin'] }, 'another-secret-another-secret-000', { expiresIn: '5m' }),
+    ],
     ['an expired token', () => jwt.sign({ sub: 'x', roles: ['admin'], exp: Math.floor(Date.now() / 1000) - 60 }, TEST_SECRET)],
   ];
 

@@ -45,7 +45,11 @@ describe('client-caused errors', () => {
   });
 
   it('answers a subscription sent over HTTP POST with BAD_REQUEST and HTTP 400', async () => {
-    const response = await postJson(app.url, { query: WORKFLOW_EVENTS, variables: { threadId: 'wf-1' } }, { authorization: `Bearer ${app.token(['viewer'])}` });
+    const response = await postJson(
+      app.url,
+      { query: WORKFLOW_EVENTS, variables: { threadId: 'wf-1' } },
+      { authorization: `Bearer ${app.token(['viewer'])}` },
+    );
     expect(response.status).toBe(400);
     expect(response.json.errors).toEqual([expect.objectContaining({ extensions: { code: 'BAD_REQUEST' } })]);
     expect(response.json.errors[0].message).toMatch(/WebSocket/);
@@ -58,7 +62,12 @@ describe('client-caused errors', () => {
   ])('answers an _entities representation of %s with BAD_USER_INPUT', async (_label, typename) => {
     const { status, body } = await app.request(
       'query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Workflow { threadId } } }',
-      { representations: [{ __typename: 'Workflow', threadId: 'wf-1' }, { __typename: typename, threadId: 'wf-1' }] },
+      {
+        representations: [
+          { __typename: 'Workflow', threadId: 'wf-1' },
+          { __typename: typename, threadId: 'wf-1' },
+        ],
+      },
       app.token(['viewer']),
     );
     expect(status).toBeLessThan(500);
@@ -84,18 +93,32 @@ describe('client-caused errors', () => {
     });
 
   // 4100 levels as reported; 10000 is where JSON.stringify runs out of stack in this Node.
-  it.each([MAX_TASK_DATA_DEPTH + 1, 4100, 10000])('answers enqueueTask data nested %i levels deep with BAD_USER_INPUT naming data', async (depth) => {
-    const { status, json } = await enqueueNested(depth);
-    expect(json.errors).toEqual([
-      expect.objectContaining({ message: `data must be nested at most ${MAX_TASK_DATA_DEPTH} levels deep`, extensions: { code: 'BAD_USER_INPUT', field: 'data' } }),
-    ]);
-    expect(status).toBeLessThan(500);
-    expect(errorLines).toEqual([]);
-  });
+  it.each([MAX_TASK_DATA_DEPTH + 1, 4100, 10000])(
+    'answers enqueueTask data nested %i levels deep with BAD_USER_INPUT naming data',
+    async (depth) => {
+      const { status, json } = await enqueueNested(depth);
+      expect(json.errors).toEqual([
+        expect.objectContaining({
+          message: `data must be nested at most ${MAX_TASK_DATA_DEPTH} levels deep`,
+          extensions: { code: 'BAD_USER_INPUT', field: 'data' },
+        }),
+      ]);
+      expect(status).toBeLessThan(500);
+      expect(errorLines).toEqual([]);
+    },
+  );
 
   it.each([
-    ['null for a non-null argument with a default', 'query ($first: Int) { workflows(first: $first) { nodes { threadId } } }', { first: null }],
-    ['null for a non-null input field with a default', 'mutation ($gate: Int) { resetWorkflow(input: { threadId: "wf-1", reason: "r", dryRun: true, resetToGate: $gate }) { success } }', { gate: null }],
+    [
+      'null for a non-null argument with a default',
+      'query ($first: Int) { workflows(first: $first) { nodes { threadId } } }',
+      { first: null },
+    ],
+    [
+      'null for a non-null input field with a default',
+      'mutation ($gate: Int) { resetWorkflow(input: { threadId: "wf-1", reason: "r", dryRun: true, resetToGate: $gate }) { success } }',
+      { gate: null },
+    ],
   ])('answers %s, which graphql-js only finds while executing, with BAD_USER_INPUT', async (_label, query, variables) => {
     const { status, body } = await app.request(query, variables, app.token(['operator']));
     expect(status).toBe(200);

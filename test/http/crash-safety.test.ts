@@ -13,9 +13,23 @@ async function writeDeadAgents(redis: Redis): Promise<string[]> {
   const batch = redis.pipeline();
   const threadIds = Array.from({ length: WORKFLOWS }, (_, i) => `wf-${String(i).padStart(3, '0')}`);
   threadIds.forEach((threadId, i) => {
-    batch.hset(`wave:workflow:${threadId}`, { thread_id: threadId, gate: '2', phase: 'running', created_at: longAgo + i, updated_at: longAgo });
+    batch.hset(`wave:workflow:${threadId}`, {
+      thread_id: threadId,
+      gate: '2',
+      phase: 'running',
+      created_at: longAgo + i,
+      updated_at: longAgo,
+    });
     batch.zadd('wave:workflows', longAgo + i, threadId);
-    batch.hset(`wave:task:${threadId}-t`, { thread_id: threadId, data: '{}', status: 'in_progress', queue: 'fe', enqueued_at: longAgo, started_at: longAgo, heartbeat_at: longAgo });
+    batch.hset(`wave:task:${threadId}-t`, {
+      thread_id: threadId,
+      data: '{}',
+      status: 'in_progress',
+      queue: 'fe',
+      enqueued_at: longAgo,
+      started_at: longAgo,
+      heartbeat_at: longAgo,
+    });
     batch.sadd(`wave:workflow:${threadId}:tasks`, `${threadId}-t`);
   });
   await batch.exec();

@@ -16,13 +16,24 @@ async function writeNeighbours(redis: Redis): Promise<void> {
     DOMAINS.forEach((domain, i) => {
       const taskId = `${threadId}-${domain}`;
       const status = i % 2 ? 'in_progress' : 'pending';
-      batch.hset(`wave:task:${taskId}`, { thread_id: threadId, data: JSON.stringify({ thread_id: threadId }), status, queue: domain, enqueued_at: created });
+      batch.hset(`wave:task:${taskId}`, {
+        thread_id: threadId,
+        data: JSON.stringify({ thread_id: threadId }),
+        status,
+        queue: domain,
+        enqueued_at: created,
+      });
       batch.sadd(`wave:workflow:${threadId}:tasks`, taskId);
       batch.lpush(`wave:tasks:${domain}`, taskId);
       batch.set(`wave:result:${taskId}`, JSON.stringify({ ok: true }));
     });
     // One task the orchestrator queued without indexing, owned through its data only.
-    batch.hset(`wave:task:${threadId}-unindexed`, { data: JSON.stringify({ thread_id: threadId }), status: 'pending', queue: 'qa', enqueued_at: created });
+    batch.hset(`wave:task:${threadId}-unindexed`, {
+      data: JSON.stringify({ thread_id: threadId }),
+      status: 'pending',
+      queue: 'qa',
+      enqueued_at: created,
+    });
     batch.lpush('wave:tasks:qa', `${threadId}-unindexed`);
   });
   await batch.exec();
@@ -80,7 +91,9 @@ function changesOutsideTargets(targets: readonly string[], before: Dump, after: 
       if (JSON.stringify(kept) !== JSON.stringify(was ?? [])) changed.push(key);
     } else if (key === 'wave:workflows') {
       const others = (scores: unknown) =>
-        JSON.stringify(((scores as string[] | undefined) ?? []).flatMap((m, i, all) => (i % 2 === 0 && !targets.includes(m) ? [m, all[i + 1]] : [])));
+        JSON.stringify(
+          ((scores as string[] | undefined) ?? []).flatMap((m, i, all) => (i % 2 === 0 && !targets.includes(m) ? [m, all[i + 1]] : [])),
+        );
       if (others(was) !== others(is)) changed.push(key);
     } else if (key.startsWith('wave:tasks:')) {
       const others = (ids: unknown) => JSON.stringify(((ids as string[] | undefined) ?? []).filter((id) => !owned.has(id)));
@@ -117,8 +130,14 @@ const MUTATIONS = {
     query: 'mutation M($threadId: ID) { startWorkflow(input: { threadId: $threadId }) { threadId } }',
     variables: fc.record({ threadId: threadIdArb }),
   },
-  runWorkflow: { query: 'mutation M($threadId: ID!) { runWorkflow(threadId: $threadId) { phase } }', variables: fc.record({ threadId: threadIdArb }) },
-  stopWorkflow: { query: 'mutation M($threadId: ID!) { stopWorkflow(threadId: $threadId) { phase } }', variables: fc.record({ threadId: threadIdArb }) },
+  runWorkflow: {
+    query: 'mutation M($threadId: ID!) { runWorkflow(threadId: $threadId) { phase } }',
+    variables: fc.record({ threadId: threadIdArb }),
+  },
+  stopWorkflow: {
+    query: 'mutation M($threadId: ID!) { stopWorkflow(threadId: $threadId) { phase } }',
+    variables: fc.record({ threadId: threadIdArb }),
+  },
   enqueueTask: {
     query: 'mutation M($input: EnqueueTaskInput!) { enqueueTask(input: $input) { id } }',
     variables: fc.record({
@@ -137,7 +156,10 @@ const MUTATIONS = {
         clearTasks: fc.oneof(fc.boolean(), fc.constant(null)),
         clearResults: fc.oneof(fc.boolean(), fc.constant(null)),
         resetToGate: mostly(fc.integer({ min: 0, max: 7 }), hostileInt),
-        reason: mostly(fc.string({ minLength: 1, maxLength: 40 }).filter((r) => r.trim() !== ''), hostileString),
+        reason: mostly(
+          fc.string({ minLength: 1, maxLength: 40 }).filter((r) => r.trim() !== ''),
+          hostileString,
+        ),
         dryRun: fc.oneof(fc.boolean(), fc.constant(null)),
         requestId: mostly(fc.string({ minLength: 1, maxLength: 20 }), hostileString),
         planToken: fc.oneof(fc.constant(null), hostileString, fc.stringMatching(/^[0-9a-f]{64}$/)),
@@ -150,10 +172,17 @@ const MUTATIONS = {
     query: 'mutation M($input: ResetStuckWorkflowsInput!) { resetStuckWorkflows(input: $input) { outcomes { threadId } } }',
     variables: fc.record({
       input: fc.record({
-        kind: fc.oneof(fc.constant(null), fc.constantFrom('QUEUED_TOO_LONG', 'AGENT_GONE', 'RESULT_NOT_ADVANCED', 'SAFETY_BLOCKED'), hostileString),
+        kind: fc.oneof(
+          fc.constant(null),
+          fc.constantFrom('QUEUED_TOO_LONG', 'AGENT_GONE', 'RESULT_NOT_ADVANCED', 'SAFETY_BLOCKED'),
+          hostileString,
+        ),
         olderThan: fc.oneof(fc.constant(null), fc.constantFrom('1s', '10m', '1000d'), hostileString),
         dryRun: fc.oneof(fc.boolean(), fc.constant(null)),
-        reason: mostly(fc.string({ minLength: 1, maxLength: 40 }).filter((r) => r.trim() !== ''), hostileString),
+        reason: mostly(
+          fc.string({ minLength: 1, maxLength: 40 }).filter((r) => r.trim() !== ''),
+          hostileString,
+        ),
         limit: mostly(fc.integer({ min: 1, max: 3 }), hostileInt),
         requestId: fc.oneof(fc.constant(null), fc.string({ minLength: 1, maxLength: 20 }), hostileString),
         plans: fc.oneof(fc.constant(null), fc.array(fc.record({ threadId: threadIdArb, planToken: hostileString }), { maxLength: 3 })),

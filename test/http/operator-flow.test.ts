@@ -39,7 +39,8 @@ describe("the operator's flow over HTTP, with confirmation required: diagnose, p
   it('diagnoses one demo workflow per stuck kind, each with its evidence and a fix', async () => {
     const { body } = await fixture.app.request(DIAGNOSE, {}, fixture.app.token(['viewer']));
     expect(body.errors).toBeUndefined();
-    const nodes: Array<{ threadId: string; health: { stuck: boolean; reasons: Array<Record<string, unknown>> } }> = body.data!.stuckWorkflows.nodes;
+    const nodes: Array<{ threadId: string; health: { stuck: boolean; reasons: Array<Record<string, unknown>> } }> =
+      body.data!.stuckWorkflows.nodes;
     const kinds = nodes.flatMap((node) => node.health.reasons.map((reason) => reason.kind)).sort();
     expect(kinds).toEqual(['AGENT_GONE', 'QUEUED_TOO_LONG', 'RESULT_NOT_ADVANCED', 'SAFETY_BLOCKED']);
     for (const node of nodes) {
@@ -56,9 +57,14 @@ describe("the operator's flow over HTTP, with confirmation required: diagnose, p
     const preview = await reset({ threadId, reason: 'agent died', dryRun: true });
     expect(preview.body.errors).toBeUndefined();
     const plan = preview.body.data!.resetWorkflow.plan;
-    expect(plan).toMatchObject({ taskIds: expect.arrayContaining([expect.any(String)]), target: { gate: 0, phase: 'PENDING' }, planToken: expect.any(String) });
+    expect(plan).toMatchObject({
+      taskIds: expect.arrayContaining([expect.any(String)]),
+      target: { gate: 0, phase: 'PENDING' },
+      planToken: expect.any(String),
+    });
     const afterPreview = await dumpWorkflowState(fixture.redis);
-    const workflowKeys = (dump: Map<string, unknown>) => [...dump].filter(([key]) => /^wave:(workflow|workflows|task|result|tasks):/.test(key));
+    const workflowKeys = (dump: Map<string, unknown>) =>
+      [...dump].filter(([key]) => /^wave:(workflow|workflows|task|result|tasks):/.test(key));
     expect(workflowKeys(afterPreview)).toEqual(workflowKeys(before));
 
     const unconfirmed = await reset({ threadId, reason: 'agent died' });
@@ -66,7 +72,11 @@ describe("the operator's flow over HTTP, with confirmation required: diagnose, p
 
     const confirmed = await reset({ threadId, reason: 'agent died', planToken: plan.planToken, requestId: 'night-1' });
     expect(confirmed.body.errors).toBeUndefined();
-    expect(confirmed.body.data!.resetWorkflow).toMatchObject({ success: true, dryRun: false, newState: { gate: 0, phase: 'PENDING', attempt: 1 } });
+    expect(confirmed.body.data!.resetWorkflow).toMatchObject({
+      success: true,
+      dryRun: false,
+      newState: { gate: 0, phase: 'PENDING', attempt: 1 },
+    });
     expect(confirmed.body.data!.resetWorkflow.cleared.tasks).toBe(plan.taskIds.length);
 
     const audit = await fixture.app.request(AUDIT, { threadId }, operator());
@@ -113,18 +123,18 @@ describe("the operator's flow over HTTP, with confirmation required: diagnose, p
     expect(preview.body.data!.resetStuckWorkflows).toMatchObject({ dryRun: true, succeeded: 4, failed: 0 });
 
     const plans = outcomes.map(({ threadId, summary }) => ({ threadId, planToken: summary.plan.planToken }));
-    const run = await fixture.app.request(BATCH, { input: { reason: 'after the outage', dryRun: false, plans, requestId: 'outage-1' } }, admin());
+    const run = await fixture.app.request(
+      BATCH,
+      { input: { reason: 'after the outage', dryRun: false, plans, requestId: 'outage-1' } },
+      admin(),
+    );
     expect(run.body.data!.resetStuckWorkflows).toMatchObject({ dryRun: false, succeeded: 4, failed: 0 });
     const { body } = await fixture.app.request(DIAGNOSE, {}, operator());
     expect(body.data!.stuckWorkflows.nodes).toEqual([]);
   });
 
   it('keeps the batch reset for admins', async () => {
-    const { body } = await fixture.app.request(
-      'mutation { resetStuckWorkflows(input: { reason: "x" }) { succeeded } }',
-      {},
-      operator(),
-    );
+    const { body } = await fixture.app.request('mutation { resetStuckWorkflows(input: { reason: "x" }) { succeeded } }', {}, operator());
     expect(body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });

@@ -13,7 +13,7 @@ describe('a mutation of several fields, over HTTP on a real Redis: a refused or 
     operator = fixture.app.token(['operator'], `operator-${expect.getState().currentTestName}`);
   });
 
-  it("keeps the answers of the resets that happened beside the error of the one that was refused", async () => {
+  it('keeps the answers of the resets that happened beside the error of the one that was refused', async () => {
     await writeWorkflow(fixture.redis, 'wf-a');
     await writeWorkflow(fixture.redis, 'wf-b');
     const query = `mutation { ${reset('a', 'wf-a')} ${reset('b', 'wf-b')} ${reset('c', '')} }`;
@@ -24,7 +24,9 @@ describe('a mutation of several fields, over HTTP on a real Redis: a refused or 
       b: { success: true, threadId: 'wf-b', newState: { gate: 0, phase: 'PENDING' } },
       c: null,
     });
-    expect(body.errors).toEqual([expect.objectContaining({ path: ['c'], extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) })]);
+    expect(body.errors).toEqual([
+      expect.objectContaining({ path: ['c'], extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }),
+    ]);
   });
 
   it('keeps the five summaries of ten aliased resets that ran, and a RATE_LIMITED error for each of the others', async () => {

@@ -8,8 +8,7 @@ const dashboardPage = (first: number, alias = 'workflows') => `
     pageInfo { hasNextPage endCursor }
   }`;
 
-const start = (threadId: string, selection = 'threadId') =>
-  `startWorkflow(input: { threadId: "${threadId}" }) { ${selection} }`;
+const start = (threadId: string, selection = 'threadId') => `startWorkflow(input: { threadId: "${threadId}" }) { ${selection} }`;
 
 /**
  * Every paginated field, selected with `first` left to the caller: `${FIRST}` is replaced by the
@@ -50,7 +49,10 @@ describe('query limits', () => {
       expect(status).toBe(400);
       expect(body.data).toBeUndefined();
       expect(body.errors).toEqual([
-        expect.objectContaining({ message: expect.stringMatching(/^Query Cost limit of 5000 exceeded, found \d+/), extensions: { code: 'QUERY_TOO_COMPLEX' } }),
+        expect.objectContaining({
+          message: expect.stringMatching(/^Query Cost limit of 5000 exceeded, found \d+/),
+          extensions: { code: 'QUERY_TOO_COMPLEX' },
+        }),
       ]);
     });
 
@@ -63,7 +65,10 @@ describe('query limits', () => {
       expect(status).toBe(400);
       expect(body.data).toBeUndefined();
       expect(body.errors).toEqual([
-        expect.objectContaining({ message: expect.stringMatching(/^Query Cost limit of 5000 exceeded, found \d+/), extensions: { code: 'QUERY_TOO_COMPLEX' } }),
+        expect.objectContaining({
+          message: expect.stringMatching(/^Query Cost limit of 5000 exceeded, found \d+/),
+          extensions: { code: 'QUERY_TOO_COMPLEX' },
+        }),
       ]);
     });
 
@@ -82,20 +87,23 @@ describe('query limits', () => {
       expect(body.errors?.map((error) => error.extensions?.code)).toEqual(['QUERY_TOO_COMPLEX']);
     });
 
-    it.each(PAGINATED_FIELDS)('refuses %s with a page size above 100 as BAD_USER_INPUT naming `first`, written or in a variable', async (_field, query) => {
-      const admin = fixture.apps.defaults.token(['admin']);
-      for (const [document, variables] of [
-        [withFirst(query, '(first: 1000)'), {}],
-        [`query Q($n: Int!) ${withFirst(query, '(first: $n)')}`, { n: 101 }],
-      ] as const) {
-        const { status, body } = await fixture.apps.defaults.request(document, variables, admin);
-        expect(status).toBe(400);
-        expect(body.data).toBeUndefined();
-        expect(body.errors).toEqual([
-          expect.objectContaining({ message: expect.stringMatching(/^first /), extensions: { code: 'BAD_USER_INPUT', field: 'first' } }),
-        ]);
-      }
-    });
+    it.each(PAGINATED_FIELDS)(
+      'refuses %s with a page size above 100 as BAD_USER_INPUT naming `first`, written or in a variable',
+      async (_field, query) => {
+        const admin = fixture.apps.defaults.token(['admin']);
+        for (const [document, variables] of [
+          [withFirst(query, '(first: 1000)'), {}],
+          [`query Q($n: Int!) ${withFirst(query, '(first: $n)')}`, { n: 101 }],
+        ] as const) {
+          const { status, body } = await fixture.apps.defaults.request(document, variables, admin);
+          expect(status).toBe(400);
+          expect(body.data).toBeUndefined();
+          expect(body.errors).toEqual([
+            expect.objectContaining({ message: expect.stringMatching(/^first /), extensions: { code: 'BAD_USER_INPUT', field: 'first' } }),
+          ]);
+        }
+      },
+    );
 
     it('refuses 16 aliases with TOO_MANY_ALIASES', async () => {
       const aliases = Array.from({ length: 16 }, (_, i) => `q${i}: queues { length }`).join(' ');
@@ -136,8 +144,18 @@ describe('query limits', () => {
     });
 
     it.each([
-      ['nested deeper than MAX_DEPTH', 'QUERY_TOO_DEEP', `mutation { ${start('wf-1', 'threadId tasks { id }')} }`, /^Query depth limit of 2 exceeded, found 3\.$/],
-      ['with more aliases than MAX_ALIASES', 'TOO_MANY_ALIASES', `mutation { a: ${start('wf-1')} b: ${start('wf-2')} c: ${start('wf-3')} }`, /^Aliases limit of 2 exceeded, found 3\.$/],
+      [
+        'nested deeper than MAX_DEPTH',
+        'QUERY_TOO_DEEP',
+        `mutation { ${start('wf-1', 'threadId tasks { id }')} }`,
+        /^Query depth limit of 2 exceeded, found 3\.$/,
+      ],
+      [
+        'with more aliases than MAX_ALIASES',
+        'TOO_MANY_ALIASES',
+        `mutation { a: ${start('wf-1')} b: ${start('wf-2')} c: ${start('wf-3')} }`,
+        /^Aliases limit of 2 exceeded, found 3\.$/,
+      ],
       ['of more tokens than MAX_TOKENS', 'TOO_MANY_TOKENS', `mutation { ${start('wf-1', 'threadId '.repeat(50))} }`, /60 tokens/],
       [
         'with more directives than MAX_DIRECTIVES',
@@ -145,7 +163,12 @@ describe('query limits', () => {
         `mutation { ${start('wf-1', 'threadId @include(if: true) gate @include(if: true) phase @include(if: true)')} }`,
         /^Directives limit of 2 exceeded, found 3\.$/,
       ],
-      ['costlier than MAX_COST', 'QUERY_TOO_COMPLEX', `mutation { ${start('wf-1', `${'threadId gate phase createdAt updatedAt '.repeat(3)} threadId`)} }`, /^Query Cost limit of 20 exceeded, found \d+/],
+      [
+        'costlier than MAX_COST',
+        'QUERY_TOO_COMPLEX',
+        `mutation { ${start('wf-1', `${'threadId gate phase createdAt updatedAt '.repeat(3)} threadId`)} }`,
+        /^Query Cost limit of 20 exceeded, found \d+/,
+      ],
     ])('refuses an operation %s with %s and HTTP 400, and runs none of it', async (_label, code, query, message) => {
       const { status, body } = await fixture.apps.tight.request(query, {}, fixture.apps.tight.token(['operator']));
       expect(status).toBe(400);
@@ -162,7 +185,10 @@ describe('query limits', () => {
       const client = wsClient(app, bearer(app.token(['viewer'])));
       try {
         const refused = new Promise<unknown[]>((resolve, reject) => {
-          client.subscribe({ query }, { next: () => reject(new Error('an event')), error: (errors) => resolve(errors as unknown[]), complete: () => resolve([]) });
+          client.subscribe(
+            { query },
+            { next: () => reject(new Error('an event')), error: (errors) => resolve(errors as unknown[]), complete: () => resolve([]) },
+          );
         });
         const errors = (await within(refused, 'the refusal')) as Array<{ extensions?: Record<string, unknown> }>;
         return errors.map((error) => error.extensions);

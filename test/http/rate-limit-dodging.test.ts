@@ -42,8 +42,17 @@ describe('one request with many aliased resets', () => {
   const fixture = useTestApp({ RESET_RATE_LIMIT: '5/1m', MAX_ALIASES: '60' });
 
   it('counts every alias: 50 aliased resets run exactly 5 and refuse the rest with RATE_LIMITED', async () => {
-    await fixture.redis.hset('wave:workflow:wf-aliased', { thread_id: 'wf-aliased', gate: '1', phase: 'running', created_at: '1', updated_at: '1' });
-    const aliases = Array.from({ length: 50 }, (_, i) => `r${i}: resetWorkflow(input: { threadId: "wf-aliased", reason: "alias ${i}" }) { success }`);
+    await fixture.redis.hset('wave:workflow:wf-aliased', {
+      thread_id: 'wf-aliased',
+      gate: '1',
+      phase: 'running',
+      created_at: '1',
+      updated_at: '1',
+    });
+    const aliases = Array.from(
+      { length: 50 },
+      (_, i) => `r${i}: resetWorkflow(input: { threadId: "wf-aliased", reason: "alias ${i}" }) { success }`,
+    );
     const { body } = await fixture.app.request(`mutation { ${aliases.join('\n')} }`, {}, fixture.app.token(['operator'], 'alias-user'));
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
     // Each run appends one audit entry: exactly the budget ran, whatever the response could carry.

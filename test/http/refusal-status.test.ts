@@ -6,7 +6,13 @@ const reset = (alias: string, threadId: string) =>
 const start = (alias: string, threadId: string) => `${alias}: startWorkflow(input: { threadId: "${threadId}" }) { threadId }`;
 
 async function writeWorkflow(redis: Redis, threadId: string): Promise<void> {
-  await redis.hset(`wave:workflow:${threadId}`, { thread_id: threadId, gate: '2', phase: 'running', created_at: '1000', updated_at: '1000' });
+  await redis.hset(`wave:workflow:${threadId}`, {
+    thread_id: threadId,
+    gate: '2',
+    phase: 'running',
+    created_at: '1000',
+    updated_at: '1000',
+  });
   await redis.zadd('wave:workflows', 1000, threadId);
 }
 

@@ -53,7 +53,7 @@ describe('resetWorkflow over HTTP on a real Redis', () => {
     operator = fixture.app.token(['operator'], `operator-${expect.getState().currentTestName}`);
   });
 
-  it('removes the stuck workflow\'s tasks, queue entries and results and leaves its neighbour as it was', async () => {
+  it("removes the stuck workflow's tasks, queue entries and results and leaves its neighbour as it was", async () => {
     await writeStuckWorkflow(fixture.redis, 'WAVE1-FE-002', 1000);
     await writeStuckWorkflow(fixture.redis, 'WAVE1-FE-0020', 2000);
     const neighbourKeys = (await fixture.redis.keys('*WAVE1-FE-0020*')).sort();
@@ -140,7 +140,11 @@ describe('resetWorkflow over HTTP on a real Redis', () => {
       expect(body.errors?.[0]?.extensions?.retryAfter).toBeLessThanOrEqual(60);
     }
     // Another user still has a budget.
-    const other = await fixture.app.request(RESET, { input: { threadId: 'wf-burst', reason: 'other' } }, fixture.app.token(['operator'], 'someone-else'));
+    const other = await fixture.app.request(
+      RESET,
+      { input: { threadId: 'wf-burst', reason: 'other' } },
+      fixture.app.token(['operator'], 'someone-else'),
+    );
     expect(other.body.errors).toBeUndefined();
   });
 });

@@ -139,8 +139,11 @@ const PROBES: Probe[] = [
   },
   {
     label: 'one alias for fields of conflicting types',
-    query: 'subscription { workflowEvents(threadId: "wf-1") { ... on TaskResultEvent { x: status } ... on WorkflowResetEvent { x: gate } } }',
-    masked: ['Fields "x" conflict because they return conflicting types. Use different aliases on the fields to fetch both if this was intentional.'],
+    query:
+      'subscription { workflowEvents(threadId: "wf-1") { ... on TaskResultEvent { x: status } ... on WorkflowResetEvent { x: gate } } }',
+    masked: [
+      'Fields "x" conflict because they return conflicting types. Use different aliases on the fields to fetch both if this was intentional.',
+    ],
     detail: /conflicting types "TaskStatus!" and "Int!"/,
   },
   {

@@ -24,14 +24,22 @@ const asIdp = (payload: object, kid = 'idp-1') => sign(payload, { algorithm: 'RS
 const ATTACKS: Array<[string, () => string, 'UNAUTHENTICATED' | 'FORBIDDEN']> = [
   ['garbage', () => 'garbage.garbage.garbage', 'UNAUTHENTICATED'],
   ['alg: none', () => unsignedToken(claims(), 'idp-1'), 'UNAUTHENTICATED'],
-  ['HS256 signed with the public key as secret', () => hmacSignedWithPublicKey(claims(), publicPem(idp.publicKey), 'idp-1'), 'UNAUTHENTICATED'],
+  [
+    'HS256 signed with the public key as secret',
+    () => hmacSignedWithPublicKey(claims(), publicPem(idp.publicKey), 'idp-1'),
+    'UNAUTHENTICATED',
+  ],
   ['expired', () => asIdp(claims({ iat: nowInSeconds() - 3600, exp: nowInSeconds() - 600 })), 'UNAUTHENTICATED'],
   ['not yet valid', () => asIdp(claims({ nbf: nowInSeconds() + 600 })), 'UNAUTHENTICATED'],
   ['without exp', () => asIdp(claims({ exp: undefined })), 'UNAUTHENTICATED'],
   ['from another issuer', () => asIdp(claims({ iss: 'https://evil.example' })), 'UNAUTHENTICATED'],
   ['for another audience', () => asIdp(claims({ aud: 'someone-else' })), 'UNAUTHENTICATED'],
   ['with an unknown kid', () => asIdp(claims(), 'unknown-kid'), 'UNAUTHENTICATED'],
-  ["signed by a stranger's key under the provider's kid", () => sign(claims(), { algorithm: 'RS256', key: stranger.privateKey, kid: 'idp-1' }), 'UNAUTHENTICATED'],
+  [
+    "signed by a stranger's key under the provider's kid",
+    () => sign(claims(), { algorithm: 'RS256', key: stranger.privateKey, kid: 'idp-1' }),
+    'UNAUTHENTICATED',
+  ],
   ['with roles as a string', () => asIdp(claims({ roles: 'admin' })), 'FORBIDDEN'],
   ['with only the viewer role', () => asIdp(claims({ roles: ['viewer'] })), 'FORBIDDEN'],
 ];
@@ -56,7 +64,13 @@ describe('forged and broken tokens against resetWorkflow, over HTTP with a JWKS 
 
   beforeEach(async () => {
     await redis().flushall();
-    await redis().hset('wave:workflow:wf-target', { thread_id: 'wf-target', gate: '3', phase: 'running', created_at: '1', updated_at: '1' });
+    await redis().hset('wave:workflow:wf-target', {
+      thread_id: 'wf-target',
+      gate: '3',
+      phase: 'running',
+      created_at: '1',
+      updated_at: '1',
+    });
     await redis().hset('wave:task:t-1', { thread_id: 'wf-target', data: '{}', status: 'in_progress', queue: 'fe', enqueued_at: '1' });
     await redis().sadd('wave:workflow:wf-target:tasks', 't-1');
     await redis().lpush('wave:tasks:fe', 't-1');

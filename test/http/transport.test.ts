@@ -22,7 +22,11 @@ describe('the HTTP transport of /graphql', () => {
 
   describe('body size', () => {
     it('answers a body over BODY_LIMIT with 413 and a JSON PAYLOAD_TOO_LARGE error', async () => {
-      const response = await postJson(fixture.apps.defaults.url, { query: QUEUES, variables: { padding: 'x'.repeat(101 * 1024) } }, bearer());
+      const response = await postJson(
+        fixture.apps.defaults.url,
+        { query: QUEUES, variables: { padding: 'x'.repeat(101 * 1024) } },
+        bearer(),
+      );
       expect(response.status).toBe(413);
       expect(response.headers.get('content-type')).toMatch(/^application\/json/);
       expect(response.json).toEqual({
@@ -121,10 +125,7 @@ describe('the HTTP transport of /graphql', () => {
     it('answers each operation of an array when ALLOW_BATCHED_REQUESTS is true', async () => {
       const response = await postJson(fixture.apps.batching.url, [{ query: START }, { query: QUEUES }], bearer(['operator']));
       expect(response.status).toBe(200);
-      expect(response.json).toEqual([
-        { data: { startWorkflow: { threadId: 'wf-csrf' } } },
-        { data: { queues: expect.any(Array) } },
-      ]);
+      expect(response.json).toEqual([{ data: { startWorkflow: { threadId: 'wf-csrf' } } }, { data: { queues: expect.any(Array) } }]);
     });
   });
 
@@ -151,7 +152,10 @@ describe('the HTTP transport of /graphql', () => {
     it.each([
       ['a syntax error', { query: '{ queues { ' }],
       ['a validation error', { query: '{ nope }' }],
-      ['a malformed variable', { query: 'query Q($first: Int!) { workflows(first: $first) { nodes { threadId } } }', variables: { first: 'many' } }],
+      [
+        'a malformed variable',
+        { query: 'query Q($first: Int!) { workflows(first: $first) { nodes { threadId } } }', variables: { first: 'many' } },
+      ],
       ['an operation that is no string', { query: 42 }],
     ])('shows no stack trace for %s', async (_label, body) => {
       const response = await postJson(fixture.apps[mode].url, body);

@@ -166,7 +166,10 @@ describe('the IDE router', () => {
   );
 
   it.each(['127.0.0.1', '127.0.1.1', '::1', '::ffff:127.0.0.1'])('pre-fills the token for a loopback peer %s', async (remoteAddress) => {
-    const page = await getWithHost(`${await serve({ enabled: true, developmentToken: DEVELOPMENT_TOKEN }, remoteAddress)}/ide`, 'localhost:4000');
+    const page = await getWithHost(
+      `${await serve({ enabled: true, developmentToken: DEVELOPMENT_TOKEN }, remoteAddress)}/ide`,
+      'localhost:4000',
+    );
     expect(page.body).toContain(`{"developmentToken":"${DEVELOPMENT_TOKEN}"}`);
   });
 

@@ -18,7 +18,6 @@ const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1']);
 
 const WORKFLOWS_QUERY = '{ workflows(first: 50) { nodes { threadId phase } } }';
 
-
 /** GraphiQL's CodeMirror 5 editors: the query, the (visible) headers tab, the result. */
 const QUERY_EDITOR = '.graphiql-query-editor .CodeMirror';
 const HEADERS_EDITOR = '.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror';
@@ -47,7 +46,8 @@ describe('the GraphQL IDE in a real browser (Debian chromium, no internet)', () 
 
   beforeAll(async () => {
     // Never skipped: a missing browser fails the suite, with the way to get one.
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (scripts/ensure-test-deps.sh, run before npm test, does)`);
+    if (!existsSync(CHROMIUM))
+      throw new Error(`${CHROMIUM} is missing: apt-get install chromium (scripts/ensure-test-deps.sh, run before npm test, does)`);
     server = await ServerProcess.start({});
     developmentToken = /Development operator token[^\n]*\n\n\s+(\S+)/.exec(server.output)![1];
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });

@@ -6,8 +6,11 @@ const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
 /** Runs the built server with exactly `env` and resolves with how it ended. */
 function runServer(env: NodeJS.ProcessEnv): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, [MAIN], { env: { PATH: process.env.PATH, ...env }, timeout: 10_000 }, (_error, _stdout, stderr) =>
-      resolve({ code: child.exitCode, stderr }),
+    const child = execFile(
+      process.execPath,
+      [MAIN],
+      { env: { PATH: process.env.PATH, ...env }, timeout: 10_000 },
+      (_error, _stdout, stderr) => resolve({ code: child.exitCode, stderr }),
     );
   });
 }

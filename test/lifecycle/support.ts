@@ -46,7 +46,14 @@ export async function writeWorkflowWithTasks(redis: Redis, threadId: string): Pr
     .zadd('wave:workflows', at, threadId)
     .hset(`wave:task:${threadId}-a`, { thread_id: threadId, data: '{}', status: 'pending', queue: 'fe', enqueued_at: at })
     .lpush('wave:tasks:fe', `${threadId}-a`)
-    .hset(`wave:task:${threadId}-b`, { thread_id: threadId, data: '{}', status: 'in_progress', queue: 'qa', enqueued_at: at, started_at: at })
+    .hset(`wave:task:${threadId}-b`, {
+      thread_id: threadId,
+      data: '{}',
+      status: 'in_progress',
+      queue: 'qa',
+      enqueued_at: at,
+      started_at: at,
+    })
     .sadd(`wave:workflow:${threadId}:tasks`, `${threadId}-a`, `${threadId}-b`)
     .exec();
 }

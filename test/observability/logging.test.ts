@@ -69,7 +69,11 @@ describe('structured logs', () => {
   });
 
   it('logs a refused operation with its error codes', async () => {
-    await app.graphql(RESET, { input: { threadId: 'wf-x', reason: 'stuck' } }, { token: app.token(['viewer'], 'bob'), headers: { 'x-request-id': 'op-refused' } });
+    await app.graphql(
+      RESET,
+      { input: { threadId: 'wf-x', reason: 'stuck' } },
+      { token: app.token(['viewer'], 'bob'), headers: { 'x-request-id': 'op-refused' } },
+    );
 
     expect(operationLines('op-refused')).toEqual([
       expect.objectContaining({ operation: 'Reset', operationType: 'mutation', sub: 'bob', outcome: 'error', errorCodes: ['FORBIDDEN'] }),
@@ -102,17 +106,45 @@ describe('structured logs', () => {
 
     const resets = app.logs.lines.filter((line) => line.threadId === 'wf-reset');
     expect(resets).toEqual([
-      expect.objectContaining({ level: INFO, msg: 'workflow reset previewed', requestId: 'preview-1', dryRun: true, replayed: false, cleared: { tasks: 1, results: 0, queues: ['be'] } }),
-      expect.objectContaining({ level: INFO, msg: 'workflow reset', requestId: 'reset-1', dryRun: false, replayed: false, attempt: 1, idempotencyKey: 'idem-1', cleared: { tasks: 1, results: 0, queues: ['be'] } }),
+      expect.objectContaining({
+        level: INFO,
+        msg: 'workflow reset previewed',
+        requestId: 'preview-1',
+        dryRun: true,
+        replayed: false,
+        cleared: { tasks: 1, results: 0, queues: ['be'] },
+      }),
+      expect.objectContaining({
+        level: INFO,
+        msg: 'workflow reset',
+        requestId: 'reset-1',
+        dryRun: false,
+        replayed: false,
+        attempt: 1,
+        idempotencyKey: 'idem-1',
+        cleared: { tasks: 1, results: 0, queues: ['be'] },
+      }),
       expect.objectContaining({ level: INFO, msg: 'workflow reset', requestId: 'reset-2', replayed: true }),
     ]);
   });
 
   it('logs a batch reset with its counts, and each workflow it reset', async () => {
     const longAgo = Date.now() - 24 * 3600_000;
-    await redis.hset('wave:workflow:wf-stuck', { thread_id: 'wf-stuck', gate: '2', phase: 'running', created_at: String(longAgo), updated_at: String(longAgo) });
+    await redis.hset('wave:workflow:wf-stuck', {
+      thread_id: 'wf-stuck',
+      gate: '2',
+      phase: 'running',
+      created_at: String(longAgo),
+      updated_at: String(longAgo),
+    });
     await redis.zadd('wave:workflows', longAgo, 'wf-stuck');
-    await redis.hset('wave:task:wf-stuck-t1', { thread_id: 'wf-stuck', data: '{}', status: 'pending', queue: 'qa', enqueued_at: String(longAgo) });
+    await redis.hset('wave:task:wf-stuck-t1', {
+      thread_id: 'wf-stuck',
+      data: '{}',
+      status: 'pending',
+      queue: 'qa',
+      enqueued_at: String(longAgo),
+    });
     await redis.sadd('wave:workflow:wf-stuck:tasks', 'wf-stuck-t1');
     await redis.lpush('wave:tasks:qa', 'wf-stuck-t1');
 
@@ -138,7 +170,12 @@ describe('structured logs', () => {
     expect(response.status).toBe(400);
 
     const line = await app.logs.line((candidate) => candidate.requestId === 'not-json');
-    expect(line).toMatchObject({ level: INFO, msg: 'request completed', req: { method: 'POST', path: '/graphql' }, res: { statusCode: 400 } });
+    expect(line).toMatchObject({
+      level: INFO,
+      msg: 'request completed',
+      req: { method: 'POST', path: '/graphql' },
+      res: { statusCode: 400 },
+    });
     expect(app.logs.text).not.toContain('token=abc');
   });
 });

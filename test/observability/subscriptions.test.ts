@@ -44,13 +44,19 @@ describe('subscriptions in the logs and metrics', () => {
     const events = viewer.iterate({ query: WORKFLOW_EVENTS, variables: { threadId: 'wf-private-id' } });
     const pulled = events.next();
 
-    const started = await within(app.logs.line((line) => line.msg === 'subscription started'), 'the start line');
+    const started = await within(
+      app.logs.line((line) => line.msg === 'subscription started'),
+      'the start line',
+    );
     expect(started).toMatchObject({ operation: 'Events', sub: 'dashboard-1' });
     expect(await sample(app, 'wave_subscriptions_active{operation="Events"}')).toBe(1);
 
     await events.return?.();
     void pulled.catch(() => {});
-    const ended = await within(app.logs.line((line) => line.msg === 'subscription ended'), 'the end line');
+    const ended = await within(
+      app.logs.line((line) => line.msg === 'subscription ended'),
+      'the end line',
+    );
     expect(ended).toMatchObject({ operation: 'Events', sub: 'dashboard-1', durationMs: expect.any(Number) });
     expect(await sample(app, 'wave_subscriptions_active{operation="Events"}')).toBe(0);
     expect(await sample(app, 'wave_subscriptions_total{operation="Events",outcome="started"}')).toBe(1);
@@ -59,9 +65,14 @@ describe('subscriptions in the logs and metrics', () => {
 
   it('logs and counts a refused subscription with its error code', async () => {
     const anonymous = client();
-    await expect(within(anonymous.iterate({ query: WORKFLOW_EVENTS, variables: { threadId: 'wf-1' } }).next(), 'the refusal')).rejects.toBeDefined();
+    await expect(
+      within(anonymous.iterate({ query: WORKFLOW_EVENTS, variables: { threadId: 'wf-1' } }).next(), 'the refusal'),
+    ).rejects.toBeDefined();
 
-    const refused = await within(app.logs.line((line) => line.msg === 'subscription refused'), 'the refusal line');
+    const refused = await within(
+      app.logs.line((line) => line.msg === 'subscription refused'),
+      'the refusal line',
+    );
     expect(refused).toMatchObject({ operation: 'Events', sub: null, errorCodes: ['UNAUTHENTICATED'] });
     expect(await sample(app, 'wave_subscriptions_total{operation="Events",outcome="UNAUTHENTICATED"}')).toBe(1);
   });

@@ -34,7 +34,18 @@ describe('the scripts agents load themselves (docs/redis-contract.md, "Fencing s
     it('records a heartbeat, then a result, then refuses a second result', async () => {
       const heartbeat = [keys.task('t1'), keys.workflow('wf'), '0', String(NOW), 'wf'];
       expect(await backend.redis.eval(sources.heartbeat, 2, ...heartbeat)).toEqual([1]);
-      const result = [keys.task('t1'), keys.result('t1'), keys.workflow('wf'), 't1', '0', '{"ok":true}', 'completed', String(NOW), keys.resultsChannel, 'wf'];
+      const result = [
+        keys.task('t1'),
+        keys.result('t1'),
+        keys.workflow('wf'),
+        't1',
+        '0',
+        '{"ok":true}',
+        'completed',
+        String(NOW),
+        keys.resultsChannel,
+        'wf',
+      ];
       expect(await backend.redis.eval(sources.result, 3, ...result)).toEqual([1]);
       expect(await backend.redis.hget(keys.task('t1'), 'heartbeat_at')).toBe(String(NOW));
       expect(await backend.redis.get(keys.result('t1'))).toBe('{"ok":true}');

@@ -74,11 +74,20 @@ describe('the reply decoders of the script commands', () => {
     it.each([
       [[1, '', '2', '1', '1', 'fe,qa', '3'], { outcome: ResetScriptOutcome.Reset, counts, attempt: 3 }],
       [[3, '', '2', '1', '1', 'fe,qa', '3'], { outcome: ResetScriptOutcome.Replayed, counts, attempt: 3 }],
-      [[2, 'wave-reset-plan\t1', '2', '1', '1', 'fe,qa', '2'], { outcome: ResetScriptOutcome.Previewed, plan: 'wave-reset-plan\t1', counts, attempt: 2 }],
+      [
+        [2, 'wave-reset-plan\t1', '2', '1', '1', 'fe,qa', '2'],
+        { outcome: ResetScriptOutcome.Previewed, plan: 'wave-reset-plan\t1', counts, attempt: 2 },
+      ],
       [[0], { outcome: ResetScriptOutcome.UnknownWorkflow }],
       [[-1], { outcome: ResetScriptOutcome.RequestIdConflict }],
-      [[-2, '1', '4', 'running'], { outcome: ResetScriptOutcome.PreconditionFailed, current: { hasRecord: true, gate: 4, phase: 'running' } }],
-      [[-2, '0', '0', 'pending'], { outcome: ResetScriptOutcome.PreconditionFailed, current: { hasRecord: false, gate: 0, phase: 'pending' } }],
+      [
+        [-2, '1', '4', 'running'],
+        { outcome: ResetScriptOutcome.PreconditionFailed, current: { hasRecord: true, gate: 4, phase: 'running' } },
+      ],
+      [
+        [-2, '0', '0', 'pending'],
+        { outcome: ResetScriptOutcome.PreconditionFailed, current: { hasRecord: false, gate: 0, phase: 'pending' } },
+      ],
       [[-3, 'missing'], { outcome: ResetScriptOutcome.StalePlan, reason: 'missing' }],
       [[-3, 'changed'], { outcome: ResetScriptOutcome.StalePlan, reason: 'changed' }],
     ])('reads %j', (reply, decoded) => {
@@ -93,9 +102,12 @@ describe('the reply decoders of the script commands', () => {
       expect(decodeResetReply([1, '', '0', '0', '0', '', '1'])).toMatchObject({ counts: { queues: '' } });
     });
 
-    it.each([[[4]], [[-4]], [[-3, 'other']], [[1, '', 'x', '0', '0', '', '1']], [[1, '', '0', '0', '0', '']], ['1'], [[]]])('refuses %j', (reply) => {
-      expect(() => decodeResetReply(reply)).toThrow(UnexpectedScriptReply);
-    });
+    it.each([[[4]], [[-4]], [[-3, 'other']], [[1, '', 'x', '0', '0', '', '1']], [[1, '', '0', '0', '0', '']], ['1'], [[]]])(
+      'refuses %j',
+      (reply) => {
+        expect(() => decodeResetReply(reply)).toThrow(UnexpectedScriptReply);
+      },
+    );
   });
 });
 

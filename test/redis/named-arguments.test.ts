@@ -14,11 +14,9 @@ describe.each(BACKENDS)('named script arguments (includes/namedArguments.lua) on
   }
 
   it('reads each value by its name, an empty one too', async () => {
-    expect(await read("{args.gate, args.reason, '[' .. args.requestId .. ']'}", { gate: '3', requestId: '', reason: 'agent died' })).toEqual([
-      '3',
-      'agent died',
-      '[]',
-    ]);
+    expect(
+      await read("{args.gate, args.reason, '[' .. args.requestId .. ']'}", { gate: '3', requestId: '', reason: 'agent died' }),
+    ).toEqual(['3', 'agent died', '[]']);
   });
 
   it('fails the script on a name the caller did not send, naming it', async () => {

@@ -24,7 +24,10 @@ describe('assembleScript (the --- @include loader)', () => {
   });
 
   it('puts a helper in place of its include line', () => {
-    files({ 'main.lua': '-- head\n--- @include "includes/one"\nreturn one()\n', 'includes/one.lua': 'local function one() return 1 end\n' });
+    files({
+      'main.lua': '-- head\n--- @include "includes/one"\nreturn one()\n',
+      'includes/one.lua': 'local function one() return 1 end\n',
+    });
     expect(assembleScript(join(dir, 'main.lua'))).toBe('-- head\nlocal function one() return 1 end\nreturn one()\n');
   });
 
@@ -48,13 +51,19 @@ describe('assembleScript (the --- @include loader)', () => {
   });
 
   it('ends at a helper that includes itself or one that includes it back', () => {
-    files({ 'main.lua': '--- @include "includes/a"\n', 'includes/a.lua': '--- @include "b"\nA\n', 'includes/b.lua': '--- @include "a"\nB\n' });
+    files({
+      'main.lua': '--- @include "includes/a"\n',
+      'includes/a.lua': '--- @include "b"\nA\n',
+      'includes/b.lua': '--- @include "a"\nB\n',
+    });
     expect(assembleScript(join(dir, 'main.lua'))).toBe('\nB\nA\n');
   });
 
   it('fails at load on a missing helper, naming the file that includes it', () => {
     files({ 'main.lua': '--- @include "includes/a"\n', 'includes/a.lua': '--- @include "gone"\n' });
-    expect(() => assembleScript(join(dir, 'main.lua'))).toThrow(`${join(dir, 'includes/a.lua')} includes "gone", but ${join(dir, 'includes/gone.lua')} does not exist`);
+    expect(() => assembleScript(join(dir, 'main.lua'))).toThrow(
+      `${join(dir, 'includes/a.lua')} includes "gone", but ${join(dir, 'includes/gone.lua')} does not exist`,
+    );
   });
 
   it('leaves a line that only mentions @include alone', () => {
@@ -62,10 +71,13 @@ describe('assembleScript (the --- @include loader)', () => {
     expect(assembleScript(join(dir, 'main.lua'))).toBe('-- see --- @include "x" in the docs\n');
   });
 
-  it.each(readdirSync(SCRIPT_DIR).filter((file) => file.endsWith('.lua')))('assembles %s with no include left and each helper defined once', (file) => {
-    const source = assembleScript(join(SCRIPT_DIR, file));
-    expect(source).not.toMatch(/@include/);
-    const defined = [...source.matchAll(/^local function (\w+)/gm)].map(([, name]) => name);
-    expect(defined).toEqual([...new Set(defined)]);
-  });
+  it.each(readdirSync(SCRIPT_DIR).filter((file) => file.endsWith('.lua')))(
+    'assembles %s with no include left and each helper defined once',
+    (file) => {
+      const source = assembleScript(join(SCRIPT_DIR, file));
+      expect(source).not.toMatch(/@include/);
+      const defined = [...source.matchAll(/^local function (\w+)/gm)].map(([, name]) => name);
+      expect(defined).toEqual([...new Set(defined)]);
+    },
+  );
 });

@@ -82,35 +82,47 @@ describe.each(BACKENDS)('the Lua side of the shared rules on %s', (backendName) 
       else await backend.redis.hset(keys.workflow('wf'), 'phase', stored);
       const run = backend.service.runWorkflow('wf');
       if (reading === 'running' || reading === 'completed') {
-        await expect(run).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining(`is ${reading === 'running' ? 'already ' : ''}${reading}`) });
+        await expect(run).rejects.toMatchObject({
+          code: 'CONFLICT',
+          message: expect.stringContaining(`is ${reading === 'running' ? 'already ' : ''}${reading}`),
+        });
       } else {
         expect((await run).phase).toBe('running');
       }
     });
 
-    it.each(PHASE_READINGS)('checks a reset expecting phase %s of a workflow whose phase is %j (reset-workflow.lua)', async (stored, reading) => {
-      await writeWorkflow(backend.redis, 'wf');
-      if (stored === undefined) await backend.redis.hdel(keys.workflow('wf'), 'phase');
-      else await backend.redis.hset(keys.workflow('wf'), 'phase', stored);
-      const preview = await backend.service.resetWorkflow(resetRequest('wf', { dryRun: true, expectedPhase: reading as never }));
-      expect(preview.plan!.current!.phase).toBe(reading);
-    });
+    it.each(PHASE_READINGS)(
+      'checks a reset expecting phase %s of a workflow whose phase is %j (reset-workflow.lua)',
+      async (stored, reading) => {
+        await writeWorkflow(backend.redis, 'wf');
+        if (stored === undefined) await backend.redis.hdel(keys.workflow('wf'), 'phase');
+        else await backend.redis.hset(keys.workflow('wf'), 'phase', stored);
+        const preview = await backend.service.resetWorkflow(resetRequest('wf', { dryRun: true, expectedPhase: reading as never }));
+        expect(preview.plan!.current!.phase).toBe(reading);
+      },
+    );
 
-    it.each(STATUS_READINGS)('cancels a task whose status is %j in a reset unless it is settled (reset-workflow.lua)', async (stored, _reading, settled) => {
-      await writeWorkflow(backend.redis, 'wf');
-      await backend.redis.hset(keys.task('t'), { thread_id: 'wf', ...(stored === undefined ? { queue: 'fe' } : { status: stored }) });
-      await backend.redis.sadd(keys.workflowTasks('wf'), 't');
-      const summary = await backend.service.resetWorkflow(resetRequest('wf', { clearTasks: false }));
-      expect(summary.success).toBe(true);
-      expect(await backend.redis.hget(keys.task('t'), 'status')).toBe(settled ? stored : 'cancelled');
-    });
+    it.each(STATUS_READINGS)(
+      'cancels a task whose status is %j in a reset unless it is settled (reset-workflow.lua)',
+      async (stored, _reading, settled) => {
+        await writeWorkflow(backend.redis, 'wf');
+        await backend.redis.hset(keys.task('t'), { thread_id: 'wf', ...(stored === undefined ? { queue: 'fe' } : { status: stored }) });
+        await backend.redis.sadd(keys.workflowTasks('wf'), 't');
+        const summary = await backend.service.resetWorkflow(resetRequest('wf', { clearTasks: false }));
+        expect(summary.success).toBe(true);
+        expect(await backend.redis.hget(keys.task('t'), 'status')).toBe(settled ? stored : 'cancelled');
+      },
+    );
 
-    it.each(STATUS_READINGS)('refuses a result for a task whose status is %j when it is settled (record-task-result.lua)', async (stored, _reading, settled) => {
-      await writeWorkflow(backend.redis, 'wf');
-      await backend.redis.hset(keys.task('t'), { thread_id: 'wf', ...(stored === undefined ? { queue: 'fe' } : { status: stored }) });
-      const outcome = await backend.service.recordTaskResult({ taskId: 't', attempt: 0, result: {}, status: 'completed' });
-      expect(outcome.recorded).toBe(!settled);
-    });
+    it.each(STATUS_READINGS)(
+      'refuses a result for a task whose status is %j when it is settled (record-task-result.lua)',
+      async (stored, _reading, settled) => {
+        await writeWorkflow(backend.redis, 'wf');
+        await backend.redis.hset(keys.task('t'), { thread_id: 'wf', ...(stored === undefined ? { queue: 'fe' } : { status: stored }) });
+        const outcome = await backend.service.recordTaskResult({ taskId: 't', attempt: 0, result: {}, status: 'completed' });
+        expect(outcome.recorded).toBe(!settled);
+      },
+    );
   });
 });
 

@@ -43,7 +43,12 @@ describe('a Redis that does not answer, over real HTTP', () => {
     const probe = server.client();
     await probe.ping();
     const busyLoop = admin.eval('while true do end', 0).catch((error: Error) => error);
-    await eventually('Redis answers BUSY', () => probe.ping().then(() => false, (error: Error) => /^BUSY/.test(error.message)));
+    await eventually('Redis answers BUSY', () =>
+      probe.ping().then(
+        () => false,
+        (error: Error) => /^BUSY/.test(error.message),
+      ),
+    );
     try {
       const answer = await app.request(WORKFLOWS, {}, app.token(['viewer']));
       expect({ status: answer.status, code: answer.body.errors?.[0]?.extensions?.code }).toEqual({
@@ -98,8 +103,16 @@ describe("the API's Redis client while Redis is paused", () => {
       const waits: Array<Promise<number>> = [];
       for (let i = 0; i < 8; i++) {
         const issued = Date.now();
-        const command = i % 2 === 0 ? runRateLimitHit(redis, { key: 'wave:ratelimit:probe', now: issued, windowMs: 1000, max: 5, callId: String(i) }) : redis.zcard('wave:workflows');
-        waits.push(command.then(() => Number.NaN, () => Date.now() - issued));
+        const command =
+          i % 2 === 0
+            ? runRateLimitHit(redis, { key: 'wave:ratelimit:probe', now: issued, windowMs: 1000, max: 5, callId: String(i) })
+            : redis.zcard('wave:workflows');
+        waits.push(
+          command.then(
+            () => Number.NaN,
+            () => Date.now() - issued,
+          ),
+        );
         await new Promise((resolve) => setTimeout(resolve, TIMEOUT_MS / 4));
       }
       const elapsed = await Promise.all(waits);

@@ -64,7 +64,7 @@ describe('Subscription bounds over graphql-ws, on the real server and a real Red
     await expect(subscribeToWorkflow(fixture.app, client('viewer-other'), 'wf-busy-extra')).resolves.toBeDefined();
   });
 
-  it('frees a caller\'s subscriptions when its socket closes', async () => {
+  it("frees a caller's subscriptions when its socket closes", async () => {
     const first = client('viewer-closing');
     await subscribeMany(first, 'wf-closing-a', PER_SOCKET);
     const last = stoppedListening(fixture.app, `wf-closing-a-${PER_SOCKET - 1}`);

@@ -35,7 +35,10 @@ describe('a subscription and the token it was authorised with', () => {
     clients.push(client);
     const events = await subscribeToWorkflow(fixture.app, client, 'wf-long');
 
-    await fixture.redis.publish('wave:events', JSON.stringify({ type: 'workflow.reset', threadId: 'wf-long', attempt: 1, gate: 0, at: 1767225600000 }));
+    await fixture.redis.publish(
+      'wave:events',
+      JSON.stringify({ type: 'workflow.reset', threadId: 'wf-long', attempt: 1, gate: 0, at: 1767225600000 }),
+    );
 
     expect(await nextEvent(events)).toMatchObject({ type: 'WORKFLOW_RESET', threadId: 'wf-long' });
   });

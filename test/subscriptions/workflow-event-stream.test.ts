@@ -131,10 +131,27 @@ describe.each(['ioredis-mock', 'redis-server'] as const)('WorkflowEventStream on
     const events = await stream.subscribe('wf-1');
 
     await service.recordTaskResult({ taskId: task.id, attempt: 0, result: {}, status: 'completed' });
-    await service.resetWorkflow({ threadId: 'wf-1', clearTasks: true, clearResults: true, resetToGate: 0, reason: 'test', actor: 'tester' });
+    await service.resetWorkflow({
+      threadId: 'wf-1',
+      clearTasks: true,
+      clearResults: true,
+      resetToGate: 0,
+      reason: 'test',
+      actor: 'tester',
+    });
 
-    expect((await within(events.next(), 'the result')).value).toMatchObject({ type: 'task_result', threadId: 'wf-1', taskId: task.id, attempt: 0 });
-    expect((await within(events.next(), 'the reset')).value).toMatchObject({ type: 'workflow_reset', threadId: 'wf-1', attempt: 1, gate: 0 });
+    expect((await within(events.next(), 'the result')).value).toMatchObject({
+      type: 'task_result',
+      threadId: 'wf-1',
+      taskId: task.id,
+      attempt: 0,
+    });
+    expect((await within(events.next(), 'the reset')).value).toMatchObject({
+      type: 'workflow_reset',
+      threadId: 'wf-1',
+      attempt: 1,
+      gate: 0,
+    });
   });
 
   it('gives each listener only the events of its exact thread id', async () => {

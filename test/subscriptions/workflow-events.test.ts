@@ -2,16 +2,7 @@ import type { Client } from 'graphql-ws';
 import type Redis from 'ioredis';
 import { TestApp, useTestApp } from '../helpers/app';
 import { RedisServer } from '../helpers/redis-server';
-import {
-  bearer,
-  metricValue,
-  nextEvent,
-  refusal,
-  stoppedListening,
-  subscribeToWorkflow,
-  within,
-  wsClient,
-} from './support';
+import { bearer, metricValue, nextEvent, refusal, stoppedListening, subscribeToWorkflow, within, wsClient } from './support';
 
 const RESET = `mutation Reset($input: ResetWorkflowInput!) {
   resetWorkflow(input: $input) { success }
@@ -46,7 +37,10 @@ describe('Subscription.workflowEvents over graphql-ws, on the real server and a 
 
   /** A message exactly as record-task-result.lua or reset-workflow.lua publishes it, for any thread id. */
   const publishResult = (redis: Redis, threadId: string, taskId = `${threadId}-t`) =>
-    redis.publish('wave:results', JSON.stringify({ type: 'task.result', taskId, threadId, attempt: 0, status: 'failed', at: 1767225600000 }));
+    redis.publish(
+      'wave:results',
+      JSON.stringify({ type: 'task.result', taskId, threadId, attempt: 0, status: 'failed', at: 1767225600000 }),
+    );
   const publishReset = (redis: Redis, threadId: string, attempt = 1) =>
     redis.publish('wave:events', JSON.stringify({ type: 'workflow.reset', threadId, attempt, gate: 0, at: 1767225600000 }));
 
@@ -139,14 +133,18 @@ describe('Subscription.workflowEvents over graphql-ws, on the real server and a 
   });
 
   describe('a TaskResult an agent publishes itself on wave:results (snake case, without record-task-result.lua)', () => {
-    const ignored = (reason: string) => metricValue(fixture.app, `wave_workflow_events_ignored_total{channel="wave:results",reason="${reason}"}`);
+    const ignored = (reason: string) =>
+      metricValue(fixture.app, `wave_workflow_events_ignored_total{channel="wave:results",reason="${reason}"}`);
 
     it('delivers it to the subscribers of the workflow its task record names', async () => {
       const taskId = await workflowWithTask('wf-python');
       const events = await subscribeToWorkflow(fixture.app, viewer(), 'wf-python');
       const before = Date.now();
 
-      await fixture.redis.publish('wave:results', JSON.stringify({ task_id: taskId, success: false, error: 'lint failed', agent: 'fe-agent-1' }));
+      await fixture.redis.publish(
+        'wave:results',
+        JSON.stringify({ task_id: taskId, success: false, error: 'lint failed', agent: 'fe-agent-1' }),
+      );
 
       const event = await nextEvent(events);
       expect(event).toEqual({
@@ -162,12 +160,22 @@ describe('Subscription.workflowEvents over graphql-ws, on the real server and a 
     });
 
     it("reads the owner from the task's data when its hash has none, and the attempt the task was enqueued for", async () => {
-      await fixture.redis.hset('wave:task:py-task-7', { data: JSON.stringify({ thread_id: 'wf-python-data' }), status: 'in_progress', attempt: '2' });
+      await fixture.redis.hset('wave:task:py-task-7', {
+        data: JSON.stringify({ thread_id: 'wf-python-data' }),
+        status: 'in_progress',
+        attempt: '2',
+      });
       const events = await subscribeToWorkflow(fixture.app, viewer(), 'wf-python-data');
 
       await fixture.redis.publish('wave:results', JSON.stringify({ task_id: 'py-task-7', status: 'completed', output: { files: 3 } }));
 
-      expect(await nextEvent(events)).toMatchObject({ type: 'TASK_RESULT', threadId: 'wf-python-data', taskId: 'py-task-7', status: 'COMPLETED', attempt: 2 });
+      expect(await nextEvent(events)).toMatchObject({
+        type: 'TASK_RESULT',
+        threadId: 'wf-python-data',
+        taskId: 'py-task-7',
+        status: 'COMPLETED',
+        attempt: 2,
+      });
     });
 
     it('ignores and counts one that names no task it can find, or that cannot be read, and keeps delivering', async () => {
@@ -310,7 +318,9 @@ describe('stopping a server with live subscribers', () => {
   it('closes every client socket and the Redis subscriber connection', async () => {
     const app = await TestApp.start(redisServer.url);
     const clients = [wsClient(app, bearer(app.token(['viewer']))), wsClient(app, bearer(app.token(['viewer'])))];
-    const closes = clients.map((client) => new Promise<number>((resolve) => client.on('closed', (event) => resolve((event as { code: number }).code))));
+    const closes = clients.map(
+      (client) => new Promise<number>((resolve) => client.on('closed', (event) => resolve((event as { code: number }).code))),
+    );
     const streams = [await subscribeToWorkflow(app, clients[0], 'wf-stop'), await subscribeToWorkflow(app, clients[1], 'wf-stop-2')];
     expect(await redis.pubsub('NUMSUB', 'wave:results')).toEqual(['wave:results', 1]);
     // Pulled before the stop: graphql-ws's iterate() only reports a close to a pull already waiting.

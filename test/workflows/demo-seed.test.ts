@@ -31,7 +31,9 @@ describe.each(BACKENDS)('seedDemoWorkflows on %s', (backendName) => {
     await seedDemoWorkflows(backend.redis, keys, NOW);
     const page = await backend.service.listWorkflows({ first: 10 });
     const healths = await stuckService(backend.service).healthOf(page.edges.map(({ workflow }) => workflow));
-    const diagnosis = Object.fromEntries([...healths].map(([threadId, health]) => [threadId, health.reasons.map((r) => [r.kind, r.taskId])]));
+    const diagnosis = Object.fromEntries(
+      [...healths].map(([threadId, health]) => [threadId, health.reasons.map((r) => [r.kind, r.taskId])]),
+    );
     expect(diagnosis).toEqual({
       'WAVE1-BE-001-done': [],
       'WAVE1-FE-001-healthy': [],

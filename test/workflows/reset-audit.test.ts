@@ -44,7 +44,13 @@ describe.each(BACKENDS)('the reset audit on %s', (backendName) => {
     await resetAt('wf-a', NOW + 1, { planToken: plan!.planToken });
     const { entries } = await backend.service.listResetAudit({ first: 10 });
     expect(entries.map(({ kind, planToken, requestId, before, after }) => ({ kind, planToken, requestId, before, after }))).toEqual([
-      { kind: 'reset', planToken: plan!.planToken, requestId: null, before: { gate: 3, phase: 'running', attempt: 0 }, after: { gate: 0, phase: 'pending', attempt: 1 } },
+      {
+        kind: 'reset',
+        planToken: plan!.planToken,
+        requestId: null,
+        before: { gate: 3, phase: 'running', attempt: 0 },
+        after: { gate: 0, phase: 'pending', attempt: 1 },
+      },
       { kind: 'preview', planToken: plan!.planToken, requestId: 'req-p', before: { gate: 3, phase: 'running', attempt: 0 }, after: null },
     ]);
   });
@@ -77,8 +83,15 @@ describe.each(BACKENDS)('the reset audit on %s', (backendName) => {
     await resetAt('wf-b', NOW + 2);
     await resetAt('wf-a', NOW + 3, { reason: 'second' });
     const page = await backend.service.listResetAudit({ threadId: 'wf-a', first: 10 });
-    expect(page.entries.map((entry) => [entry.threadId, entry.reason])).toEqual([['wf-a', 'second'], ['wf-a', 'first']]);
-    expect(await backend.service.listResetAudit({ threadId: 'wf-none', first: 10 })).toEqual({ entries: [], endCursor: null, hasNextPage: false });
+    expect(page.entries.map((entry) => [entry.threadId, entry.reason])).toEqual([
+      ['wf-a', 'second'],
+      ['wf-a', 'first'],
+    ]);
+    expect(await backend.service.listResetAudit({ threadId: 'wf-none', first: 10 })).toEqual({
+      entries: [],
+      endCursor: null,
+      hasNextPage: false,
+    });
   });
 
   it("pages one workflow's trail with ids that name the workflow, and refuses a cursor of another trail", async () => {
@@ -92,7 +105,10 @@ describe.each(BACKENDS)('the reset audit on %s', (backendName) => {
       code: 'BAD_USER_INPUT',
       field: 'after',
     });
-    await expect(backend.service.listResetAudit({ first: 2, after: first.endCursor })).rejects.toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+    await expect(backend.service.listResetAudit({ first: 2, after: first.endCursor })).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'after',
+    });
   });
 
   it('writes no entry for a refused reset', async () => {

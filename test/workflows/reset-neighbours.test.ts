@@ -49,7 +49,13 @@ describe.each(BACKENDS)('resetWorkflow neighbour safety on %s', (backendName) =>
     await writeWorkflow(redis, 'wf-1');
     await writeTask(redis, { id: 'wf-1-own', threadId: 'wf-1', domain: 'fe', queued: true, result: { ok: true } });
     await writeTask(redis, { id: 'wf-1-loose', threadId: 'wf-1', domain: 'qa', queued: true, indexed: false });
-    const resetKeys = [keys.workflow('wf-1'), keys.workflowTasks('wf-1'), keys.task('wf-1-own'), keys.task('wf-1-loose'), keys.result('wf-1-own')];
+    const resetKeys = [
+      keys.workflow('wf-1'),
+      keys.workflowTasks('wf-1'),
+      keys.task('wf-1-own'),
+      keys.task('wf-1-loose'),
+      keys.result('wf-1-own'),
+    ];
     const resetIds = ['wf-1-own', 'wf-1-loose'];
     const before = await dumpKeys(redis);
 
@@ -60,8 +66,7 @@ describe.each(BACKENDS)('resetWorkflow neighbour safety on %s', (backendName) =>
     const changed = new Set([...resetKeys, ...keys.queues, keys.audit, keys.workflowAudit('wf-1'), keys.workflowIndex]);
     // ioredis-mock keeps its own bookkeeping of stream entries under `stream:<key>:<id>`.
     const mockBookkeeping = `stream:${keys.audit}:`;
-    const untouched = (dump: Map<string, unknown>) =>
-      [...dump].filter(([key]) => !changed.has(key) && !key.startsWith(mockBookkeeping));
+    const untouched = (dump: Map<string, unknown>) => [...dump].filter(([key]) => !changed.has(key) && !key.startsWith(mockBookkeeping));
     expect(untouched(after)).toEqual(untouched(before));
     for (const queue of keys.queues) {
       const expected = ((before.get(queue) as { value: string[] } | undefined)?.value ?? []).filter((id) => !resetIds.includes(id));

@@ -110,26 +110,26 @@ describe.each(BACKENDS)('previewing and confirming a reset on %s', (backendName)
     const { plan } = await preview();
     await backend.redis.pexpireat(keys.resetPlan(plan!.planToken), 1);
     const before = await dumpKeys(backend.redis);
-    await expect(
-      backend.service.resetWorkflow(resetRequest(THREAD, { resetToGate: 1, planToken: plan!.planToken })),
-    ).rejects.toMatchObject({ code: 'STALE_PLAN', message: expect.stringMatching(/expired/) });
+    await expect(backend.service.resetWorkflow(resetRequest(THREAD, { resetToGate: 1, planToken: plan!.planToken }))).rejects.toMatchObject(
+      { code: 'STALE_PLAN', message: expect.stringMatching(/expired/) },
+    );
     expect(await dumpKeys(backend.redis)).toEqual(before);
   });
 
   it('refuses the token of a preview of other options with STALE_PLAN', async () => {
     await arrangeStuckWorkflow();
     const { plan } = await preview({ clearResults: false });
-    await expect(
-      backend.service.resetWorkflow(resetRequest(THREAD, { resetToGate: 1, planToken: plan!.planToken })),
-    ).rejects.toMatchObject({ code: 'STALE_PLAN' });
+    await expect(backend.service.resetWorkflow(resetRequest(THREAD, { resetToGate: 1, planToken: plan!.planToken }))).rejects.toMatchObject(
+      { code: 'STALE_PLAN' },
+    );
     expect(await backend.redis.exists(keys.result('t-be'))).toBe(1);
   });
 
   it('refuses a token no preview issued with STALE_PLAN', async () => {
     await arrangeStuckWorkflow();
-    await expect(
-      backend.service.resetWorkflow(resetRequest(THREAD, { planToken: 'a'.repeat(64) })),
-    ).rejects.toMatchObject({ code: 'STALE_PLAN' });
+    await expect(backend.service.resetWorkflow(resetRequest(THREAD, { planToken: 'a'.repeat(64) }))).rejects.toMatchObject({
+      code: 'STALE_PLAN',
+    });
     expect(await backend.redis.llen(keys.queue('fe'))).toBe(2);
   });
 
@@ -140,8 +140,7 @@ describe.each(BACKENDS)('previewing and confirming a reset on %s', (backendName)
   });
 
   describe('when confirmation is required', () => {
-    const confirming = () =>
-      new WorkflowService(backend.redis, keys, { maxGate: MAX_GATE, now: () => NOW, requireConfirmation: true });
+    const confirming = () => new WorkflowService(backend.redis, keys, { maxGate: MAX_GATE, now: () => NOW, requireConfirmation: true });
 
     it('refuses a reset without a planToken with CONFIRMATION_REQUIRED and touches nothing', async () => {
       await arrangeStuckWorkflow();

@@ -129,9 +129,7 @@ describe.each(BACKENDS)('resetWorkflow on %s', (backendName) => {
       await writeTask(backend.redis, { id: 'done', threadId: THREAD, status: 'completed', result: { ok: 1 } });
       const summary = await backend.service.resetWorkflow(resetRequest(THREAD, { clearTasks: false, clearResults: false }));
       expect(summary.cleared).toEqual({ tasks: 0, results: 0, queues: ['fe'] });
-      const statuses = await Promise.all(
-        ['queued', 'running', 'held', 'done'].map((id) => backend.redis.hget(keys.task(id), 'status')),
-      );
+      const statuses = await Promise.all(['queued', 'running', 'held', 'done'].map((id) => backend.redis.hget(keys.task(id), 'status')));
       expect(statuses).toEqual(['cancelled', 'cancelled', 'cancelled', 'completed']);
       expect(await backend.redis.hget(keys.task('running'), 'cancelled_at')).toBe(String(NOW));
       expect(await backend.redis.llen(keys.queue('fe'))).toBe(0);

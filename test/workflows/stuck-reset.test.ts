@@ -185,7 +185,11 @@ describe.each(BACKENDS)('resetStuckWorkflows on %s', (backendName) => {
       const batch = await stuckService(backend.service).resetStuckWorkflows(BATCH);
       expect(batch).toMatchObject({ dryRun: true, succeeded: 4, failed: 0 });
       for (const { threadId, summary } of batch.outcomes) {
-        expect(summary).toMatchObject({ success: true, dryRun: true, plan: { taskIds: [`${threadId}-t`], target: { gate: 2, phase: 'pending' } } });
+        expect(summary).toMatchObject({
+          success: true,
+          dryRun: true,
+          plan: { taskIds: [`${threadId}-t`], target: { gate: 2, phase: 'pending' } },
+        });
       }
       const after = await dumpKeys(backend.redis);
       const state = (keyspace: Map<string, unknown>) => [...keyspace].filter(([key]) => workflowState.test(key));
@@ -231,7 +235,13 @@ describe.each(BACKENDS)('resetStuckWorkflows on %s', (backendName) => {
       const plans = [];
       for (const threadId of threadIds) {
         const preview = await backend.service.resetWorkflow({
-          threadId, clearTasks: true, clearResults: true, resetToGate: 2, reason: BATCH.reason, actor: BATCH.actor, dryRun: true,
+          threadId,
+          clearTasks: true,
+          clearResults: true,
+          resetToGate: 2,
+          reason: BATCH.reason,
+          actor: BATCH.actor,
+          dryRun: true,
         });
         plans.push({ threadId, planToken: preview.plan!.planToken });
       }

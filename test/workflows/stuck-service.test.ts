@@ -56,8 +56,22 @@ describe.each(BACKENDS)('StuckWorkflowService on %s', (backendName) => {
     it('moves with the clock: a task becomes stuck only once its threshold has passed', async () => {
       await writeCase(backend.redis, 'wf', 'agent_gone', { minutes: 0, createdAt: created(1) });
       const workflow = (await backend.service.getWorkflow('wf'))!;
-      expect((await healthOf(stuckService(backend.service, () => NOW + 5 * MINUTE), workflow)).stuck).toBe(false);
-      expect((await healthOf(stuckService(backend.service, () => NOW + 5 * MINUTE + 1), workflow)).stuck).toBe(true);
+      expect(
+        (
+          await healthOf(
+            stuckService(backend.service, () => NOW + 5 * MINUTE),
+            workflow,
+          )
+        ).stuck,
+      ).toBe(false);
+      expect(
+        (
+          await healthOf(
+            stuckService(backend.service, () => NOW + 5 * MINUTE + 1),
+            workflow,
+          )
+        ).stuck,
+      ).toBe(true);
     });
   });
 

@@ -24,11 +24,7 @@ export const BACKENDS: BackendName[] = ['ioredis-mock', 'redis-server'];
  * Registers the hooks of one backend: started before the file's tests, emptied before each test,
  * disposed after. Read its fields inside tests only.
  */
-export function useBackend(
-  name: BackendName,
-  clock: () => number = () => NOW,
-  options: Partial<WorkflowServiceOptions> = {},
-): Backend {
+export function useBackend(name: BackendName, clock: () => number = () => NOW, options: Partial<WorkflowServiceOptions> = {}): Backend {
   const backend = {} as Backend;
   beforeAll(async () => {
     if (name === 'redis-server') {

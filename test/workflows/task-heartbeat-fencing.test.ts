@@ -34,8 +34,16 @@ describe.each(BACKENDS)('fenced heartbeats (record-task-heartbeat.lua) on %s', (
   });
 
   it.each([
-    ['a reset cancelled', async (taskId: string) => backend.service.resetWorkflow(resetRequest(THREAD, { clearTasks: false })).then(() => taskId), 'cancelled'],
-    ['the task already finished', async (taskId: string) => backend.redis.hset(keys.task(taskId), 'status', 'completed'), 'already_finished'],
+    [
+      'a reset cancelled',
+      async (taskId: string) => backend.service.resetWorkflow(resetRequest(THREAD, { clearTasks: false })).then(() => taskId),
+      'cancelled',
+    ],
+    [
+      'the task already finished',
+      async (taskId: string) => backend.redis.hset(keys.task(taskId), 'status', 'completed'),
+      'already_finished',
+    ],
   ] as const)('refuses the heartbeat of a task %s, and writes nothing', async (_label, change, reason) => {
     const held = await startWithOneTask();
     await change(held.taskId);

@@ -21,7 +21,7 @@ describe.each(BACKENDS)('which workflow a task belongs to, on %s', (backendName)
     expect(await tasksOf(backend.service, 'a')).toMatchObject([{ id: 'by-data', threadId: 'a' }]);
   });
 
-  it("leaves out an index member whose data names another workflow when its hash names none", async () => {
+  it('leaves out an index member whose data names another workflow when its hash names none', async () => {
     await writeWorkflow(backend.redis, 'a');
     await writeTask(backend.redis, { id: 'foreign', threadId: 'b', ownerInDataOnly: true });
     await backend.redis.sadd(keys.workflowTasks('a'), 'foreign');

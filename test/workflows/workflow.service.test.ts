@@ -23,7 +23,13 @@ describe.each(BACKENDS)('WorkflowService on %s', (backendName) => {
 
   describe('listWorkflows', () => {
     it('pages through workflows in creation order', async () => {
-      for (const [threadId, createdAt] of [['c', 3], ['a', 1], ['b', 2], ['d', 4], ['e', 5]] as const) {
+      for (const [threadId, createdAt] of [
+        ['c', 3],
+        ['a', 1],
+        ['b', 2],
+        ['d', 4],
+        ['e', 5],
+      ] as const) {
         await writeWorkflow(backend.redis, threadId, { createdAt });
       }
       const first = await backend.service.listWorkflows({ first: 2 });
@@ -37,7 +43,12 @@ describe.each(BACKENDS)('WorkflowService on %s', (backendName) => {
     });
 
     it("continues right after any workflow of a page from that workflow's own cursor", async () => {
-      for (const [threadId, createdAt] of [['a', 1], ['b', 2], ['c', 3], ['d', 4]] as const) {
+      for (const [threadId, createdAt] of [
+        ['a', 1],
+        ['b', 2],
+        ['c', 3],
+        ['d', 4],
+      ] as const) {
         await writeWorkflow(backend.redis, threadId, { createdAt });
       }
       const page = await backend.service.listWorkflows({ first: 3 });
@@ -53,7 +64,11 @@ describe.each(BACKENDS)('WorkflowService on %s', (backendName) => {
     });
 
     it('continues from a cursor whose workflow was deleted meanwhile', async () => {
-      for (const [threadId, createdAt] of [['a', 1], ['b', 2], ['c', 3]] as const) {
+      for (const [threadId, createdAt] of [
+        ['a', 1],
+        ['b', 2],
+        ['c', 3],
+      ] as const) {
         await writeWorkflow(backend.redis, threadId, { createdAt });
       }
       const page = await backend.service.listWorkflows({ first: 2 });
@@ -114,7 +129,14 @@ describe.each(BACKENDS)('WorkflowService on %s', (backendName) => {
   describe('life cycle', () => {
     it('starts a workflow at gate 0, phase pending, indexed by its creation time', async () => {
       const workflow = await backend.service.startWorkflow({ threadId: 'wf-new' });
-      expect(workflow).toEqual({ threadId: 'wf-new', gate: 0, phase: 'pending', attempt: 0, createdAt: new Date(NOW), updatedAt: new Date(NOW) });
+      expect(workflow).toEqual({
+        threadId: 'wf-new',
+        gate: 0,
+        phase: 'pending',
+        attempt: 0,
+        createdAt: new Date(NOW),
+        updatedAt: new Date(NOW),
+      });
       expect(await backend.service.getWorkflow('wf-new')).toEqual(workflow);
       expect(await backend.redis.zscore(keys.workflowIndex, 'wf-new')).toBe(String(NOW));
     });
@@ -185,7 +207,13 @@ describe.each(BACKENDS)('WorkflowService on %s', (backendName) => {
       await backend.redis.lpush(keys.queue('be'), 'older');
       clock = NOW + 7;
       const task = await backend.service.enqueueTask({ threadId: 'wf-1', domain: 'be', data: { step: 'api' } });
-      expect(task).toMatchObject({ threadId: 'wf-1', domain: 'be', status: 'pending', data: { step: 'api' }, enqueuedAt: new Date(NOW + 7) });
+      expect(task).toMatchObject({
+        threadId: 'wf-1',
+        domain: 'be',
+        status: 'pending',
+        data: { step: 'api' },
+        enqueuedAt: new Date(NOW + 7),
+      });
       expect(await backend.redis.hgetall(keys.task(task.id))).toEqual({
         thread_id: 'wf-1',
         data: '{"step":"api"}',
@@ -229,7 +257,19 @@ describe.each(BACKENDS)('WorkflowService on %s', (backendName) => {
     it('reads tasks with their results, oldest first, tolerating garbage fields', async () => {
       await writeWorkflow(backend.redis, 'wf-1');
       await writeTask(backend.redis, { id: 'b', threadId: 'wf-1', status: 'completed', result: { ok: true } });
-      await backend.redis.hset(keys.task('a'), 'thread_id', 'wf-1', 'status', 'weird', 'data', 'not json', 'queue', 'wave:tasks:qa', 'enqueued_at', '5');
+      await backend.redis.hset(
+        keys.task('a'),
+        'thread_id',
+        'wf-1',
+        'status',
+        'weird',
+        'data',
+        'not json',
+        'queue',
+        'wave:tasks:qa',
+        'enqueued_at',
+        '5',
+      );
       await backend.redis.sadd(keys.workflowTasks('wf-1'), 'a', 'missing');
       await backend.redis.set(keys.result('a'), 'plain text');
       const tasks = await tasksOf(backend.service, 'wf-1');

@@ -61,11 +61,7 @@ function declaredRole(schema: GraphQLSchema, node: Directable | undefined): Role
 }
 
 /** The field's own @auth, else its object type's. */
-function requiredRole(
-  schema: GraphQLSchema,
-  field: Directable,
-  type: Directable | undefined,
-): Role | undefined {
+function requiredRole(schema: GraphQLSchema, field: Directable, type: Directable | undefined): Role | undefined {
   return declaredRole(schema, field) ?? declaredRole(schema, type);
 }
 
@@ -90,11 +86,7 @@ function assertAllowed(context: unknown, coordinate: string, required: Role): vo
   if (!hasRole(auth.identity.roles, required)) throw forbidden(coordinate, required);
 }
 
-function guardField(
-  field: GraphQLFieldConfig<unknown, unknown>,
-  coordinate: string,
-  required: Role,
-): GraphQLFieldConfig<unknown, unknown> {
+function guardField(field: GraphQLFieldConfig<unknown, unknown>, coordinate: string, required: Role): GraphQLFieldConfig<unknown, unknown> {
   const { resolve = defaultFieldResolver, subscribe } = field;
   return {
     ...field,

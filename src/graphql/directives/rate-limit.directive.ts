@@ -21,7 +21,6 @@ import type { RedisClient } from '../../redis/client';
 import type { RedisKeys } from '../../redis/keys';
 import { CallBudget } from './rate-limit.budget';
 
-
 const RATE_LIMIT = 'rateLimit';
 
 export const rateLimitDirective = new GraphQLDirective({
@@ -43,10 +42,7 @@ export interface RateLimitOptions {
 }
 
 /** Wraps every field carrying @rateLimit with a check that counts the call before the resolver runs. */
-export function rateLimitDirectiveTransformer(
-  schema: GraphQLSchema,
-  { redis, keys, overrides = {} }: RateLimitOptions,
-): GraphQLSchema {
+export function rateLimitDirectiveTransformer(schema: GraphQLSchema, { redis, keys, overrides = {} }: RateLimitOptions): GraphQLSchema {
   const unused = new Set(Object.keys(overrides));
   const limited = mapSchema(schema, {
     [MapperKind.OBJECT_FIELD]: (field, fieldName, typeName) => {

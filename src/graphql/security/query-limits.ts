@@ -185,7 +185,13 @@ function withPageSizesInlined({ schema, document, operationName, variables }: Re
           if (typeof size !== 'number') return [];
           const written = field.arguments?.find((node) => node.name.value === argument.name);
           if (size > MAX_PAGE_SIZE) throw new PageSizeTooLarge(argument.name, written ?? field);
-          return [{ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: argument.name }, value: { kind: Kind.INT, value: String(size) } } as const];
+          return [
+            {
+              kind: Kind.ARGUMENT,
+              name: { kind: Kind.NAME, value: argument.name },
+              value: { kind: Kind.INT, value: String(size) },
+            } as const,
+          ];
         });
         const others = (field.arguments ?? []).filter((node) => !PAGE_SIZE_ARGUMENTS.has(node.name.value));
         return { ...field, arguments: [...others, ...sized] };

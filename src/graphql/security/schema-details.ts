@@ -34,9 +34,18 @@ const MASKS: ReadonlyArray<readonly [pattern: RegExp, wording: string]> = [
     new RegExp(`Directive (${QUOTED}) argument ${QUOTED} of type ${QUOTED} is required, but it was not provided\\.`, 'g'),
     'A required argument of directive $1 was not provided.',
   ],
-  [new RegExp(`Field (${QUOTED}) must not have a selection since type ${QUOTED} has no subfields\\.`, 'g'), 'Field $1 must not have a selection since it has no subfields.'],
-  [new RegExp(`Field (${QUOTED}) of type ${QUOTED} must have (a selection of subfields|at least one field selected)\\.`, 'g'), 'Field $1 must have $2.'],
-  [new RegExp(`Field ${QUOTED} of required type ${QUOTED} was not provided\\.`, 'g'), 'A required field of this input object was not provided.'],
+  [
+    new RegExp(`Field (${QUOTED}) must not have a selection since type ${QUOTED} has no subfields\\.`, 'g'),
+    'Field $1 must not have a selection since it has no subfields.',
+  ],
+  [
+    new RegExp(`Field (${QUOTED}) of type ${QUOTED} must have (a selection of subfields|at least one field selected)\\.`, 'g'),
+    'Field $1 must have $2.',
+  ],
+  [
+    new RegExp(`Field ${QUOTED} of required type ${QUOTED} was not provided\\.`, 'g'),
+    'A required field of this input object was not provided.',
+  ],
   [new RegExp(`Field (${QUOTED}) is not defined by type ${QUOTED}\\.`, 'g'), 'Field $1 is not defined by this input object.'],
   [/Field "[^".]*\.([^"]*)" must be non-null\./g, 'Field "$1" must be non-null.'],
   [new RegExp(`Expected value of type ${QUOTED}, found `, 'g'), 'Expected a value of another type, found '],
@@ -51,7 +60,10 @@ const MASKS: ReadonlyArray<readonly [pattern: RegExp, wording: string]> = [
     'Variable $1 of type $2 is not allowed in this position.',
   ],
   [new RegExp(`to be used for OneOf Input Object ${QUOTED}\\.`, 'g'), 'to be used for this OneOf input object.'],
-  [new RegExp(`OneOf Input Object ${QUOTED} must specify exactly one key\\.`, 'g'), 'This OneOf input object must specify exactly one key.'],
+  [
+    new RegExp(`OneOf Input Object ${QUOTED} must specify exactly one key\\.`, 'g'),
+    'This OneOf input object must specify exactly one key.',
+  ],
   [new RegExp(`for OneOf type ${QUOTED}\\.`, 'g'), 'for this OneOf input object.'],
   [
     new RegExp(`(Fragment(?: ${QUOTED})?) cannot be spread here as objects of type ${QUOTED} can never be of type (${QUOTED})\\.`, 'g'),
@@ -61,7 +73,10 @@ const MASKS: ReadonlyArray<readonly [pattern: RegExp, wording: string]> = [
   [new RegExp(`Argument (${QUOTED}) of non-null type ${QUOTED} must not be null\\.`, 'g'), 'Argument $1 must not be null.'],
   [new RegExp(`Argument ${QUOTED} of required type ${QUOTED} was not provided\\.`, 'g'), 'A required argument was not provided.'],
   [
-    new RegExp(`Argument (${QUOTED}) of required type ${QUOTED} was provided the variable (${QUOTED}) which was not provided a runtime value\\.`, 'g'),
+    new RegExp(
+      `Argument (${QUOTED}) of required type ${QUOTED} was provided the variable (${QUOTED}) which was not provided a runtime value\\.`,
+      'g',
+    ),
     'Argument $1 was given the variable $2, which has no value.',
   ],
   [new RegExp(`they return conflicting types ${QUOTED} and ${QUOTED}`, 'g'), 'they return conflicting types'],

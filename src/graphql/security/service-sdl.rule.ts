@@ -8,9 +8,7 @@ import { GraphQLError, type ValidationRule } from 'graphql';
 export const NoServiceSdl: ValidationRule = (context) => ({
   Field(node) {
     if (node.name.value === '_service' && context.getParentType()?.name === 'Query') {
-      context.reportError(
-        new GraphQLError('_service is disabled while introspection is off (INTROSPECTION=false)', { nodes: [node] }),
-      );
+      context.reportError(new GraphQLError('_service is disabled while introspection is off (INTROSPECTION=false)', { nodes: [node] }));
     }
   },
 });

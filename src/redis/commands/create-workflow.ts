@@ -16,7 +16,11 @@ export interface CreateWorkflowRequest {
 }
 
 /** A new workflow record at gate 0, phase pending, indexed; nothing when the id exists. */
-export async function runCreateWorkflow(redis: RedisClient, keys: RedisKeys, request: CreateWorkflowRequest): Promise<CreateWorkflowOutcome> {
+export async function runCreateWorkflow(
+  redis: RedisClient,
+  keys: RedisKeys,
+  request: CreateWorkflowRequest,
+): Promise<CreateWorkflowOutcome> {
   const { threadId, now } = request;
   const reply = await runScript(
     redis,

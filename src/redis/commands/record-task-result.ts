@@ -20,7 +20,11 @@ export interface RecordTaskResultScriptRequest {
 const ARGS = ['taskId', 'attempt', 'result', 'status', 'now', 'channel', 'threadId'] as const;
 
 /** Writes a task's result and final status only while the agent's attempt is the workflow's. */
-export async function runRecordTaskResult(redis: RedisClient, keys: RedisKeys, request: RecordTaskResultScriptRequest): Promise<TaskWriteOutcome> {
+export async function runRecordTaskResult(
+  redis: RedisClient,
+  keys: RedisKeys,
+  request: RecordTaskResultScriptRequest,
+): Promise<TaskWriteOutcome> {
   const { taskId, threadId } = request;
   const reply = await runScript(
     redis,

@@ -25,7 +25,12 @@ export function replyList(script: ScriptName, reply: unknown): unknown[] {
 }
 
 /** The outcome a reply code names, one of `outcomes` (a numeric enum), or UnexpectedScriptReply. */
-export function outcomeOf<Outcome extends number>(script: ScriptName, outcomes: Record<string, string | number>, code: unknown, reply: unknown = code): Outcome {
+export function outcomeOf<Outcome extends number>(
+  script: ScriptName,
+  outcomes: Record<string, string | number>,
+  code: unknown,
+  reply: unknown = code,
+): Outcome {
   const value = typeof code === 'number' || (typeof code === 'string' && /^-?\d+$/.test(code)) ? Number(code) : Number.NaN;
   if (!Object.values(outcomes).includes(value)) throw new UnexpectedScriptReply(script, reply);
   return value as Outcome;

@@ -17,7 +17,10 @@ export enum TaskWriteOutcome {
   AlreadyFinished = -5,
 }
 
-export function decodeTaskWriteReply(script: Extract<ScriptName, 'recordTaskResult' | 'recordTaskHeartbeat'>, reply: unknown): TaskWriteOutcome {
+export function decodeTaskWriteReply(
+  script: Extract<ScriptName, 'recordTaskResult' | 'recordTaskHeartbeat'>,
+  reply: unknown,
+): TaskWriteOutcome {
   const [code] = replyList(script, reply);
   return outcomeOf(script, TaskWriteOutcome, code, reply);
 }

@@ -28,7 +28,11 @@ export interface TransitionWorkflowReply {
 }
 
 /** Moves a workflow to a phase only from the phases allowed, as one check-and-set. */
-export async function runTransitionWorkflow(redis: RedisClient, keys: RedisKeys, request: TransitionWorkflowRequest): Promise<TransitionWorkflowReply> {
+export async function runTransitionWorkflow(
+  redis: RedisClient,
+  keys: RedisKeys,
+  request: TransitionWorkflowRequest,
+): Promise<TransitionWorkflowReply> {
   const reply = await runScript(
     redis,
     'transitionWorkflow',

@@ -2,7 +2,11 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import { type ExecutionResult, graphql, type GraphQLSchema } from 'graphql';
 import type { Authentication } from '../../../src/auth/identity';
 import type { Role } from '../../../src/auth/roles';
-import { authDirectiveTransformer, nonNullFieldsGuardedAboveParent, rootFieldsMissingAuth } from '../../../src/graphql/directives/auth.directive';
+import {
+  authDirectiveTransformer,
+  nonNullFieldsGuardedAboveParent,
+  rootFieldsMissingAuth,
+} from '../../../src/graphql/directives/auth.directive';
 import { authDirectiveTypeDefs } from '../../helpers/directive-type-defs';
 
 const typeDefs = /* GraphQL */ `
@@ -31,7 +35,10 @@ function buildSchema() {
   return { schema: authDirectiveTransformer(makeExecutableSchema({ typeDefs, resolvers })), resolvers };
 }
 
-const as = (...roles: Role[]): Authentication => ({ kind: 'authenticated', identity: { sub: 'someone', roles, validUntil: new Date(Date.now() + 60_000) } });
+const as = (...roles: Role[]): Authentication => ({
+  kind: 'authenticated',
+  identity: { sub: 'someone', roles, validUntil: new Date(Date.now() + 60_000) },
+});
 const anonymous: Authentication = { kind: 'anonymous' };
 const rejected: Authentication = { kind: 'rejected', reason: 'token expired' };
 
@@ -168,7 +175,8 @@ describe('rootFieldsMissingAuth', () => {
 });
 
 describe('nonNullFieldsGuardedAboveParent', () => {
-  const offending = (sdl: string) => nonNullFieldsGuardedAboveParent(makeExecutableSchema({ typeDefs: `${authDirectiveTypeDefs}\n${sdl}` }));
+  const offending = (sdl: string) =>
+    nonNullFieldsGuardedAboveParent(makeExecutableSchema({ typeDefs: `${authDirectiveTypeDefs}\n${sdl}` }));
 
   it('lists a non-null field asking more than its type, and a root field asking more than its siblings', () => {
     expect(

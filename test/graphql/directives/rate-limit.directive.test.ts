@@ -52,8 +52,7 @@ async function runSequentially(times: number, call: () => Promise<ExecutionResul
   return results;
 }
 
-const codes = (results: ExecutionResult[]): unknown[] =>
-  results.map((result) => result.errors?.[0]?.extensions?.code ?? 'ok');
+const codes = (results: ExecutionResult[]): unknown[] => results.map((result) => result.errors?.[0]?.extensions?.code ?? 'ok');
 const count = (values: unknown[], value: unknown): number => values.filter((v) => v === value).length;
 
 const RESET = 'mutation { resetWorkflow }';
@@ -187,8 +186,7 @@ describe('@rateLimit', () => {
 
   describe('schema build', () => {
     const [[, connectMock]] = backends;
-    const schemaFrom = (sdl: string) =>
-      makeExecutableSchema({ typeDefs: `${rateLimitDirectiveTypeDefs}\n${sdl}`, resolvers: {} });
+    const schemaFrom = (sdl: string) => makeExecutableSchema({ typeDefs: `${rateLimitDirectiveTypeDefs}\n${sdl}`, resolvers: {} });
     const transform = (schema: GraphQLSchema, overrides?: Record<string, RateLimitPolicy>) =>
       rateLimitDirectiveTransformer(schema, { redis: connectMock(), keys: freshKeys(), overrides });
 
@@ -201,9 +199,7 @@ describe('@rateLimit', () => {
 
     it('refuses an override naming a field without @rateLimit', () => {
       const schema = schemaFrom('type Query { ping: String @rateLimit(window: "1m", max: 1) }');
-      expect(() => transform(schema, { 'Mutation.resetWorkflw': { max: 1, window: '1m' } })).toThrow(
-        /Mutation\.resetWorkflw/,
-      );
+      expect(() => transform(schema, { 'Mutation.resetWorkflw': { max: 1, window: '1m' } })).toThrow(/Mutation\.resetWorkflw/);
     });
 
     it.each(['1 minute', '1w', '0s', ''])('refuses the window "%s"', (window) => {

@@ -2,15 +2,24 @@ import { GENERIC_SCHEMA_MESSAGE, maskSchemaDetails, withoutSuggestions } from '.
 
 describe('withoutSuggestions', () => {
   it.each([
-    ['Cannot query field "workflowz" on type "Query". Did you mean "workflow" or "workflows"?', 'Cannot query field "workflowz" on type "Query".'],
+    [
+      'Cannot query field "workflowz" on type "Query". Did you mean "workflow" or "workflows"?',
+      'Cannot query field "workflowz" on type "Query".',
+    ],
     ['Unknown argument "firs" on field "Query.workflows". Did you mean "first"?', 'Unknown argument "firs" on field "Query.workflows".'],
     ['Unknown type "WorkflowPhas". Did you mean "WorkflowPhase", "TaskDomain", or "Role"?', 'Unknown type "WorkflowPhas".'],
-    ['Value "RUNNIN" does not exist in "WorkflowPhase" enum. Did you mean the enum value "RUNNING"?', 'Value "RUNNIN" does not exist in "WorkflowPhase" enum.'],
+    [
+      'Value "RUNNIN" does not exist in "WorkflowPhase" enum. Did you mean the enum value "RUNNING"?',
+      'Value "RUNNIN" does not exist in "WorkflowPhase" enum.',
+    ],
     [
       'Variable "$p" got invalid value "STOPPD"; Value "STOPPD" does not exist in "WorkflowPhase" enum. Did you mean the enum value "STOPPED" or "STUCK"?',
       'Variable "$p" got invalid value "STOPPD"; Value "STOPPD" does not exist in "WorkflowPhase" enum.',
     ],
-    ['Field "tasks" of type "[Task!]!" must have a selection of subfields. Did you mean "tasks { ... }"?', 'Field "tasks" of type "[Task!]!" must have a selection of subfields.'],
+    [
+      'Field "tasks" of type "[Task!]!" must have a selection of subfields. Did you mean "tasks { ... }"?',
+      'Field "tasks" of type "[Task!]!" must have a selection of subfields.',
+    ],
   ])('cuts the guess from %j', (message, masked) => {
     expect(withoutSuggestions(message)).toBe(masked);
   });
@@ -69,13 +78,21 @@ const VALIDATION: Case[] = [
     'subscription { workflowEvents(threadId: "a") }',
     'Field "workflowEvents" must have at least one field selected.',
   ],
-  ['Expected value of type "Int!", found "x".', '{ workflows(first: "x") { nodes { gate } } }', 'Expected a value of another type, found "x".'],
+  [
+    'Expected value of type "Int!", found "x".',
+    '{ workflows(first: "x") { nodes { gate } } }',
+    'Expected a value of another type, found "x".',
+  ],
   [
     'Expected value of type "DateTimeISO", found "x"; DateTimeISO cannot represent an invalid date-time-string x.',
     '{ q(at: "x") }',
     'Expected a value of another type, found "x"; This type cannot represent an invalid date-time-string x.',
   ],
-  ['Int cannot represent non-integer value: "x"', '{ workflows(first: "x") { nodes { gate } } }', 'This type cannot represent non-integer value: "x"'],
+  [
+    'Int cannot represent non-integer value: "x"',
+    '{ workflows(first: "x") { nodes { gate } } }',
+    'This type cannot represent non-integer value: "x"',
+  ],
   [
     'Value "RUNNIN" does not exist in "WorkflowPhase" enum. Did you mean the enum value "RUNNING"?',
     '{ workflows(phase: RUNNIN) { nodes { gate } } }',
@@ -96,7 +113,11 @@ const VALIDATION: Case[] = [
     'query Q($v: In) { pick(by: { a: $v }) }',
     'Variable "$v" is of type "In" but must be non-nullable to be used for this OneOf input object.',
   ],
-  ['OneOf Input Object "Pick" must specify exactly one key.', '{ pick(by: { a: 1, b: 2 }) }', 'This OneOf input object must specify exactly one key.'],
+  [
+    'OneOf Input Object "Pick" must specify exactly one key.',
+    '{ pick(by: { a: 1, b: 2 }) }',
+    'This OneOf input object must specify exactly one key.',
+  ],
   ['Field "Pick.a" must be non-null.', '{ pick(by: { a: null }) }', 'Field "a" must be non-null.'],
   [
     'Fragment cannot be spread here as objects of type "PageInfo" can never be of type "Workflow".',
@@ -184,16 +205,36 @@ const CALLER_WRITTEN: Case[] = [
   ['Unknown type "WorkflowPhas".', 'query Q($p: WorkflowPhas) { workflows(phase: $p) { nodes { gate } } }', 'Unknown type "WorkflowPhas".'],
   ['Unknown fragment "F".', '{ ...F }', 'Unknown fragment "F".'],
   ['Unknown directive "@nope".', '{ queues @nope { length } }', 'Unknown directive "@nope".'],
-  ['Unknown argument "x" on directive "@include".', '{ queues @include(if: true, x: 1) { length } }', 'Unknown argument "x" on directive "@include".'],
-  ['Variable "$t" of required type "ID!" was not provided.', 'subscription S($t: ID!) { workflowEvents(threadId: $t) { type } }', 'Variable "$t" of required type "ID!" was not provided.'],
-  ['Variable "$x" is never used in operation "Q".', 'query Q($x: Int) { queues { length } }', 'Variable "$x" is never used in operation "Q".'],
-  ['There can be only one argument named "first".', '{ workflows(first: 1, first: 2) { nodes { gate } } }', 'There can be only one argument named "first".'],
+  [
+    'Unknown argument "x" on directive "@include".',
+    '{ queues @include(if: true, x: 1) { length } }',
+    'Unknown argument "x" on directive "@include".',
+  ],
+  [
+    'Variable "$t" of required type "ID!" was not provided.',
+    'subscription S($t: ID!) { workflowEvents(threadId: $t) { type } }',
+    'Variable "$t" of required type "ID!" was not provided.',
+  ],
+  [
+    'Variable "$x" is never used in operation "Q".',
+    'query Q($x: Int) { queues { length } }',
+    'Variable "$x" is never used in operation "Q".',
+  ],
+  [
+    'There can be only one argument named "first".',
+    '{ workflows(first: 1, first: 2) { nodes { gate } } }',
+    'There can be only one argument named "first".',
+  ],
   [
     'Fields "x" conflict because "gate" and "attempt" are different fields. Use different aliases on the fields to fetch both if this was intentional.',
     '{ workflow(threadId: "a") { x: gate x: attempt } }',
     'Fields "x" conflict because "gate" and "attempt" are different fields. Use different aliases on the fields to fetch both if this was intentional.',
   ],
-  ['Fragment cannot condition on non composite type "Int".', '{ queues { ... on Int { length } } }', 'Fragment cannot condition on non composite type "Int".'],
+  [
+    'Fragment cannot condition on non composite type "Int".',
+    '{ queues { ... on Int { length } } }',
+    'Fragment cannot condition on non composite type "Int".',
+  ],
 ];
 
 describe('maskSchemaDetails', () => {
@@ -213,18 +254,25 @@ describe('maskSchemaDetails', () => {
     expect(maskSchemaDetails(message, document)).toBe(masked);
   });
 
-  it.each([...VALIDATION, ...COERCION, ...LATE_ARGUMENT, ...CALLER_WRITTEN])('masks %j once and for all: masking again changes nothing', (message, document) => {
-    const masked = maskSchemaDetails(message, document);
-    expect(maskSchemaDetails(masked, document)).toBe(masked);
-  });
+  it.each([...VALIDATION, ...COERCION, ...LATE_ARGUMENT, ...CALLER_WRITTEN])(
+    'masks %j once and for all: masking again changes nothing',
+    (message, document) => {
+      const masked = maskSchemaDetails(message, document);
+      expect(maskSchemaDetails(masked, document)).toBe(masked);
+    },
+  );
 
   describe('the safety net', () => {
     it('answers generically for a message no pattern knows that quotes a name the document does not hold', () => {
-      expect(maskSchemaDetails('Field "ResetWorkflowInput.secret" is new in graphql-js 17.', '{ queues { length } }')).toBe(GENERIC_SCHEMA_MESSAGE);
+      expect(maskSchemaDetails('Field "ResetWorkflowInput.secret" is new in graphql-js 17.', '{ queues { length } }')).toBe(
+        GENERIC_SCHEMA_MESSAGE,
+      );
     });
 
     it('takes a name only as a whole word of the document: "Workflow" is not written by "resetWorkflow"', () => {
-      expect(maskSchemaDetails('A new message about "Workflow".', 'mutation { resetWorkflow(input: {}) { success } }')).toBe(GENERIC_SCHEMA_MESSAGE);
+      expect(maskSchemaDetails('A new message about "Workflow".', 'mutation { resetWorkflow(input: {}) { success } }')).toBe(
+        GENERIC_SCHEMA_MESSAGE,
+      );
     });
 
     it('keeps an unknown message whose quoted names all are in the document', () => {
@@ -238,7 +286,9 @@ describe('maskSchemaDetails', () => {
       expect(maskSchemaDetails('Variable "$v" got invalid value "a" at "v.b"; A new message about "a" and "b".', document)).toBe(
         'Variable "$v" got invalid value "a" at "v.b"; A new message about "a" and "b".',
       );
-      expect(maskSchemaDetails('Variable "$v" got invalid value "a"; A new message about "Secret".', document)).toBe(GENERIC_SCHEMA_MESSAGE);
+      expect(maskSchemaDetails('Variable "$v" got invalid value "a"; A new message about "Secret".', document)).toBe(
+        GENERIC_SCHEMA_MESSAGE,
+      );
     });
 
     it('answers generically when no document is known and a name is quoted', () => {
