@@ -11,9 +11,9 @@
  * non-null root field nulls the whole answer and graphql-js then reports only the first failure, so
  * `{ a: queues { length } b: queues { length } }` with Redis down carries one error for two refusals.
  *
- * "Started" rather than "selected": a mutation's fields run one after another and stop at the first
- * error on a non-null field, so the fields after a refused one never ran either. A query's field still
- * running when the answer was sent (a sibling's failure nulled it first) gave the client nothing.
+ * "Started" rather than "selected": a field that never started (a query's sibling nulled the whole
+ * answer first, or an outside schema's non-null mutation field stopped the fields after it) did
+ * nothing either, and a query's field still running when the answer was sent gave the client nothing.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
