@@ -3,7 +3,7 @@ import { loadConfig } from '../src/config';
 import { connectRedis } from '../src/redis/client';
 import { RedisKeys } from '../src/redis/keys';
 import { encodeCursor } from '../src/workflows/workflow.cursor';
-import { WorkflowService } from '../src/workflows/workflow.service';
+import { WorkflowReads } from '../src/workflows/workflow-reads';
 import { seedDashboard } from '../test/perf/dashboard-seed';
 import { RedisServer } from './support/redis';
 import type { BenchOptions, Figure } from './support/report';
@@ -17,7 +17,7 @@ export async function pagingBenchmark({ quick, log }: BenchOptions): Promise<Fig
   const server = await RedisServer.start();
   const redis = connectRedis(server.url, loadConfig({}).redis);
   const keys = new RedisKeys('wave');
-  const service = new WorkflowService(redis, keys, { maxGate: 7 });
+  const service = new WorkflowReads(redis, keys);
   try {
     await seedDashboard(redis, WORKFLOWS, 0);
     const [threadId, score] = await redis.zrange(keys.workflowIndex, -(PAGE + 1), -(PAGE + 1), 'WITHSCORES');

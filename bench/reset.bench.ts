@@ -8,7 +8,7 @@ import type Redis from 'ioredis';
 import { loadConfig } from '../src/config';
 import { connectRedis } from '../src/redis/client';
 import { DOMAINS, RedisKeys } from '../src/redis/keys';
-import { WorkflowService } from '../src/workflows/workflow.service';
+import { ResetService } from '../src/workflows/reset.service';
 import { fillKeyspace, RedisServer } from './support/redis';
 import type { BenchOptions, Figure } from './support/report';
 import { latencyOf, ms, timed, type Latency } from './support/stats';
@@ -103,7 +103,7 @@ export async function resetBenchmark({ quick, log }: BenchOptions): Promise<Figu
   const server = await RedisServer.start();
   const redis = connectRedis(server.url, loadConfig({}).redis);
   const resetWith = (sweepQueues: boolean) => {
-    const service = new WorkflowService(redis, keys, { maxGate: 7, sweepQueues });
+    const service = new ResetService(redis, keys, { maxGate: 7, sweepQueues });
     return () =>
       service.resetWorkflow({ threadId: THREAD_ID, resetToGate: 0, clearTasks: true, clearResults: true, reason: 'bench', actor: 'bench' });
   };

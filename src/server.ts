@@ -12,7 +12,7 @@ import express from 'express';
 import type { Logger } from 'pino';
 import type { TokenVerifier } from './auth/tokens';
 import type { Config } from './config';
-import { createRequestContext, type RequestContext } from './graphql/context';
+import { createRequestContext, type RequestContext, type Services } from './graphql/context';
 import { createErrorFormatter } from './graphql/errors';
 import { recordRootFieldOutcomes, refusalStatusPlugin } from './graphql/refusal-status.plugin';
 import { ResetBudgets } from './graphql/reset.budgets';
@@ -27,9 +27,8 @@ import { ideRouter } from './http/ide';
 import { createObservability } from './observability';
 import type { RedisClient } from './redis/client';
 import { RedisKeys } from './redis/keys';
-import { StuckWorkflowService } from './workflows/stuck.service';
 import { WorkflowEventStream } from './workflows/workflow-events';
-import { WorkflowService } from './workflows/workflow.service';
+import { createWorkflowServices, type WorkflowServices } from './workflows/workflow-services';
 
 /**
  * A GET carrying one of these is no simple request: a browser preflights it, so a cross-site page
@@ -48,7 +47,8 @@ export interface AppDependencies {
 
 export interface App {
   httpServer: Server;
-  workflows: WorkflowService;
+  /** The domain's services, as resolvers and agents' writes reach them. */
+  services: WorkflowServices;
   /** Task results and resets as they happen, what Subscription.workflowEvents serves. */
   workflowEvents: WorkflowEventStream;
   /** Listens on `port` (0 for any free port) at config.host and resolves with the URL of the GraphQL endpoint. */
@@ -64,17 +64,21 @@ export interface App {
 export async function createApp({ config, redis, tokens, logger, developmentToken }: AppDependencies): Promise<App> {
   const keys = new RedisKeys(config.keyPrefix);
   const observability = createObservability({ redis, keys, logger });
-  const workflows = new WorkflowService(redis, keys, {
+  const domain = createWorkflowServices(redis, keys, {
     maxGate: config.maxGate,
     requireConfirmation: config.reset.requireConfirmation,
     idempotencyTtlMs: config.reset.idempotencyTtlMs,
     planTtlMs: config.reset.planTtlMs,
     sweepQueues: config.reset.sweepQueues,
+    thresholds: config.stuck,
     logger,
     observer: observability.resets,
   });
-  const stuck = new StuckWorkflowService(workflows, { thresholds: config.stuck, observer: observability.resets });
-  const resetBudgets = new ResetBudgets(redis, keys, { reset: config.reset.rateLimit, preview: config.reset.previewRateLimit });
+  const { fencing, ...resolved } = domain;
+  const services: Services = {
+    ...resolved,
+    resetBudgets: new ResetBudgets(redis, keys, { reset: config.reset.rateLimit, preview: config.reset.previewRateLimit }),
+  };
   const schema = await buildExecutableSchema({ redis, keys });
 
   const app = express();
@@ -127,15 +131,14 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
     express.json({ limit: config.http.bodyLimit }),
     noStore,
     expressMiddleware(apollo, {
-      context: async ({ req }) =>
-        createRequestContext({ workflows, stuck, resetBudgets }, await tokens.authenticate(req.headers.authorization), req.ip ?? 'unknown'),
+      context: async ({ req }) => createRequestContext(services, await tokens.authenticate(req.headers.authorization), req.ip ?? 'unknown'),
     }),
   );
   app.use(requestErrorHandler(config.http.bodyLimit, logger));
 
   // Subscriptions: graphql-ws on the same server and path; one Redis subscriber serves them all.
   const workflowEvents = new WorkflowEventStream(redis, keys, logger, {
-    owners: workflows,
+    owners: fencing,
     ignored: (channel, reason) => observability.metrics.workflowEventsIgnored.inc({ channel, reason }),
   });
   const subscriptions = serveGraphQLOverWebSocket({
@@ -151,7 +154,7 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
     createContext: async (authorization, clientIp) => {
       const auth = await tokens.authenticate(authorization);
       return {
-        context: { ...createRequestContext({ workflows, stuck, resetBudgets }, auth, clientIp), workflowEvents },
+        context: { ...createRequestContext(services, auth, clientIp), workflowEvents },
         validUntil: auth.kind === 'authenticated' ? auth.identity.validUntil : undefined,
         caller: auth.kind === 'authenticated' ? auth.identity.sub : undefined,
       };
@@ -160,7 +163,7 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
 
   return {
     httpServer,
-    workflows,
+    services: domain,
     workflowEvents,
     listen: async (port) => {
       await new Promise<void>((resolve, reject) => {

@@ -29,7 +29,7 @@ export class ResetAuditResolver {
   @Query(() => ResetAuditConnection, { nullable: true, description: 'The audit trail of resets and previews, newest first.' })
   @Directive('@auth(requires: OPERATOR)')
   async resetAudit(@Args(() => ResetAuditArgs) args: ResetAuditArgs, @Ctx() ctx: RequestContext): Promise<ResetAuditConnection> {
-    return toConnection(await ctx.workflows.listResetAudit(args));
+    return toConnection(await ctx.audit.listResetAudit(args));
   }
 }
 
@@ -46,6 +46,6 @@ export class WorkflowResetsResolver {
     @Args(() => AuditPageArgs) args: AuditPageArgs,
     @Ctx() ctx: RequestContext,
   ): Promise<ResetAuditConnection> {
-    return toConnection(await ctx.workflows.listResetAudit({ ...args, threadId: workflow.threadId }));
+    return toConnection(await ctx.audit.listResetAudit({ ...args, threadId: workflow.threadId }));
   }
 }

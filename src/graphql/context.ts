@@ -1,15 +1,12 @@
 import DataLoader from 'dataloader';
 import type { Authentication } from '../auth/identity';
-import type { StuckWorkflowService } from '../workflows/stuck.service';
 import type { WorkflowHealth } from '../workflows/stuck.types';
-import type { WorkflowService } from '../workflows/workflow.service';
+import type { WorkflowServices } from '../workflows/workflow-services';
 import type { Task, Workflow } from '../workflows/workflow.types';
 import type { ResetBudgets } from './reset.budgets';
 
-/** The domain services a request works with, and the budgets resetWorkflow spends. */
-export interface Services {
-  workflows: WorkflowService;
-  stuck: StuckWorkflowService;
+/** The domain services resolvers call, one per job, and the budgets resetWorkflow spends. */
+export interface Services extends Omit<WorkflowServices, 'fencing'> {
   resetBudgets: ResetBudgets;
 }
 
@@ -20,23 +17,32 @@ export interface RequestContext extends Services {
   clientIp: string;
   /** Batches the tasks of every workflow a request touches into a constant number of Redis round trips. */
   tasksOfWorkflow: DataLoader<string, Task[]>;
-  /** Batches the stuck diagnosis of every workflow a request touches the same way. */
+  /** Batches the stuck diagnosis of every workflow a request touches the same way, reading tasks through tasksOfWorkflow. */
   healthOfWorkflow: DataLoader<Workflow, WorkflowHealth, string>;
 }
 
+/** A request's context with its own DataLoaders: nothing is batched or cached across requests. */
 export function createRequestContext(services: Services, auth: Authentication, clientIp: string): RequestContext {
   const { workflows, stuck } = services;
+  const tasksOfWorkflow = new DataLoader(async (threadIds: readonly string[]) => {
+    const tasks = await workflows.getTasksOfWorkflows(threadIds);
+    return threadIds.map((threadId) => tasks.get(threadId) ?? []);
+  });
+  // The health's tasks come from the same loader, so a request asking for both reads them once.
+  const readTasks = async (threadIds: string[]): Promise<Map<string, Task[]>> => {
+    const lists = await tasksOfWorkflow.loadMany(threadIds);
+    const failed = lists.find((list): list is Error => list instanceof Error);
+    if (failed) throw failed;
+    return new Map(threadIds.map((threadId, i) => [threadId, lists[i] as Task[]]));
+  };
   return {
     ...services,
     auth,
     clientIp,
-    tasksOfWorkflow: new DataLoader(async (threadIds: readonly string[]) => {
-      const tasks = await workflows.getTasksOfWorkflows([...threadIds]);
-      return threadIds.map((threadId) => tasks.get(threadId) ?? []);
-    }),
+    tasksOfWorkflow,
     healthOfWorkflow: new DataLoader(
       async (batch: readonly Workflow[]) => {
-        const health = await stuck.healthOf(batch);
+        const health = await stuck.healthOf(batch, readTasks);
         return batch.map((workflow) => health.get(workflow.threadId)!);
       },
       { cacheKeyFn: (workflow) => workflow.threadId },

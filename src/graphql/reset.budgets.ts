@@ -3,7 +3,7 @@ import { actorOf, type Authentication } from '../auth/identity';
 import type { RateLimitPolicy } from '../config';
 import type { RedisClient } from '../redis/client';
 import type { RedisKeys } from '../redis/keys';
-import type { WorkflowService } from '../workflows/workflow.service';
+import type { ResetService } from '../workflows/reset.service';
 import { CallBudget } from './directives/rate-limit.budget';
 
 export interface ResetBudgetPolicies {
@@ -17,7 +17,7 @@ export interface ResetBudgetPolicies {
 interface SpendContext {
   auth: Authentication;
   clientIp: string;
-  workflows: Pick<WorkflowService, 'hasStoredAnswer'>;
+  resets: Pick<ResetService, 'hasStoredAnswer'>;
 }
 
 export interface ResetCall {
@@ -45,7 +45,7 @@ export class ResetBudgets {
   async spend(call: ResetCall, context: SpendContext, info: GraphQLResolveInfo): Promise<void> {
     const args = { input: call };
     if (call.dryRun) return this.previews.spend(undefined, args, context, info);
-    if (call.requestId && (await context.workflows.hasStoredAnswer(actorOf(context), call.requestId))) return;
+    if (call.requestId && (await context.resets.hasStoredAnswer(actorOf(context), call.requestId))) return;
     return this.resets.spend(undefined, args, context, info);
   }
 }

@@ -23,6 +23,6 @@ export class ResetResolver {
     @Info() info: GraphQLResolveInfo,
   ): Promise<CleanupSummary> {
     await ctx.resetBudgets.spend(input, ctx, info);
-    return ctx.workflows.resetWorkflow({ ...input, actor: actorOf(ctx) });
+    return ctx.resets.resetWorkflow({ ...input, actor: actorOf(ctx) });
   }
 }

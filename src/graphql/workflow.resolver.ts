@@ -44,27 +44,27 @@ export class WorkflowResolver {
     @Arg('input', () => StartWorkflowInput, { nullable: true }) input: StartWorkflowInput | null,
     @Ctx() ctx: RequestContext,
   ): Promise<Workflow> {
-    return ctx.workflows.startWorkflow({ threadId: input?.threadId });
+    return ctx.lifecycle.startWorkflow({ threadId: input?.threadId });
   }
 
   @Mutation(() => Workflow, { nullable: true, description: 'Move a PENDING, STOPPED, BLOCKED or FAILED workflow to RUNNING.' })
   @Directive('@auth(requires: OPERATOR)')
   @Directive(LIFECYCLE_RATE_LIMIT)
   async runWorkflow(@Arg('threadId', () => ID) threadId: string, @Ctx() ctx: RequestContext): Promise<Workflow> {
-    return ctx.workflows.runWorkflow(threadId);
+    return ctx.lifecycle.runWorkflow(threadId);
   }
 
   @Mutation(() => Workflow, { nullable: true, description: 'Move a workflow to STOPPED; its tasks stay, so runWorkflow resumes it.' })
   @Directive('@auth(requires: OPERATOR)')
   @Directive(LIFECYCLE_RATE_LIMIT)
   async stopWorkflow(@Arg('threadId', () => ID) threadId: string, @Ctx() ctx: RequestContext): Promise<Workflow> {
-    return ctx.workflows.stopWorkflow(threadId);
+    return ctx.lifecycle.stopWorkflow(threadId);
   }
 
   @Mutation(() => Task, { nullable: true, description: "Queue a task for a domain's agents and add it to the workflow's index." })
   @Directive('@auth(requires: OPERATOR)')
   @Directive(LIFECYCLE_RATE_LIMIT)
   async enqueueTask(@Arg('input', () => EnqueueTaskInput) input: EnqueueTaskInput, @Ctx() ctx: RequestContext): Promise<Task> {
-    return ctx.workflows.enqueueTask(input);
+    return ctx.lifecycle.enqueueTask(input);
   }
 }

@@ -1,7 +1,10 @@
 import { ErrorCode } from '../error-codes';
-import { DOMAINS, type Domain } from '../redis/keys';
+import type { RedisClient } from '../redis/client';
+import { DOMAINS, type Domain, type RedisKeys } from '../redis/keys';
+import { MAX_PAGE_SIZE } from './workflow-reads';
 import { parseCount, parsePhase, parseTimestamp } from './workflow.records';
-import { WorkflowError, type ResetAuditEntry, type WorkflowState } from './workflow.types';
+import { validateThreadId } from './workflow.validation';
+import { WorkflowError, type ListResetAuditOptions, type ResetAuditEntry, type ResetAuditPage, type WorkflowState } from './workflow.types';
 
 /**
  * The audit streams (docs/redis-contract.md, "Audit entry fields"): `wave:audit` for all workflows
@@ -12,6 +15,29 @@ import { WorkflowError, type ResetAuditEntry, type WorkflowState } from './workf
 /** The streams are capped (approximately) at these many entries. */
 export const AUDIT_MAX_LENGTH = 100_000;
 export const WORKFLOW_AUDIT_MAX_LENGTH = 1_000;
+
+/** Reads the audit trail: resets and previews, newest first. */
+export class ResetAuditTrail {
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  /** Resets and previews, newest first: one workflow's, or all workflows' when threadId is absent. */
+  async listResetAudit(options: ListResetAuditOptions): Promise<ResetAuditPage> {
+    const { first } = options;
+    if (!Number.isSafeInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+      throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `first must be an integer from 1 to ${MAX_PAGE_SIZE}`, 'first');
+    }
+    const threadId = options.threadId == null ? null : validateThreadId(options.threadId);
+    const stream = threadId === null ? this.keys.audit : this.keys.workflowAudit(threadId);
+    const end = options.after == null ? '+' : olderThan(streamIdOf(options.after, threadId));
+    if (end === null) return { entries: [], endCursor: null, hasNextPage: false };
+    const raw = await this.redis.xrevrange(stream, end, '-', 'COUNT', first + 1);
+    const entries = raw.slice(0, first).map(([streamId, fields]) => toAuditEntry(auditEntryId(threadId, streamId), fields));
+    return { entries, endCursor: entries.at(-1)?.id ?? null, hasNextPage: raw.length > first };
+  }
+}
 
 const UINT64_MAX = 2n ** 64n - 1n;
 const STREAM_ID = /^(\d{1,20})-(\d{1,20})$/;

@@ -17,15 +17,16 @@ import {
   type StuckWorkflowPage,
   type WorkflowHealth,
 } from './stuck.types';
+import type { ResetService } from './reset.service';
+import { MAX_PAGE_SIZE, type WorkflowReads } from './workflow-reads';
 import { MAX_REASON_LENGTH, MAX_THREAD_ID_LENGTH, validateRequestId } from './workflow.validation';
-import { MAX_PAGE_SIZE, type WorkflowService } from './workflow.service';
-import { WorkflowError, type Workflow } from './workflow.types';
+import { WorkflowError, type Task, type Workflow } from './workflow.types';
 
 export interface StuckWorkflowServiceOptions {
   thresholds: StuckThresholds;
   /** Clock in epoch milliseconds; tests pin it. */
   now?: () => number;
-  /** Told of every batch answered (observability's logs and metrics); its resets are told by WorkflowService. */
+  /** Told of every batch answered (observability's logs and metrics); its resets are told by ResetService. */
   observer?: Pick<ResetObserver, 'batchAnswered'>;
 }
 
@@ -37,6 +38,9 @@ const MAX_RESET_LIMIT = 100;
 /** Room left in a per-workflow request id (an id, so at most MAX_THREAD_ID_LENGTH) for `:` and the hash (24 hex digits). */
 const REQUEST_ID_PREFIX_LENGTH = MAX_THREAD_ID_LENGTH - 25;
 
+/** Reads the tasks of many workflows: directly, or through a request's DataLoader. */
+export type TaskReader = (threadIds: string[]) => Promise<Map<string, Task[]>>;
+
 interface BatchMember {
   threadId: string;
   /** Null when the workflow is gone (since its preview). */
@@ -47,21 +51,28 @@ interface BatchMember {
   stuck: boolean;
 }
 
-/** Diagnoses stuck workflows and resets them in batches, over the workflow contract only. */
+/** Diagnoses stuck workflows and resets them in batches, on top of the workflow reads and the reset. */
 export class StuckWorkflowService {
   private readonly now: () => number;
 
   constructor(
-    private readonly workflows: WorkflowService,
+    private readonly workflows: WorkflowReads,
+    private readonly resets: ResetService,
     private readonly options: StuckWorkflowServiceOptions,
   ) {
     this.now = options.now ?? Date.now;
   }
 
-  /** The health of many workflows with one read of their tasks (two round trips, whatever their number). */
-  async healthOf(workflows: readonly Workflow[]): Promise<Map<string, WorkflowHealth>> {
+  /**
+   * The health of many workflows with one read of their tasks (two round trips, whatever their number).
+   * A request passes its DataLoader's reader, so that its tasks and their health share one read.
+   */
+  async healthOf(
+    workflows: readonly Workflow[],
+    readTasks: TaskReader = (threadIds) => this.workflows.getTasksOfWorkflows(threadIds),
+  ): Promise<Map<string, WorkflowHealth>> {
     const unsettled = workflows.filter((workflow) => !SETTLED_PHASES.includes(workflow.phase));
-    const tasks = await this.workflows.getTasksOfWorkflows(unsettled.map((workflow) => workflow.threadId));
+    const tasks = await readTasks(unsettled.map((workflow) => workflow.threadId));
     const now = this.now();
     return new Map(
       workflows.map((workflow) => [
@@ -95,7 +106,7 @@ export class StuckWorkflowService {
     const { reason, actor } = request;
     const dryRun = request.dryRun ?? true;
     const requestId = request.requestId ?? null;
-    if (!dryRun && !request.plans && this.workflows.requiresConfirmation) {
+    if (!dryRun && !request.plans && this.resets.requiresConfirmation) {
       // Said once for the batch, rather than by every workflow it would choose.
       throw new WorkflowError(
         ErrorCode.CONFIRMATION_REQUIRED,
@@ -118,7 +129,7 @@ export class StuckWorkflowService {
       }
       const { gate, phase } = workflow;
       try {
-        const summary = await this.workflows.resetWorkflow({
+        const summary = await this.resets.resetWorkflow({
           threadId,
           clearTasks: true,
           clearResults: true,

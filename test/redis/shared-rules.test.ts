@@ -80,7 +80,7 @@ describe.each(BACKENDS)('the Lua side of the shared rules on %s', (backendName) 
       await writeWorkflow(backend.redis, 'wf');
       if (stored === undefined) await backend.redis.hdel(keys.workflow('wf'), 'phase');
       else await backend.redis.hset(keys.workflow('wf'), 'phase', stored);
-      const run = backend.service.runWorkflow('wf');
+      const run = backend.lifecycle.runWorkflow('wf');
       if (reading === 'running' || reading === 'completed') {
         await expect(run).rejects.toMatchObject({
           code: 'CONFLICT',
@@ -97,7 +97,7 @@ describe.each(BACKENDS)('the Lua side of the shared rules on %s', (backendName) 
         await writeWorkflow(backend.redis, 'wf');
         if (stored === undefined) await backend.redis.hdel(keys.workflow('wf'), 'phase');
         else await backend.redis.hset(keys.workflow('wf'), 'phase', stored);
-        const preview = await backend.service.resetWorkflow(resetRequest('wf', { dryRun: true, expectedPhase: reading as never }));
+        const preview = await backend.resets.resetWorkflow(resetRequest('wf', { dryRun: true, expectedPhase: reading as never }));
         expect(preview.plan!.current!.phase).toBe(reading);
       },
     );
@@ -108,7 +108,7 @@ describe.each(BACKENDS)('the Lua side of the shared rules on %s', (backendName) 
         await writeWorkflow(backend.redis, 'wf');
         await backend.redis.hset(keys.task('t'), { thread_id: 'wf', ...(stored === undefined ? { queue: 'fe' } : { status: stored }) });
         await backend.redis.sadd(keys.workflowTasks('wf'), 't');
-        const summary = await backend.service.resetWorkflow(resetRequest('wf', { clearTasks: false }));
+        const summary = await backend.resets.resetWorkflow(resetRequest('wf', { clearTasks: false }));
         expect(summary.success).toBe(true);
         expect(await backend.redis.hget(keys.task('t'), 'status')).toBe(settled ? stored : 'cancelled');
       },
@@ -119,7 +119,7 @@ describe.each(BACKENDS)('the Lua side of the shared rules on %s', (backendName) 
       async (stored, _reading, settled) => {
         await writeWorkflow(backend.redis, 'wf');
         await backend.redis.hset(keys.task('t'), { thread_id: 'wf', ...(stored === undefined ? { queue: 'fe' } : { status: stored }) });
-        const outcome = await backend.service.recordTaskResult({ taskId: 't', attempt: 0, result: {}, status: 'completed' });
+        const outcome = await backend.fencing.recordTaskResult({ taskId: 't', attempt: 0, result: {}, status: 'completed' });
         expect(outcome.recorded).toBe(!settled);
       },
     );
@@ -136,7 +136,7 @@ describe.each(BACKENDS)('the queue a reset without the sweep looks in (reset-wor
     // Queued in another domain than it names: only a task whose record names no domain is looked for there.
     const elsewhere = reading === 'pm' ? 'fe' : 'pm';
     await backend.redis.lpush(keys.queue(elsewhere), 't');
-    await backend.service.resetWorkflow(resetRequest('wf'));
+    await backend.resets.resetWorkflow(resetRequest('wf'));
     expect(await backend.redis.llen(keys.queue(elsewhere))).toBe(reading === null ? 0 : 1);
   });
 });

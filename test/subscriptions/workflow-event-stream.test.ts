@@ -10,7 +10,7 @@ import {
   readTaskResultNotification,
   WorkflowEventStream,
 } from '../../src/workflows/workflow-events';
-import { WorkflowService } from '../../src/workflows/workflow.service';
+import { createWorkflowServices, type WorkflowServices } from '../../src/workflows/workflow-services';
 import { RedisServer } from '../helpers/redis-server';
 import { within } from './support';
 
@@ -102,18 +102,18 @@ describe('readResetEvent', () => {
 describe.each(['ioredis-mock', 'redis-server'] as const)('WorkflowEventStream on %s', (backend) => {
   let server: RedisServer | undefined;
   let redis: RedisClient;
-  let service: WorkflowService;
+  let service: WorkflowServices;
   let stream: WorkflowEventStream;
 
   beforeAll(async () => {
     if (backend === 'redis-server') server = await RedisServer.start();
     redis = server ? connectRedis(server.url, loadConfig({}).redis) : createEmbeddedRedis();
-    service = new WorkflowService(redis, keys, { maxGate: 7 });
+    service = createWorkflowServices(redis, keys, { maxGate: 7, thresholds: loadConfig({}).stuck });
   });
 
   beforeEach(async () => {
     await redis.flushall();
-    stream = new WorkflowEventStream(redis, keys, pino({ level: 'silent' }), { owners: service });
+    stream = new WorkflowEventStream(redis, keys, pino({ level: 'silent' }), { owners: service.fencing });
   });
 
   afterEach(async () => {
@@ -126,12 +126,12 @@ describe.each(['ioredis-mock', 'redis-server'] as const)('WorkflowEventStream on
   });
 
   it("delivers a workflow's recorded results and resets through a duplicate of the client", async () => {
-    await service.startWorkflow({ threadId: 'wf-1' });
-    const task = await service.enqueueTask({ threadId: 'wf-1', domain: 'be', data: {} });
+    await service.lifecycle.startWorkflow({ threadId: 'wf-1' });
+    const task = await service.lifecycle.enqueueTask({ threadId: 'wf-1', domain: 'be', data: {} });
     const events = await stream.subscribe('wf-1');
 
-    await service.recordTaskResult({ taskId: task.id, attempt: 0, result: {}, status: 'completed' });
-    await service.resetWorkflow({
+    await service.fencing.recordTaskResult({ taskId: task.id, attempt: 0, result: {}, status: 'completed' });
+    await service.resets.resetWorkflow({
       threadId: 'wf-1',
       clearTasks: true,
       clearResults: true,
@@ -166,8 +166,8 @@ describe.each(['ioredis-mock', 'redis-server'] as const)('WorkflowEventStream on
   });
 
   it("delivers a TaskResult an agent published itself to its task's workflow, with the task's attempt", async () => {
-    await service.startWorkflow({ threadId: 'wf-5' });
-    const task = await service.enqueueTask({ threadId: 'wf-5', domain: 'qa', data: {} });
+    await service.lifecycle.startWorkflow({ threadId: 'wf-5' });
+    const task = await service.lifecycle.enqueueTask({ threadId: 'wf-5', domain: 'qa', data: {} });
     const events = await stream.subscribe('wf-5');
 
     await redis.publish(keys.resultsChannel, JSON.stringify({ task_id: task.id, success: true }));

@@ -26,14 +26,14 @@ describe('Subscription.workflowEvents over graphql-ws, on the real server and a 
 
   /** A workflow with one task of attempt 0, through the service as the API writes them. */
   async function workflowWithTask(threadId: string): Promise<string> {
-    const { workflows } = fixture.app.app;
-    await workflows.startWorkflow({ threadId });
-    const task = await workflows.enqueueTask({ threadId, domain: 'fe', data: { step: 1 } });
+    const { lifecycle } = fixture.app.app.services;
+    await lifecycle.startWorkflow({ threadId });
+    const task = await lifecycle.enqueueTask({ threadId, domain: 'fe', data: { step: 1 } });
     return task.id;
   }
 
   const recordResult = (taskId: string) =>
-    fixture.app.app.workflows.recordTaskResult({ taskId, attempt: 0, result: { ok: true }, status: 'completed' });
+    fixture.app.app.services.fencing.recordTaskResult({ taskId, attempt: 0, result: { ok: true }, status: 'completed' });
 
   /** A message exactly as record-task-result.lua or reset-workflow.lua publishes it, for any thread id. */
   const publishResult = (redis: Redis, threadId: string, taskId = `${threadId}-t`) =>

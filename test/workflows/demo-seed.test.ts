@@ -8,7 +8,7 @@ describe.each(BACKENDS)('seedDemoWorkflows on %s', (backendName) => {
 
   it('writes healthy workflows and one stuck in each way the research note lists', async () => {
     expect(await seedDemoWorkflows(backend.redis, keys, NOW)).toBe(7);
-    const page = await backend.service.listWorkflows({ first: 10 });
+    const page = await backend.workflows.listWorkflows({ first: 10 });
     expect(page.edges.map(({ workflow }) => [workflow.threadId, workflow.phase])).toEqual([
       ['WAVE1-BE-001-done', 'completed'],
       ['WAVE1-FE-001-healthy', 'running'],
@@ -18,19 +18,19 @@ describe.each(BACKENDS)('seedDemoWorkflows on %s', (backendName) => {
       ['WAVE1-QA-001-unadvanced', 'running'],
       ['WAVE1-PM-001-safety-block', 'blocked'],
     ]);
-    const [deadAgent] = await tasksOf(backend.service, 'WAVE1-FE-002-dead-agent');
+    const [deadAgent] = await tasksOf(backend.workflows, 'WAVE1-FE-002-dead-agent');
     expect(deadAgent).toMatchObject({ status: 'in_progress', agent: 'fe-agent-2', heartbeatAt: new Date(NOW - 55 * MINUTE) });
-    const [unadvanced] = await tasksOf(backend.service, 'WAVE1-QA-001-unadvanced');
+    const [unadvanced] = await tasksOf(backend.workflows, 'WAVE1-QA-001-unadvanced');
     expect(unadvanced).toMatchObject({ status: 'completed', result: { success: true, passed: 42, failed: 0 } });
-    const blocked = await tasksOf(backend.service, 'WAVE1-PM-001-safety-block');
+    const blocked = await tasksOf(backend.workflows, 'WAVE1-PM-001-safety-block');
     expect(blocked.map((task) => task.status)).toEqual(['completed', 'blocked']);
     expect(await backend.redis.lrange(keys.queue('be'), 0, -1)).toEqual(['demo-be-002-fixtures', 'demo-be-002-schema']);
   });
 
   it('shows each stuck kind exactly once under the default thresholds, and no reason for the healthy workflows', async () => {
     await seedDemoWorkflows(backend.redis, keys, NOW);
-    const page = await backend.service.listWorkflows({ first: 10 });
-    const healths = await stuckService(backend.service).healthOf(page.edges.map(({ workflow }) => workflow));
+    const page = await backend.workflows.listWorkflows({ first: 10 });
+    const healths = await stuckService(backend).healthOf(page.edges.map(({ workflow }) => workflow));
     const diagnosis = Object.fromEntries(
       [...healths].map(([threadId, health]) => [threadId, health.reasons.map((r) => [r.kind, r.taskId])]),
     );
@@ -47,7 +47,7 @@ describe.each(BACKENDS)('seedDemoWorkflows on %s', (backendName) => {
 
   it('lists exactly one stuck workflow of each kind', async () => {
     await seedDemoWorkflows(backend.redis, keys, NOW);
-    const service = stuckService(backend.service);
+    const service = stuckService(backend);
     for (const kind of STUCK_KINDS) {
       const { items } = await service.listStuckWorkflows({ kind, first: 10 });
       expect(items).toHaveLength(1);
@@ -63,7 +63,7 @@ describe.each(BACKENDS)('seedDemoWorkflows on %s', (backendName) => {
 
   it('lets a reset clear the crashed-agent workflow, including its queued task that is not indexed', async () => {
     await seedDemoWorkflows(backend.redis, keys, NOW);
-    const summary = await backend.service.resetWorkflow(resetRequest('WAVE1-BE-002-agent-crash'));
+    const summary = await backend.resets.resetWorkflow(resetRequest('WAVE1-BE-002-agent-crash'));
     expect(summary.cleared).toEqual({ tasks: 2, results: 0, queues: ['be'] });
     expect(await backend.redis.llen(keys.queue('be'))).toBe(0);
     expect(await backend.redis.llen(keys.queue('qa'))).toBe(2);

@@ -13,14 +13,14 @@ describe.each(BACKENDS)('a malformed entry in the workflows index on %s', (backe
 
   it('is skipped: the page lists the workflows around it', async () => {
     await indexTheTaskSetOfA(backend);
-    const page = await backend.service.listWorkflows({ first: 10 });
+    const page = await backend.workflows.listWorkflows({ first: 10 });
     expect(page.edges.map((edge) => edge.workflow.threadId)).toEqual(['a', 'b']);
     expect(page.hasNextPage).toBe(false);
   });
 
   it('is skipped by a phase-filtered page too', async () => {
     await indexTheTaskSetOfA(backend);
-    const page = await backend.service.listWorkflows({ first: 10, phase: 'running' });
+    const page = await backend.workflows.listWorkflows({ first: 10, phase: 'running' });
     expect(page.edges.map((edge) => edge.workflow.threadId)).toEqual(['a', 'b']);
   });
 });
@@ -32,8 +32,8 @@ describe('a member whose record Redis refuses to read as a hash', () => {
 
   it('is logged once per member, as a warning naming it, however often it is listed', async () => {
     await indexTheTaskSetOfA(backend);
-    await backend.service.listWorkflows({ first: 10 });
-    await backend.service.listWorkflows({ first: 10 });
+    await backend.workflows.listWorkflows({ first: 10 });
+    await backend.workflows.listWorkflows({ first: 10 });
     expect(warn).toHaveBeenCalledTimes(1);
     expect(warn.mock.calls[0][0]).toMatchObject({ threadId: 'a:tasks' });
   });

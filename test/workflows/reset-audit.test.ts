@@ -10,14 +10,14 @@ describe.each(BACKENDS)('the reset audit on %s', (backendName) => {
 
   async function resetAt(threadId: string, at: number, overrides: Parameters<typeof resetRequest>[1] = {}) {
     clock = at;
-    return backend.service.resetWorkflow(resetRequest(threadId, overrides));
+    return backend.resets.resetWorkflow(resetRequest(threadId, overrides));
   }
 
   it('records a reset with who, why, what was asked and cleared, and the state before and after', async () => {
     await writeWorkflow(backend.redis, 'wf-a', { gate: 4, phase: 'blocked' });
     await writeTask(backend.redis, { id: 't-1', threadId: 'wf-a', queued: true, result: { ok: 1 } });
     await resetAt('wf-a', NOW + 5, { resetToGate: 2, actor: 'alice', reason: 'safety block', requestId: 'req-9' });
-    const { entries } = await backend.service.listResetAudit({ first: 10 });
+    const { entries } = await backend.audit.listResetAudit({ first: 10 });
     expect(entries).toEqual([
       {
         id: expect.any(String),
@@ -40,9 +40,9 @@ describe.each(BACKENDS)('the reset audit on %s', (backendName) => {
 
   it('records a preview as such, with its token and no after state, and the reset it confirmed', async () => {
     await writeWorkflow(backend.redis, 'wf-a', { gate: 3, phase: 'running' });
-    const { plan } = await backend.service.resetWorkflow(resetRequest('wf-a', { dryRun: true, requestId: 'req-p' }));
+    const { plan } = await backend.resets.resetWorkflow(resetRequest('wf-a', { dryRun: true, requestId: 'req-p' }));
     await resetAt('wf-a', NOW + 1, { planToken: plan!.planToken });
-    const { entries } = await backend.service.listResetAudit({ first: 10 });
+    const { entries } = await backend.audit.listResetAudit({ first: 10 });
     expect(entries.map(({ kind, planToken, requestId, before, after }) => ({ kind, planToken, requestId, before, after }))).toEqual([
       {
         kind: 'reset',
@@ -58,7 +58,7 @@ describe.each(BACKENDS)('the reset audit on %s', (backendName) => {
   it('shows no before state for a workflow that had no record', async () => {
     await writeTask(backend.redis, { id: 'orphan', threadId: 'wf-orphan', queued: true, indexed: false });
     await resetAt('wf-orphan', NOW);
-    const { entries } = await backend.service.listResetAudit({ first: 1 });
+    const { entries } = await backend.audit.listResetAudit({ first: 1 });
     expect(entries[0]).toMatchObject({ before: null, after: { gate: 0, phase: 'pending', attempt: 1 } });
   });
 
@@ -68,7 +68,7 @@ describe.each(BACKENDS)('the reset audit on %s', (backendName) => {
     const pages: string[][] = [];
     let after: string | null = null;
     for (;;) {
-      const page = await backend.service.listResetAudit({ first: 2, after });
+      const page = await backend.audit.listResetAudit({ first: 2, after });
       pages.push(page.entries.map((entry) => entry.threadId));
       if (!page.hasNextPage) break;
       after = page.endCursor;
@@ -82,12 +82,12 @@ describe.each(BACKENDS)('the reset audit on %s', (backendName) => {
     await resetAt('wf-a', NOW + 1, { reason: 'first' });
     await resetAt('wf-b', NOW + 2);
     await resetAt('wf-a', NOW + 3, { reason: 'second' });
-    const page = await backend.service.listResetAudit({ threadId: 'wf-a', first: 10 });
+    const page = await backend.audit.listResetAudit({ threadId: 'wf-a', first: 10 });
     expect(page.entries.map((entry) => [entry.threadId, entry.reason])).toEqual([
       ['wf-a', 'second'],
       ['wf-a', 'first'],
     ]);
-    expect(await backend.service.listResetAudit({ threadId: 'wf-none', first: 10 })).toEqual({
+    expect(await backend.audit.listResetAudit({ threadId: 'wf-none', first: 10 })).toEqual({
       entries: [],
       endCursor: null,
       hasNextPage: false,
@@ -97,15 +97,15 @@ describe.each(BACKENDS)('the reset audit on %s', (backendName) => {
   it("pages one workflow's trail with ids that name the workflow, and refuses a cursor of another trail", async () => {
     await writeWorkflow(backend.redis, 'wf-a');
     for (let i = 0; i < 3; i++) await resetAt('wf-a', NOW + i, { reason: `reset ${i}` });
-    const first = await backend.service.listResetAudit({ threadId: 'wf-a', first: 2 });
+    const first = await backend.audit.listResetAudit({ threadId: 'wf-a', first: 2 });
     expect(first.entries.map((entry) => entry.id)).toEqual([expect.stringMatching(/^wf-a\/\d+-\d+$/), expect.stringMatching(/^wf-a\//)]);
-    const next = await backend.service.listResetAudit({ threadId: 'wf-a', first: 2, after: first.endCursor });
+    const next = await backend.audit.listResetAudit({ threadId: 'wf-a', first: 2, after: first.endCursor });
     expect(next.entries.map((entry) => entry.reason)).toEqual(['reset 0']);
-    await expect(backend.service.listResetAudit({ threadId: 'wf-b', first: 2, after: first.endCursor })).rejects.toMatchObject({
+    await expect(backend.audit.listResetAudit({ threadId: 'wf-b', first: 2, after: first.endCursor })).rejects.toMatchObject({
       code: 'BAD_USER_INPUT',
       field: 'after',
     });
-    await expect(backend.service.listResetAudit({ first: 2, after: first.endCursor })).rejects.toMatchObject({
+    await expect(backend.audit.listResetAudit({ first: 2, after: first.endCursor })).rejects.toMatchObject({
       code: 'BAD_USER_INPUT',
       field: 'after',
     });
@@ -124,7 +124,7 @@ describe.each(BACKENDS)('the reset audit on %s', (backendName) => {
     ['an empty cursor', { first: 10, after: '' }, 'after'],
     ['a bad thread id', { first: 10, threadId: 'a:tasks' }, 'threadId'],
   ])('refuses %s with BAD_USER_INPUT', async (_label, options, field) => {
-    await expect(backend.service.listResetAudit(options)).rejects.toMatchObject({ code: 'BAD_USER_INPUT', field });
+    await expect(backend.audit.listResetAudit(options)).rejects.toMatchObject({ code: 'BAD_USER_INPUT', field });
   });
 });
 
@@ -137,7 +137,7 @@ describe('reset events on redis-server', () => {
     const subscriber = new Redis(backend.server!.url);
     await subscriber.subscribe(keys.eventsChannel);
     const message = new Promise<string>((resolve) => subscriber.on('message', (_channel, text: string) => resolve(text)));
-    await backend.service.resetWorkflow(resetRequest(threadId, { resetToGate: 2 }));
+    await backend.resets.resetWorkflow(resetRequest(threadId, { resetToGate: 2 }));
     expect(JSON.parse(await message)).toEqual({ type: 'workflow.reset', threadId, attempt: 1, gate: 2, at: NOW });
     subscriber.disconnect();
   });
@@ -148,8 +148,8 @@ describe('reset events on redis-server', () => {
     await subscriber.subscribe(keys.eventsChannel);
     const messages: string[] = [];
     subscriber.on('message', (_channel, text: string) => messages.push(text));
-    await backend.service.resetWorkflow(resetRequest('wf-quiet', { dryRun: true }));
-    await backend.service.resetWorkflow(resetRequest('wf-quiet'));
+    await backend.resets.resetWorkflow(resetRequest('wf-quiet', { dryRun: true }));
+    await backend.resets.resetWorkflow(resetRequest('wf-quiet'));
     await new Promise<void>((resolve) => (messages.length > 0 ? resolve() : subscriber.once('message', () => resolve())));
     expect(messages.map((text) => JSON.parse(text).type)).toEqual(['workflow.reset']);
     subscriber.disconnect();

@@ -46,7 +46,7 @@ describe('resetWorkflow under concurrent agents on redis-server', () => {
       }
     });
     await agentsBusy;
-    const summaries = await Promise.all(RESET.map((threadId) => backend.service.resetWorkflow(resetRequest(threadId))));
+    const summaries = await Promise.all(RESET.map((threadId) => backend.resets.resetWorkflow(resetRequest(threadId))));
     resetsDone = true;
     await Promise.all(agentLoops);
     agents.forEach((agent) => agent.disconnect());

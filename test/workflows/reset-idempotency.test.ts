@@ -1,6 +1,6 @@
 import { loadConfig } from '../../src/config';
 import { connectRedis } from '../../src/redis/client';
-import { WorkflowService } from '../../src/workflows/workflow.service';
+import { ResetService } from '../../src/workflows/reset.service';
 import { BACKENDS, MAX_GATE, NOW, dumpKeys, keys, resetRequest, useBackend, writeTask, writeWorkflow } from './support';
 
 const IDEMPOTENCY_TTL_MS = 60 * 60 * 1000;
@@ -17,10 +17,10 @@ describe.each(BACKENDS)('resetWorkflow with a requestId on %s', (backendName) =>
 
   it('returns the stored summary, marked replayed, to a repeat and changes nothing', async () => {
     await arrangeStuckWorkflow();
-    const first = await backend.service.resetWorkflow(resetRequest(THREAD, { requestId: 'req-1' }));
+    const first = await backend.resets.resetWorkflow(resetRequest(THREAD, { requestId: 'req-1' }));
     await writeTask(backend.redis, { id: 't-new', threadId: THREAD, domain: 'qa', queued: true });
     const before = await dumpKeys(backend.redis);
-    const repeat = await backend.service.resetWorkflow(resetRequest(THREAD, { requestId: 'req-1' }));
+    const repeat = await backend.resets.resetWorkflow(resetRequest(THREAD, { requestId: 'req-1' }));
     expect(first).toMatchObject({ replayed: false, requestId: 'req-1', newState: { attempt: 1 } });
     expect(repeat).toEqual({ ...first, replayed: true });
     expect(await dumpKeys(backend.redis)).toEqual(before);
@@ -28,7 +28,7 @@ describe.each(BACKENDS)('resetWorkflow with a requestId on %s', (backendName) =>
 
   it('keeps the summary for the idempotency lifetime', async () => {
     await arrangeStuckWorkflow();
-    await backend.service.resetWorkflow(resetRequest(THREAD, { requestId: 'req-ttl' }));
+    await backend.resets.resetWorkflow(resetRequest(THREAD, { requestId: 'req-ttl' }));
     const [stored] = await backend.redis.keys(keys.resetRequest('*'));
     const ttl = await backend.redis.pttl(stored);
     expect(ttl).toBeGreaterThan(IDEMPOTENCY_TTL_MS - 5_000);
@@ -37,8 +37,8 @@ describe.each(BACKENDS)('resetWorkflow with a requestId on %s', (backendName) =>
 
   it('keeps the requestIds of different actors apart', async () => {
     await arrangeStuckWorkflow();
-    const alice = await backend.service.resetWorkflow(resetRequest(THREAD, { requestId: 'same', actor: 'alice' }));
-    const bob = await backend.service.resetWorkflow(resetRequest(THREAD, { requestId: 'same', actor: 'bob' }));
+    const alice = await backend.resets.resetWorkflow(resetRequest(THREAD, { requestId: 'same', actor: 'alice' }));
+    const bob = await backend.resets.resetWorkflow(resetRequest(THREAD, { requestId: 'same', actor: 'bob' }));
     expect([alice.replayed, bob.replayed]).toEqual([false, false]);
     expect(bob.newState!.attempt).toBe(2);
     expect(await backend.redis.xlen(keys.audit)).toBe(2);
@@ -51,10 +51,10 @@ describe.each(BACKENDS)('resetWorkflow with a requestId on %s', (backendName) =>
   ])('refuses a requestId reused for %s with IDEMPOTENCY_CONFLICT and touches nothing', async (_label, overrides) => {
     await arrangeStuckWorkflow();
     await writeWorkflow(backend.redis, 'wf-other');
-    await backend.service.resetWorkflow(resetRequest(THREAD, { requestId: 'req-1' }));
+    await backend.resets.resetWorkflow(resetRequest(THREAD, { requestId: 'req-1' }));
     const before = await dumpKeys(backend.redis);
     const request = { ...resetRequest(THREAD, { requestId: 'req-1' }), ...overrides };
-    await expect(backend.service.resetWorkflow(request)).rejects.toMatchObject({ code: 'IDEMPOTENCY_CONFLICT', field: 'requestId' });
+    await expect(backend.resets.resetWorkflow(request)).rejects.toMatchObject({ code: 'IDEMPOTENCY_CONFLICT', field: 'requestId' });
     expect(await dumpKeys(backend.redis)).toEqual(before);
   });
 
@@ -64,7 +64,7 @@ describe.each(BACKENDS)('resetWorkflow with a requestId on %s', (backendName) =>
     ['a requestId with a control character', 'req\n1'],
   ])('refuses %s with BAD_USER_INPUT', async (_label, requestId) => {
     await arrangeStuckWorkflow();
-    await expect(backend.service.resetWorkflow(resetRequest(THREAD, { requestId }))).rejects.toMatchObject({
+    await expect(backend.resets.resetWorkflow(resetRequest(THREAD, { requestId }))).rejects.toMatchObject({
       code: 'BAD_USER_INPUT',
       field: 'requestId',
     });
@@ -72,26 +72,26 @@ describe.each(BACKENDS)('resetWorkflow with a requestId on %s', (backendName) =>
   });
 
   it('does not store the answer for an unknown workflow: the same id resets it once it exists', async () => {
-    const missing = await backend.service.resetWorkflow(resetRequest(THREAD, { requestId: 'req-early' }));
+    const missing = await backend.resets.resetWorkflow(resetRequest(THREAD, { requestId: 'req-early' }));
     await arrangeStuckWorkflow();
-    const done = await backend.service.resetWorkflow(resetRequest(THREAD, { requestId: 'req-early' }));
+    const done = await backend.resets.resetWorkflow(resetRequest(THREAD, { requestId: 'req-early' }));
     expect([missing.success, done.success, done.replayed]).toEqual([false, true, false]);
   });
 
   it('neither stores nor replays on a preview', async () => {
     await arrangeStuckWorkflow();
-    await backend.service.resetWorkflow(resetRequest(THREAD, { requestId: 'req-p', dryRun: true }));
-    const reset = await backend.service.resetWorkflow(resetRequest(THREAD, { requestId: 'req-p' }));
-    const preview = await backend.service.resetWorkflow(resetRequest(THREAD, { requestId: 'req-p', dryRun: true }));
+    await backend.resets.resetWorkflow(resetRequest(THREAD, { requestId: 'req-p', dryRun: true }));
+    const reset = await backend.resets.resetWorkflow(resetRequest(THREAD, { requestId: 'req-p' }));
+    const preview = await backend.resets.resetWorkflow(resetRequest(THREAD, { requestId: 'req-p', dryRun: true }));
     expect([reset.replayed, reset.dryRun, preview.dryRun, preview.replayed]).toEqual([false, false, true, false]);
   });
 
   it('replays a confirmed reset repeated with its now retired planToken', async () => {
     await arrangeStuckWorkflow();
-    const { plan } = await backend.service.resetWorkflow(resetRequest(THREAD, { dryRun: true }));
+    const { plan } = await backend.resets.resetWorkflow(resetRequest(THREAD, { dryRun: true }));
     const request = resetRequest(THREAD, { requestId: 'req-c', planToken: plan!.planToken });
-    const first = await backend.service.resetWorkflow(request);
-    expect(await backend.service.resetWorkflow(request)).toEqual({ ...first, replayed: true });
+    const first = await backend.resets.resetWorkflow(request);
+    expect(await backend.resets.resetWorkflow(request)).toEqual({ ...first, replayed: true });
   });
 });
 
@@ -102,7 +102,7 @@ describe('resetWorkflow with a requestId under concurrency on redis-server', () 
     await writeWorkflow(backend.redis, 'wf-race', { gate: 3 });
     await writeTask(backend.redis, { id: 't-race', threadId: 'wf-race', queued: true });
     const summaries = await Promise.all(
-      Array.from({ length: 10 }, () => backend.service.resetWorkflow(resetRequest('wf-race', { requestId: 'req-race' }))),
+      Array.from({ length: 10 }, () => backend.resets.resetWorkflow(resetRequest('wf-race', { requestId: 'req-race' }))),
     );
     expect(summaries.filter((summary) => !summary.replayed)).toHaveLength(1);
     expect(new Set(summaries.map((summary) => JSON.stringify({ ...summary, replayed: null }))).size).toBe(1);
@@ -114,11 +114,11 @@ describe('resetWorkflow with a requestId under concurrency on redis-server', () 
     await writeWorkflow(backend.redis, 'wf-drop', { gate: 3 });
     await writeTask(backend.redis, { id: 't-drop', threadId: 'wf-drop', queued: true });
     const dying = connectRedis(backend.server!.url, loadConfig({}).redis);
-    const crashed = new WorkflowService(dying, keys, { maxGate: MAX_GATE, now: () => NOW });
+    const crashed = new ResetService(dying, keys, { maxGate: MAX_GATE, now: () => NOW });
     const lost = crashed.resetWorkflow(resetRequest('wf-drop', { requestId: 'req-drop' })).catch(() => null);
     dying.disconnect();
     await lost;
-    const repeat = await backend.service.resetWorkflow(resetRequest('wf-drop', { requestId: 'req-drop' }));
+    const repeat = await backend.resets.resetWorkflow(resetRequest('wf-drop', { requestId: 'req-drop' }));
     expect(repeat).toMatchObject({ success: true, newState: { attempt: 1 } });
     expect(await backend.redis.xlen(keys.audit)).toBe(1);
     expect(await backend.redis.llen(keys.queue('fe'))).toBe(0);

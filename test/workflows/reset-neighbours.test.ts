@@ -43,7 +43,7 @@ describe.each(BACKENDS)('resetWorkflow neighbour safety on %s', (backendName) =>
   const backend = useBackend(backendName);
 
   it('leaves every key of workflows sharing a prefix, a substring or glob characters untouched', async () => {
-    const { redis, service } = backend;
+    const { redis, resets } = backend;
     await writeNeighbourhood(redis);
     await writeUnrelatedKeys(redis);
     await writeWorkflow(redis, 'wf-1');
@@ -59,7 +59,7 @@ describe.each(BACKENDS)('resetWorkflow neighbour safety on %s', (backendName) =>
     const resetIds = ['wf-1-own', 'wf-1-loose'];
     const before = await dumpKeys(redis);
 
-    const summary = await service.resetWorkflow(resetRequest('wf-1'));
+    const summary = await resets.resetWorkflow(resetRequest('wf-1'));
 
     expect(summary.cleared).toEqual({ tasks: 2, results: 1, queues: ['fe', 'qa'] });
     const after = await dumpKeys(redis);
@@ -77,12 +77,12 @@ describe.each(BACKENDS)('resetWorkflow neighbour safety on %s', (backendName) =>
   });
 
   it.each(NEIGHBOURS)('resets the workflow "%s" literally, leaving wf-1 alone', async (threadId) => {
-    const { redis, service } = backend;
+    const { redis, resets } = backend;
     await writeNeighbourhood(redis);
     await writeWorkflow(redis, 'wf-1');
     await writeTask(redis, { id: 'wf-1-own', threadId: 'wf-1', domain: 'fe', queued: true });
 
-    const summary = await service.resetWorkflow(resetRequest(threadId));
+    const summary = await resets.resetWorkflow(resetRequest(threadId));
 
     const withDataOwned = !threadId.includes('\\');
     expect(summary.cleared).toEqual({
@@ -103,10 +103,10 @@ describe.each(BACKENDS)('resetWorkflow neighbour safety on %s', (backendName) =>
     ['in data that is not JSON', 'see "thread_id":"wf-1"'],
     ['with a suffix', { thread_id: 'wf-1 ' }],
   ])('leaves a queued task whose data names wf-1 only %s', async (_label, data) => {
-    const { redis, service } = backend;
+    const { redis, resets } = backend;
     await writeWorkflow(redis, 'wf-1');
     await writeTask(redis, { id: 'stranger', data, queued: true, indexed: false });
-    const summary = await service.resetWorkflow(resetRequest('wf-1'));
+    const summary = await resets.resetWorkflow(resetRequest('wf-1'));
     expect(summary.cleared).toEqual({ tasks: 0, results: 0, queues: [] });
     expect(await redis.lrange(keys.queue('fe'), 0, -1)).toEqual(['stranger']);
     expect(await redis.hget(keys.task('stranger'), 'status')).toBe('pending');

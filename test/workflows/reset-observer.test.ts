@@ -18,7 +18,8 @@ function recordingObserver(): ResetObserver & { told: Told[] } {
 describe('the reset observer given at construction', () => {
   const observer = recordingObserver();
   const backend = useBackend('ioredis-mock', () => NOW, { observer });
-  const stuck = () => new StuckWorkflowService(backend.service, { thresholds: DEFAULT_THRESHOLDS, now: () => NOW, observer });
+  const stuck = () =>
+    new StuckWorkflowService(backend.workflows, backend.resets, { thresholds: DEFAULT_THRESHOLDS, now: () => NOW, observer });
 
   beforeEach(() => {
     observer.told.length = 0;
@@ -26,9 +27,9 @@ describe('the reset observer given at construction', () => {
 
   it('is told the summary of each preview, reset and replay the service answers', async () => {
     await writeWorkflow(backend.redis, 'wf-1');
-    const preview = await backend.service.resetWorkflow(resetRequest('wf-1', { dryRun: true }));
-    const reset = await backend.service.resetWorkflow(resetRequest('wf-1', { requestId: 'r-1' }));
-    const replay = await backend.service.resetWorkflow(resetRequest('wf-1', { requestId: 'r-1' }));
+    const preview = await backend.resets.resetWorkflow(resetRequest('wf-1', { dryRun: true }));
+    const reset = await backend.resets.resetWorkflow(resetRequest('wf-1', { requestId: 'r-1' }));
+    const replay = await backend.resets.resetWorkflow(resetRequest('wf-1', { requestId: 'r-1' }));
     expect(replay.replayed).toBe(true);
     expect([preview.dryRun, reset.dryRun]).toEqual([true, false]);
     expect(observer.told).toEqual([
@@ -39,9 +40,9 @@ describe('the reset observer given at construction', () => {
   });
 
   it('is told "nothing to reset" too, but not a refusal', async () => {
-    await backend.service.resetWorkflow(resetRequest('wf-unknown'));
+    await backend.resets.resetWorkflow(resetRequest('wf-unknown'));
     await writeWorkflow(backend.redis, 'wf-1', { gate: 3 });
-    await expect(backend.service.resetWorkflow(resetRequest('wf-1', { expectedGate: 5 }))).rejects.toMatchObject({
+    await expect(backend.resets.resetWorkflow(resetRequest('wf-1', { expectedGate: 5 }))).rejects.toMatchObject({
       code: 'PRECONDITION_FAILED',
     });
     expect(observer.told).toEqual([['reset', 'wf-unknown', false]]);

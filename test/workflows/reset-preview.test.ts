@@ -1,4 +1,4 @@
-import { WorkflowService } from '../../src/workflows/workflow.service';
+import { ResetService } from '../../src/workflows/reset.service';
 import { WorkflowError } from '../../src/workflows/workflow.types';
 import { BACKENDS, MAX_GATE, NOW, dumpKeys, keys, resetRequest, useBackend, writeTask, writeWorkflow } from './support';
 
@@ -21,7 +21,7 @@ describe.each(BACKENDS)('previewing and confirming a reset on %s', (backendName)
   }
 
   async function preview(overrides: Parameters<typeof resetRequest>[1] = {}) {
-    return backend.service.resetWorkflow(resetRequest(THREAD, { resetToGate: 1, ...overrides, dryRun: true }));
+    return backend.resets.resetWorkflow(resetRequest(THREAD, { resetToGate: 1, ...overrides, dryRun: true }));
   }
 
   it('returns the exact plan and changes no workflow state', async () => {
@@ -81,25 +81,25 @@ describe.each(BACKENDS)('previewing and confirming a reset on %s', (backendName)
   it('resets exactly the previewed plan when confirmed with its token, and retires the token', async () => {
     await arrangeStuckWorkflow();
     const { plan, cleared } = await preview();
-    const summary = await backend.service.resetWorkflow(resetRequest(THREAD, { resetToGate: 1, planToken: plan!.planToken }));
+    const summary = await backend.resets.resetWorkflow(resetRequest(THREAD, { resetToGate: 1, planToken: plan!.planToken }));
     expect(summary).toMatchObject({ success: true, dryRun: false, cleared, newState: { gate: 1, phase: 'pending', attempt: 1 } });
     expect(await backend.redis.exists(keys.resetPlan(plan!.planToken))).toBe(0);
     expect(await backend.redis.lrange(keys.queue('fe'), 0, -1)).toEqual(['other']);
   });
 
   it.each([
-    ['a task is enqueued', () => backend.service.enqueueTask({ threadId: THREAD, domain: 'be', data: { step: 'late' } })],
+    ['a task is enqueued', () => backend.lifecycle.enqueueTask({ threadId: THREAD, domain: 'be', data: { step: 'late' } })],
     ['an agent pops a task', () => backend.redis.rpop(keys.queue('qa'))],
     ['an agent starts a task', () => backend.redis.hset(keys.task('t-fe'), 'status', 'in_progress')],
     ['an agent writes a result', () => backend.redis.set(keys.result('t-fe'), '{"done":true}')],
     ['the workflow moves to another gate', () => backend.redis.hset(keys.workflow(THREAD), 'gate', '5')],
-    ['another reset runs', () => backend.service.resetWorkflow(resetRequest(THREAD, { resetToGate: 1 }))],
+    ['another reset runs', () => backend.resets.resetWorkflow(resetRequest(THREAD, { resetToGate: 1 }))],
   ])('refuses with STALE_PLAN and touches nothing when %s after the preview', async (_label, change) => {
     await arrangeStuckWorkflow();
     const { plan } = await preview();
     await change();
     const before = await dumpKeys(backend.redis);
-    const attempt = backend.service.resetWorkflow(resetRequest(THREAD, { resetToGate: 1, planToken: plan!.planToken }));
+    const attempt = backend.resets.resetWorkflow(resetRequest(THREAD, { resetToGate: 1, planToken: plan!.planToken }));
     await expect(attempt).rejects.toBeInstanceOf(WorkflowError);
     await expect(attempt).rejects.toMatchObject({ code: 'STALE_PLAN', field: 'planToken' });
     expect(await dumpKeys(backend.redis)).toEqual(before);
@@ -110,37 +110,38 @@ describe.each(BACKENDS)('previewing and confirming a reset on %s', (backendName)
     const { plan } = await preview();
     await backend.redis.pexpireat(keys.resetPlan(plan!.planToken), 1);
     const before = await dumpKeys(backend.redis);
-    await expect(backend.service.resetWorkflow(resetRequest(THREAD, { resetToGate: 1, planToken: plan!.planToken }))).rejects.toMatchObject(
-      { code: 'STALE_PLAN', message: expect.stringMatching(/expired/) },
-    );
+    await expect(backend.resets.resetWorkflow(resetRequest(THREAD, { resetToGate: 1, planToken: plan!.planToken }))).rejects.toMatchObject({
+      code: 'STALE_PLAN',
+      message: expect.stringMatching(/expired/),
+    });
     expect(await dumpKeys(backend.redis)).toEqual(before);
   });
 
   it('refuses the token of a preview of other options with STALE_PLAN', async () => {
     await arrangeStuckWorkflow();
     const { plan } = await preview({ clearResults: false });
-    await expect(backend.service.resetWorkflow(resetRequest(THREAD, { resetToGate: 1, planToken: plan!.planToken }))).rejects.toMatchObject(
-      { code: 'STALE_PLAN' },
-    );
+    await expect(backend.resets.resetWorkflow(resetRequest(THREAD, { resetToGate: 1, planToken: plan!.planToken }))).rejects.toMatchObject({
+      code: 'STALE_PLAN',
+    });
     expect(await backend.redis.exists(keys.result('t-be'))).toBe(1);
   });
 
   it('refuses a token no preview issued with STALE_PLAN', async () => {
     await arrangeStuckWorkflow();
-    await expect(backend.service.resetWorkflow(resetRequest(THREAD, { planToken: 'a'.repeat(64) }))).rejects.toMatchObject({
+    await expect(backend.resets.resetWorkflow(resetRequest(THREAD, { planToken: 'a'.repeat(64) }))).rejects.toMatchObject({
       code: 'STALE_PLAN',
     });
     expect(await backend.redis.llen(keys.queue('fe'))).toBe(2);
   });
 
   it('previews an unknown workflow as a failure and writes nothing', async () => {
-    const summary = await backend.service.resetWorkflow(resetRequest('nobody', { dryRun: true }));
+    const summary = await backend.resets.resetWorkflow(resetRequest('nobody', { dryRun: true }));
     expect(summary).toMatchObject({ success: false, dryRun: true, plan: null });
     expect(await dumpKeys(backend.redis)).toEqual(new Map());
   });
 
   describe('when confirmation is required', () => {
-    const confirming = () => new WorkflowService(backend.redis, keys, { maxGate: MAX_GATE, now: () => NOW, requireConfirmation: true });
+    const confirming = () => new ResetService(backend.redis, keys, { maxGate: MAX_GATE, now: () => NOW, requireConfirmation: true });
 
     it('refuses a reset without a planToken with CONFIRMATION_REQUIRED and touches nothing', async () => {
       await arrangeStuckWorkflow();
@@ -169,7 +170,7 @@ describe.each(BACKENDS)('previewing and confirming a reset on %s', (backendName)
     ])('refuses with PRECONDITION_FAILED and touches nothing when %s', async (_label, expected, field) => {
       await arrangeStuckWorkflow();
       const before = await dumpKeys(backend.redis);
-      const attempt = backend.service.resetWorkflow(resetRequest(THREAD, expected));
+      const attempt = backend.resets.resetWorkflow(resetRequest(THREAD, expected));
       await expect(attempt).rejects.toMatchObject({ code: 'PRECONDITION_FAILED', field });
       await expect(attempt).rejects.toThrow(/is at gate 4, phase running/);
       expect(await dumpKeys(backend.redis)).toEqual(before);
@@ -178,7 +179,7 @@ describe.each(BACKENDS)('previewing and confirming a reset on %s', (backendName)
     it('resets when both hold, read as the service reads the record', async () => {
       await arrangeStuckWorkflow();
       await backend.redis.hset(keys.workflow(THREAD), 'phase', ' RUNNING ');
-      const summary = await backend.service.resetWorkflow(resetRequest(THREAD, { expectedGate: 4, expectedPhase: 'running' }));
+      const summary = await backend.resets.resetWorkflow(resetRequest(THREAD, { expectedGate: 4, expectedPhase: 'running' }));
       expect(summary.success).toBe(true);
     });
 
@@ -187,8 +188,8 @@ describe.each(BACKENDS)('previewing and confirming a reset on %s', (backendName)
       async (stored) => {
         await arrangeStuckWorkflow();
         await backend.redis.hset(keys.workflow(THREAD), 'gate', stored);
-        const { gate } = (await backend.service.getWorkflow(THREAD))!;
-        const summary = await backend.service.resetWorkflow(resetRequest(THREAD, { expectedGate: gate }));
+        const { gate } = (await backend.workflows.getWorkflow(THREAD))!;
+        const summary = await backend.resets.resetWorkflow(resetRequest(THREAD, { expectedGate: gate }));
         expect(summary.success).toBe(true);
       },
     );
@@ -200,7 +201,7 @@ describe.each(BACKENDS)('previewing and confirming a reset on %s', (backendName)
 
     it('refuses a workflow without a record when a gate is expected', async () => {
       await writeTask(backend.redis, { id: 'orphan', threadId: THREAD, queued: true, indexed: false });
-      await expect(backend.service.resetWorkflow(resetRequest(THREAD, { expectedGate: 0 }))).rejects.toThrow(/has no record/);
+      await expect(backend.resets.resetWorkflow(resetRequest(THREAD, { expectedGate: 0 }))).rejects.toThrow(/has no record/);
       expect(await backend.redis.llen(keys.queue('fe'))).toBe(1);
     });
   });
@@ -212,7 +213,7 @@ describe.each(BACKENDS)('previewing and confirming a reset on %s', (backendName)
     ['an unknown expectedPhase', { expectedPhase: 'paused' as never }, 'expectedPhase'],
   ])('refuses %s with BAD_USER_INPUT', async (_label, overrides, field) => {
     await arrangeStuckWorkflow();
-    await expect(backend.service.resetWorkflow(resetRequest(THREAD, overrides))).rejects.toMatchObject({
+    await expect(backend.resets.resetWorkflow(resetRequest(THREAD, overrides))).rejects.toMatchObject({
       code: 'BAD_USER_INPUT',
       field,
     });

@@ -1,4 +1,4 @@
-import { WorkflowService } from '../../src/workflows/workflow.service';
+import { ResetService } from '../../src/workflows/reset.service';
 import { BACKENDS, MAX_GATE, NOW, dumpKeys, keys, resetRequest, useBackend, writeTask, writeWorkflow } from './support';
 
 /**
@@ -19,10 +19,10 @@ function withoutStreamIds(keyspace: Map<string, unknown>): Map<string, unknown> 
 describe.each(BACKENDS)('resetWorkflow without the queue sweep on %s', (backendName) => {
   const backend = useBackend(backendName);
   const THREAD = 'thread-123';
-  let indexOnly: WorkflowService;
+  let indexOnly: ResetService;
 
   beforeAll(() => {
-    indexOnly = new WorkflowService(backend.redis, keys, { maxGate: MAX_GATE, now: () => NOW, sweepQueues: false });
+    indexOnly = new ResetService(backend.redis, keys, { maxGate: MAX_GATE, now: () => NOW, sweepQueues: false });
   });
 
   /** Every way an indexed task can sit in the queues, among another workflow's tasks. */
@@ -52,7 +52,7 @@ describe.each(BACKENDS)('resetWorkflow without the queue sweep on %s', (backendN
 
   it('previews the same plan and counts as the sweeping reset, so either confirms the other', async () => {
     await arrangeIndexedWorkflow();
-    const swept = await backend.service.resetWorkflow(resetRequest(THREAD, { dryRun: true }));
+    const swept = await backend.resets.resetWorkflow(resetRequest(THREAD, { dryRun: true }));
     const indexed = await indexOnly.resetWorkflow(resetRequest(THREAD, { dryRun: true }));
     expect(indexed.plan?.planToken).toMatch(/^[0-9a-f]{64}$/);
     expect(indexed.plan).toEqual(swept.plan);
@@ -62,7 +62,7 @@ describe.each(BACKENDS)('resetWorkflow without the queue sweep on %s', (backendN
 
   it('leaves the same keyspace as the sweeping reset', async () => {
     await arrangeIndexedWorkflow();
-    const swept = await backend.service.resetWorkflow(resetRequest(THREAD));
+    const swept = await backend.resets.resetWorkflow(resetRequest(THREAD));
     const afterSweep = await dumpKeys(backend.redis, /^stream:/);
     await backend.redis.flushall();
     await arrangeIndexedWorkflow();
@@ -98,7 +98,7 @@ describe.each(BACKENDS)('resetWorkflow without the queue sweep on %s', (backendN
     expect(summary.cleared).toEqual({ tasks: 0, results: 0, queues: [] });
     expect(await backend.redis.lrange(keys.queue('be'), 0, -1)).toEqual(['loose']);
     // The agent that pops it took it at attempt 0; the workflow is at attempt 1 now.
-    const outcome = await indexOnly.recordTaskResult({ taskId: 'loose', attempt: 0, result: { late: true }, status: 'completed' });
+    const outcome = await backend.fencing.recordTaskResult({ taskId: 'loose', attempt: 0, result: { late: true }, status: 'completed' });
     expect(outcome).toMatchObject({ recorded: false, reason: 'stale_attempt' });
     expect(await backend.redis.exists(keys.result('loose'))).toBe(0);
   });

@@ -17,35 +17,35 @@ describe.each(BACKENDS)('resetWorkflow on %s', (backendName) => {
   describe('the research note cases', () => {
     it('clears the redis tasks of the workflow', async () => {
       await arrangeStuckWorkflow();
-      await backend.service.resetWorkflow(resetRequest(THREAD));
+      await backend.resets.resetWorkflow(resetRequest(THREAD));
       for (const id of ['t-fe', 't-qa', 't-be', 't-pm']) expect(await backend.redis.exists(keys.task(id))).toBe(0);
       expect(await backend.redis.exists(keys.workflowTasks(THREAD))).toBe(0);
     });
 
     it('clears the redis results of the workflow', async () => {
       await arrangeStuckWorkflow();
-      const summary = await backend.service.resetWorkflow(resetRequest(THREAD, { clearResults: true }));
+      const summary = await backend.resets.resetWorkflow(resetRequest(THREAD, { clearResults: true }));
       expect(await backend.redis.exists(keys.result('t-be'), keys.result('t-pm'))).toBe(0);
       expect(summary.cleared.results).toBe(2);
     });
 
     it('removes the pending tasks from the domain queues', async () => {
       await arrangeStuckWorkflow();
-      await backend.service.resetWorkflow(resetRequest(THREAD));
+      await backend.resets.resetWorkflow(resetRequest(THREAD));
       expect(await backend.redis.llen(keys.queue('fe'))).toBe(0);
       expect(await backend.redis.llen(keys.queue('qa'))).toBe(0);
     });
 
     it('resets the workflow to the requested gate in phase pending', async () => {
       await arrangeStuckWorkflow();
-      await backend.service.resetWorkflow(resetRequest(THREAD, { resetToGate: 2 }));
-      const workflow = await backend.service.getWorkflow(THREAD);
+      await backend.resets.resetWorkflow(resetRequest(THREAD, { resetToGate: 2 }));
+      const workflow = await backend.workflows.getWorkflow(THREAD);
       expect(workflow).toMatchObject({ gate: 2, phase: 'pending' });
     });
 
     it('fails for an unknown workflow and touches nothing', async () => {
       await writeTask(backend.redis, { id: 'other', threadId: 'someone-else', queued: true });
-      const summary = await backend.service.resetWorkflow(resetRequest('nonexistent'));
+      const summary = await backend.resets.resetWorkflow(resetRequest('nonexistent'));
       expect(summary.success).toBe(false);
       expect(summary.message).toMatch(/nonexistent/);
       expect(summary.newState).toBeNull();
@@ -55,7 +55,7 @@ describe.each(BACKENDS)('resetWorkflow on %s', (backendName) => {
 
     it('returns a summary of what it cleared', async () => {
       await arrangeStuckWorkflow();
-      const summary = await backend.service.resetWorkflow(resetRequest(THREAD, { resetToGate: 1 }));
+      const summary = await backend.resets.resetWorkflow(resetRequest(THREAD, { resetToGate: 1 }));
       expect(summary).toMatchObject({
         success: true,
         threadId: THREAD,
@@ -69,7 +69,7 @@ describe.each(BACKENDS)('resetWorkflow on %s', (backendName) => {
     it('finds a task that sits only in a queue, without being indexed', async () => {
       await writeWorkflow(backend.redis, THREAD);
       await writeTask(backend.redis, { id: 'loose', threadId: THREAD, domain: 'be', queued: true, indexed: false });
-      const summary = await backend.service.resetWorkflow(resetRequest(THREAD));
+      const summary = await backend.resets.resetWorkflow(resetRequest(THREAD));
       expect(summary.cleared).toEqual({ tasks: 1, results: 0, queues: ['be'] });
       expect(await backend.redis.exists(keys.task('loose'))).toBe(0);
       expect(await backend.redis.llen(keys.queue('be'))).toBe(0);
@@ -86,24 +86,24 @@ describe.each(BACKENDS)('resetWorkflow on %s', (backendName) => {
         domain: 'safety',
         data: { step: 'review', thread_id: THREAD },
       });
-      const summary = await backend.service.resetWorkflow(resetRequest(THREAD));
+      const summary = await backend.resets.resetWorkflow(resetRequest(THREAD));
       expect(summary.cleared).toEqual({ tasks: 1, results: 0, queues: ['safety'] });
       expect(await backend.redis.llen(keys.queue('safety'))).toBe(0);
     });
 
     it('resets a workflow known only through its queued tasks and gives it a record', async () => {
       await writeTask(backend.redis, { id: 'orphan', threadId: THREAD, queued: true, indexed: false });
-      const summary = await backend.service.resetWorkflow(resetRequest(THREAD, { resetToGate: 3 }));
+      const summary = await backend.resets.resetWorkflow(resetRequest(THREAD, { resetToGate: 3 }));
       expect(summary.success).toBe(true);
-      expect(await backend.service.getWorkflow(THREAD)).toMatchObject({ gate: 3, phase: 'pending', createdAt: new Date(NOW) });
+      expect(await backend.workflows.getWorkflow(THREAD)).toMatchObject({ gate: 3, phase: 'pending', createdAt: new Date(NOW) });
       expect(await backend.redis.zscore(keys.workflowIndex, THREAD)).toBe(String(NOW));
     });
 
     it('resets a workflow that has a record and no task', async () => {
       await writeWorkflow(backend.redis, THREAD, { gate: 5, phase: 'failed', createdAt: NOW - 5000 });
-      const summary = await backend.service.resetWorkflow(resetRequest(THREAD));
+      const summary = await backend.resets.resetWorkflow(resetRequest(THREAD));
       expect(summary).toMatchObject({ success: true, cleared: { tasks: 0, results: 0, queues: [] } });
-      expect(await backend.service.getWorkflow(THREAD)).toMatchObject({
+      expect(await backend.workflows.getWorkflow(THREAD)).toMatchObject({
         gate: 0,
         phase: 'pending',
         createdAt: new Date(NOW - 5000),
@@ -116,7 +116,7 @@ describe.each(BACKENDS)('resetWorkflow on %s', (backendName) => {
       await writeTask(backend.redis, { id: 'twice', threadId: THREAD, domain: 'fe', queued: true });
       await backend.redis.lpush(keys.queue('fe'), 'twice');
       await backend.redis.lpush(keys.queue('qa'), 'twice');
-      const summary = await backend.service.resetWorkflow(resetRequest(THREAD));
+      const summary = await backend.resets.resetWorkflow(resetRequest(THREAD));
       expect(summary.cleared).toEqual({ tasks: 1, results: 0, queues: ['fe', 'qa'] });
       expect(await backend.redis.llen(keys.queue('fe'))).toBe(0);
     });
@@ -127,20 +127,20 @@ describe.each(BACKENDS)('resetWorkflow on %s', (backendName) => {
       await writeTask(backend.redis, { id: 'running', threadId: THREAD, status: 'in_progress' });
       await writeTask(backend.redis, { id: 'held', threadId: THREAD, status: 'blocked' });
       await writeTask(backend.redis, { id: 'done', threadId: THREAD, status: 'completed', result: { ok: 1 } });
-      const summary = await backend.service.resetWorkflow(resetRequest(THREAD, { clearTasks: false, clearResults: false }));
+      const summary = await backend.resets.resetWorkflow(resetRequest(THREAD, { clearTasks: false, clearResults: false }));
       expect(summary.cleared).toEqual({ tasks: 0, results: 0, queues: ['fe'] });
       const statuses = await Promise.all(['queued', 'running', 'held', 'done'].map((id) => backend.redis.hget(keys.task(id), 'status')));
       expect(statuses).toEqual(['cancelled', 'cancelled', 'cancelled', 'completed']);
       expect(await backend.redis.hget(keys.task('running'), 'cancelled_at')).toBe(String(NOW));
       expect(await backend.redis.llen(keys.queue('fe'))).toBe(0);
       expect(await backend.redis.get(keys.result('done'))).toBe('{"ok":1}');
-      expect((await tasksOf(backend.service, THREAD)).map((task) => task.id).sort()).toEqual(['done', 'held', 'queued', 'running']);
+      expect((await tasksOf(backend.workflows, THREAD)).map((task) => task.id).sort()).toEqual(['done', 'held', 'queued', 'running']);
     });
 
     it('with clearResults false deletes the tasks and keeps their results', async () => {
       await writeWorkflow(backend.redis, THREAD);
       await writeTask(backend.redis, { id: 'done', threadId: THREAD, status: 'completed', result: { ok: 1 } });
-      const summary = await backend.service.resetWorkflow(resetRequest(THREAD, { clearResults: false }));
+      const summary = await backend.resets.resetWorkflow(resetRequest(THREAD, { clearResults: false }));
       expect(summary.cleared).toEqual({ tasks: 1, results: 0, queues: [] });
       expect(await backend.redis.exists(keys.result('done'))).toBe(1);
     });
@@ -149,7 +149,7 @@ describe.each(BACKENDS)('resetWorkflow on %s', (backendName) => {
       await writeWorkflow(backend.redis, THREAD);
       await writeTask(backend.redis, { id: 'foreign', threadId: 'other-workflow', queued: true });
       await backend.redis.sadd(keys.workflowTasks(THREAD), 'foreign');
-      const summary = await backend.service.resetWorkflow(resetRequest(THREAD));
+      const summary = await backend.resets.resetWorkflow(resetRequest(THREAD));
       expect(summary.cleared).toEqual({ tasks: 0, results: 0, queues: [] });
       expect(await backend.redis.exists(keys.task('foreign'))).toBe(1);
       expect(await backend.redis.lrange(keys.queue('fe'), 0, -1)).toEqual(['foreign']);
@@ -157,7 +157,7 @@ describe.each(BACKENDS)('resetWorkflow on %s', (backendName) => {
 
     it('appends one audit entry with who, why, when and what was cleared', async () => {
       await arrangeStuckWorkflow();
-      await backend.service.resetWorkflow(resetRequest(THREAD, { resetToGate: 2, reason: 'agent crashed', actor: 'alice' }));
+      await backend.resets.resetWorkflow(resetRequest(THREAD, { resetToGate: 2, reason: 'agent crashed', actor: 'alice' }));
       expect(await auditEntries(backend.redis)).toEqual([
         {
           kind: 'reset',
@@ -197,7 +197,7 @@ describe.each(BACKENDS)('resetWorkflow on %s', (backendName) => {
       ['a reason longer than 500 characters', { reason: 'r'.repeat(501) }, 'reason'],
     ])('refuses %s with BAD_USER_INPUT and touches nothing', async (_label, overrides, field) => {
       await arrangeStuckWorkflow();
-      const attempt = backend.service.resetWorkflow(resetRequest(THREAD, overrides));
+      const attempt = backend.resets.resetWorkflow(resetRequest(THREAD, overrides));
       await expect(attempt).rejects.toBeInstanceOf(WorkflowError);
       await expect(attempt).rejects.toMatchObject({ code: 'BAD_USER_INPUT', field });
       expect(await backend.redis.llen(keys.queue('fe'))).toBe(1);

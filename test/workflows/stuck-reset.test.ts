@@ -1,16 +1,21 @@
 import { StuckWorkflowService, workflowRequestId } from '../../src/workflows/stuck.service';
-import { WorkflowService } from '../../src/workflows/workflow.service';
+import { ResetService } from '../../src/workflows/reset.service';
+import type { WorkflowReads } from '../../src/workflows/workflow-reads';
+import type { WorkflowServices } from '../../src/workflows/workflow-services';
 import { WorkflowError, type CleanupSummary, type ResetRequest } from '../../src/workflows/workflow.types';
 import { DEFAULT_THRESHOLDS, MINUTE, createdAt, stuckService, writeCase, writeOneOfEach } from './stuck-support';
 import { BACKENDS, MAX_GATE, NOW, auditEntries, dumpKeys, keys, useBackend } from './support';
 
 const BATCH = { reason: 'agents restarted after the outage', actor: 'admin@example.com', limit: 100 };
 
-/** A WorkflowService whose resetWorkflow is `reset`; everything else is the real one. */
-function withReset(service: WorkflowService, reset: (request: ResetRequest) => Promise<CleanupSummary>): WorkflowService {
-  const wrapped = Object.create(service) as WorkflowService;
-  wrapped.resetWorkflow = reset;
-  return wrapped;
+/** What a StuckWorkflowService stands on: the workflow reads and the reset. */
+type StuckBase = Pick<WorkflowServices, 'workflows' | 'resets'>;
+
+/** The services, with a ResetService whose resetWorkflow is `reset`; everything else is the real one. */
+function withReset(services: StuckBase, reset: (request: ResetRequest) => Promise<CleanupSummary>): StuckBase {
+  const resets = Object.create(services.resets) as ResetService;
+  resets.resetWorkflow = reset;
+  return { workflows: services.workflows, resets };
 }
 
 describe.each(BACKENDS)('resetStuckWorkflows on %s', (backendName) => {
@@ -32,13 +37,13 @@ describe.each(BACKENDS)('resetStuckWorkflows on %s', (backendName) => {
   }
 
   async function isReset(threadId: string): Promise<boolean> {
-    const workflow = await backend.service.getWorkflow(threadId);
+    const workflow = await backend.workflows.getWorkflow(threadId);
     return workflow?.phase === 'pending' && (await backend.redis.exists(keys.task(`${threadId}-t`))) === 0;
   }
 
   it('resets every diagnosed workflow at the gate it is stuck at, one audited reset each, and leaves healthy ones alone', async () => {
     await arrangeOneOfEach();
-    const batch = await stuckService(backend.service).resetStuckWorkflows({ ...BATCH, dryRun: false });
+    const batch = await stuckService(backend).resetStuckWorkflows({ ...BATCH, dryRun: false });
     expect(batch).toMatchObject({ dryRun: false, succeeded: 4, failed: 0 });
     expect(batch.outcomes.map((outcome) => [outcome.threadId, outcome.kinds, outcome.summary?.success, outcome.error])).toEqual([
       ['wf-queued', ['queued_too_long'], true, null],
@@ -47,19 +52,19 @@ describe.each(BACKENDS)('resetStuckWorkflows on %s', (backendName) => {
       ['wf-blocked', ['safety_blocked'], true, null],
     ]);
     for (const threadId of ['wf-queued', 'wf-gone', 'wf-result', 'wf-blocked']) {
-      expect(await backend.service.getWorkflow(threadId)).toMatchObject({ gate: 2, phase: 'pending' });
+      expect(await backend.workflows.getWorkflow(threadId)).toMatchObject({ gate: 2, phase: 'pending' });
       expect(await isReset(threadId)).toBe(true);
     }
     expect(await backend.redis.llen(keys.queue('be'))).toBe(0);
     expect(await backend.redis.exists(keys.result('wf-result-t'))).toBe(0);
     expect(await auditedThreads()).toEqual(['wf-blocked', 'wf-gone', 'wf-queued', 'wf-result']);
-    expect(await backend.service.getWorkflow('wf-healthy')).toMatchObject({ phase: 'running' });
-    expect((await stuckService(backend.service).listStuckWorkflows({ first: 10 })).items).toEqual([]);
+    expect(await backend.workflows.getWorkflow('wf-healthy')).toMatchObject({ phase: 'running' });
+    expect((await stuckService(backend).listStuckWorkflows({ first: 10 })).items).toEqual([]);
   });
 
   it('resets only the workflows stuck in the kind asked for', async () => {
     await arrangeOneOfEach();
-    const batch = await stuckService(backend.service).resetStuckWorkflows({ ...BATCH, dryRun: false, kind: 'result_not_advanced' });
+    const batch = await stuckService(backend).resetStuckWorkflows({ ...BATCH, dryRun: false, kind: 'result_not_advanced' });
     expect(batch.outcomes.map((outcome) => outcome.threadId)).toEqual(['wf-result']);
     expect(await auditedThreads()).toEqual(['wf-result']);
   });
@@ -67,7 +72,7 @@ describe.each(BACKENDS)('resetStuckWorkflows on %s', (backendName) => {
   it('resets only workflows whose reason has lasted at least olderThan', async () => {
     await writeCase(backend.redis, 'wf-recent', 'agent_gone', { minutes: 10, createdAt: created(1) });
     await writeCase(backend.redis, 'wf-old', 'agent_gone', { minutes: 60, createdAt: created(2) });
-    const service = stuckService(backend.service);
+    const service = stuckService(backend);
     const none = await service.resetStuckWorkflows({ ...BATCH, dryRun: false, olderThanMs: 60 * MINUTE + 1 });
     expect(none.outcomes).toEqual([]);
     const batch = await service.resetStuckWorkflows({ ...BATCH, dryRun: false, olderThanMs: 60 * MINUTE });
@@ -77,7 +82,7 @@ describe.each(BACKENDS)('resetStuckWorkflows on %s', (backendName) => {
 
   it('resets at most limit workflows, the oldest first', async () => {
     await arrangeAgentsGone(5);
-    const batch = await stuckService(backend.service).resetStuckWorkflows({ ...BATCH, dryRun: false, limit: 2 });
+    const batch = await stuckService(backend).resetStuckWorkflows({ ...BATCH, dryRun: false, limit: 2 });
     expect(batch.outcomes.map((outcome) => outcome.threadId)).toEqual(['wf-1', 'wf-2']);
     expect(await auditedThreads()).toEqual(['wf-1', 'wf-2']);
   });
@@ -90,16 +95,16 @@ describe.each(BACKENDS)('resetStuckWorkflows on %s', (backendName) => {
     }
     await pipeline.exec();
     await writeCase(backend.redis, 'wf-late', 'agent_gone', { createdAt: created(700) });
-    const batch = await stuckService(backend.service).resetStuckWorkflows({ ...BATCH, dryRun: false, limit: 1 });
+    const batch = await stuckService(backend).resetStuckWorkflows({ ...BATCH, dryRun: false, limit: 1 });
     expect(batch.outcomes.map((outcome) => outcome.threadId)).toEqual(['wf-late']);
   });
 
   it('does not stop or undo the others when one reset fails, and says which failed and why', async () => {
     await arrangeOneOfEach();
-    const flaky = withReset(backend.service, async (request) => {
+    const flaky = withReset(backend, async (request) => {
       if (request.threadId === 'wf-gone') throw new WorkflowError('CONFLICT', 'Workflow "wf-gone" changed meanwhile');
       if (request.threadId === 'wf-result') throw new Error('ECONNRESET 127.0.0.1:6379');
-      return backend.service.resetWorkflow(request);
+      return backend.resets.resetWorkflow(request);
     });
     const batch = await stuckService(flaky).resetStuckWorkflows({ ...BATCH, dryRun: false });
     expect(batch).toMatchObject({ succeeded: 2, failed: 2 });
@@ -119,9 +124,9 @@ describe.each(BACKENDS)('resetStuckWorkflows on %s', (backendName) => {
 
   it('reports a workflow that vanished between diagnosis and reset as failed, without failing the batch', async () => {
     await arrangeAgentsGone(2);
-    const vanishing = withReset(backend.service, async (request) => {
+    const vanishing = withReset(backend, async (request) => {
       if (request.threadId === 'wf-1') await backend.redis.del(keys.workflow('wf-1'), keys.workflowTasks('wf-1'), keys.task('wf-1-t'));
-      return backend.service.resetWorkflow(request);
+      return backend.resets.resetWorkflow(request);
     });
     const batch = await stuckService(vanishing).resetStuckWorkflows({ ...BATCH, dryRun: false });
     expect(batch).toMatchObject({ succeeded: 1, failed: 1 });
@@ -140,10 +145,10 @@ describe.each(BACKENDS)('resetStuckWorkflows on %s', (backendName) => {
         let crashed!: () => void;
         const crash = new Promise<void>((resolve) => (crashed = resolve));
         // The process dies during the fourth reset: that call never answers, the batch never returns.
-        const dying = withReset(backend.service, async (request) => {
+        const dying = withReset(backend, async (request) => {
           calls += 1;
-          if (calls < 4) return backend.service.resetWorkflow(request);
-          if (fourthApplied) await backend.service.resetWorkflow(request);
+          if (calls < 4) return backend.resets.resetWorkflow(request);
+          if (fourthApplied) await backend.resets.resetWorkflow(request);
           crashed();
           return new Promise<never>(() => {});
         });
@@ -151,7 +156,7 @@ describe.each(BACKENDS)('resetStuckWorkflows on %s', (backendName) => {
         void stuckService(dying).resetStuckWorkflows(request);
         await crash;
 
-        const repeat = await stuckService(backend.service).resetStuckWorkflows(request);
+        const repeat = await stuckService(backend).resetStuckWorkflows(request);
 
         const resumedFrom = fourthApplied ? 4 : 3;
         expect(repeat.outcomes.map((outcome) => outcome.threadId)).toEqual(threadIds.slice(resumedFrom));
@@ -164,9 +169,9 @@ describe.each(BACKENDS)('resetStuckWorkflows on %s', (backendName) => {
     it('gives each workflow of a real batch its own request id, derived from the batch id, the same on every repeat', async () => {
       await arrangeAgentsGone(2);
       const requests: ResetRequest[] = [];
-      const recording = withReset(backend.service, async (request) => {
+      const recording = withReset(backend, async (request) => {
         requests.push(request);
-        return backend.service.resetWorkflow(request);
+        return backend.resets.resetWorkflow(request);
       });
       await stuckService(recording).resetStuckWorkflows({ ...BATCH, dryRun: false, requestId: 'batch-7' });
       expect(requests.map((request) => request.requestId)).toEqual([
@@ -182,7 +187,7 @@ describe.each(BACKENDS)('resetStuckWorkflows on %s', (backendName) => {
     it('previews every diagnosed workflow with its plan and changes no workflow, task, result or queue', async () => {
       await arrangeOneOfEach();
       const before = await dumpKeys(backend.redis);
-      const batch = await stuckService(backend.service).resetStuckWorkflows(BATCH);
+      const batch = await stuckService(backend).resetStuckWorkflows(BATCH);
       expect(batch).toMatchObject({ dryRun: true, succeeded: 4, failed: 0 });
       for (const { threadId, summary } of batch.outcomes) {
         expect(summary).toMatchObject({
@@ -200,7 +205,7 @@ describe.each(BACKENDS)('resetStuckWorkflows on %s', (backendName) => {
 
     it('resets each workflow once when the same batch runs twice at once, the later run replaying the earlier', async () => {
       const threadIds = await arrangeAgentsGone(4);
-      const service = stuckService(backend.service);
+      const service = stuckService(backend);
       const request = { ...BATCH, dryRun: false, requestId: 'double-click' };
       const [first, second] = await Promise.all([service.resetStuckWorkflows(request), service.resetStuckWorkflows(request)]);
       expect(await auditedThreads()).toEqual(threadIds);
@@ -213,10 +218,10 @@ describe.each(BACKENDS)('resetStuckWorkflows on %s', (backendName) => {
 
     it('resets exactly the previewed workflows with their plan tokens, refusing one that changed since with STALE_PLAN', async () => {
       await arrangeAgentsGone(3);
-      const service = stuckService(backend.service);
+      const service = stuckService(backend);
       const preview = await service.resetStuckWorkflows(BATCH);
       const plans = preview.outcomes.map(({ threadId, summary }) => ({ threadId, planToken: summary!.plan!.planToken }));
-      await backend.service.enqueueTask({ threadId: 'wf-2', domain: 'fe', data: { step: 'arrived after the preview' } });
+      await backend.lifecycle.enqueueTask({ threadId: 'wf-2', domain: 'fe', data: { step: 'arrived after the preview' } });
 
       const batch = await service.resetStuckWorkflows({ ...BATCH, dryRun: false, plans });
 
@@ -234,7 +239,7 @@ describe.each(BACKENDS)('resetStuckWorkflows on %s', (backendName) => {
       for (const [i, threadId] of threadIds.entries()) await writeCase(backend.redis, threadId, 'healthy', { createdAt: created(i) });
       const plans = [];
       for (const threadId of threadIds) {
-        const preview = await backend.service.resetWorkflow({
+        const preview = await backend.resets.resetWorkflow({
           threadId,
           clearTasks: true,
           clearResults: true,
@@ -247,7 +252,7 @@ describe.each(BACKENDS)('resetStuckWorkflows on %s', (backendName) => {
       }
       const before = await dumpKeys(backend.redis);
 
-      const batch = await stuckService(backend.service).resetStuckWorkflows({ ...BATCH, dryRun: false, plans });
+      const batch = await stuckService(backend).resetStuckWorkflows({ ...BATCH, dryRun: false, plans });
 
       expect(batch).toMatchObject({ succeeded: 0, failed: 6 });
       expect(batch.outcomes.map(({ threadId, summary, error }) => [threadId, summary, error?.code])).toEqual(
@@ -260,7 +265,7 @@ describe.each(BACKENDS)('resetStuckWorkflows on %s', (backendName) => {
       await writeCase(backend.redis, 'wf-queued', 'queued_too_long', { minutes: 60, createdAt: created(1) });
       await writeCase(backend.redis, 'wf-recent', 'agent_gone', { minutes: 10, createdAt: created(2) });
       await writeCase(backend.redis, 'wf-old', 'agent_gone', { minutes: 60, createdAt: created(3) });
-      const service = stuckService(backend.service);
+      const service = stuckService(backend);
       const preview = await service.resetStuckWorkflows(BATCH);
       const plans = preview.outcomes.map(({ threadId, summary }) => ({ threadId, planToken: summary!.plan!.planToken }));
       const before = await dumpKeys(backend.redis);
@@ -280,7 +285,10 @@ describe.each(BACKENDS)('resetStuckWorkflows on %s', (backendName) => {
 
     it('refuses an unconfirmed real batch up front with CONFIRMATION_REQUIRED on plans when confirmation is required', async () => {
       await arrangeAgentsGone(2);
-      const confirming = new WorkflowService(backend.redis, keys, { maxGate: MAX_GATE, requireConfirmation: true, now: () => NOW });
+      const confirming = {
+        workflows: backend.workflows,
+        resets: new ResetService(backend.redis, keys, { maxGate: MAX_GATE, requireConfirmation: true, now: () => NOW }),
+      };
       const service = stuckService(confirming);
       const before = await dumpKeys(backend.redis);
       await expect(service.resetStuckWorkflows({ ...BATCH, dryRun: false })).rejects.toMatchObject({
@@ -297,7 +305,7 @@ describe.each(BACKENDS)('resetStuckWorkflows on %s', (backendName) => {
 
     it('reports a planned workflow that is gone since the preview as NOT_FOUND and resets the others', async () => {
       await arrangeAgentsGone(2);
-      const service = stuckService(backend.service);
+      const service = stuckService(backend);
       const preview = await service.resetStuckWorkflows(BATCH);
       const plans = preview.outcomes.map(({ threadId, summary }) => ({ threadId, planToken: summary!.plan!.planToken }));
       await backend.redis.del(keys.workflow('wf-1'));
@@ -310,9 +318,9 @@ describe.each(BACKENDS)('resetStuckWorkflows on %s', (backendName) => {
   });
 
   describe('previews', () => {
-    function recordingPreviews(requests: ResetRequest[]): WorkflowService {
+    function recordingPreviews(requests: ResetRequest[]): StuckBase {
       // Answers like a preview without changing anything, whatever the service under it does.
-      return withReset(backend.service, async (request) => {
+      return withReset(backend, async (request) => {
         requests.push(request);
         return {
           success: true,
@@ -369,7 +377,7 @@ describe.each(BACKENDS)('resetStuckWorkflows on %s', (backendName) => {
 });
 
 describe('resetStuckWorkflows input', () => {
-  const service = new StuckWorkflowService({} as WorkflowService, { thresholds: DEFAULT_THRESHOLDS, now: () => NOW });
+  const service = new StuckWorkflowService({} as WorkflowReads, {} as ResetService, { thresholds: DEFAULT_THRESHOLDS, now: () => NOW });
 
   it.each([
     ['limit', { limit: 0 }],

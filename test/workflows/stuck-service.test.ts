@@ -1,4 +1,4 @@
-import { MAX_PAGE_SIZE } from '../../src/workflows/workflow.service';
+import { MAX_PAGE_SIZE } from '../../src/workflows/workflow-reads';
 import { WorkflowError } from '../../src/workflows/workflow.types';
 import { MINUTE, createdAt, healthOf, stuckService, writeCase, writeOneOfEach } from './stuck-support';
 import { BACKENDS, NOW, keys, useBackend } from './support';
@@ -16,8 +16,8 @@ describe.each(BACKENDS)('StuckWorkflowService on %s', (backendName) => {
   describe('health', () => {
     it('diagnoses a workflow from its record and tasks, with the task id and how long', async () => {
       await arrangeOneOfEach();
-      const workflow = (await backend.service.getWorkflow('wf-gone'))!;
-      expect(await healthOf(stuckService(backend.service), workflow)).toEqual({
+      const workflow = (await backend.workflows.getWorkflow('wf-gone'))!;
+      expect(await healthOf(stuckService(backend), workflow)).toEqual({
         stuck: true,
         reasons: [
           {
@@ -33,9 +33,9 @@ describe.each(BACKENDS)('StuckWorkflowService on %s', (backendName) => {
 
     it('diagnoses many workflows with one read of their tasks, and reads none for settled workflows', async () => {
       await arrangeOneOfEach();
-      const page = await backend.service.listWorkflows({ first: 10 });
-      const read = jest.spyOn(backend.service, 'getTasksOfWorkflows');
-      const healths = await stuckService(backend.service).healthOf(page.edges.map((edge) => edge.workflow));
+      const page = await backend.workflows.listWorkflows({ first: 10 });
+      const read = jest.spyOn(backend.workflows, 'getTasksOfWorkflows');
+      const healths = await stuckService(backend).healthOf(page.edges.map((edge) => edge.workflow));
       expect(read).toHaveBeenCalledTimes(1);
       expect(read.mock.calls[0][0]).not.toContain('wf-gone-done');
       read.mockRestore();
@@ -50,16 +50,16 @@ describe.each(BACKENDS)('StuckWorkflowService on %s', (backendName) => {
     });
 
     it('answers an empty map for no workflows without touching Redis', async () => {
-      expect((await stuckService(backend.service).healthOf([])).size).toBe(0);
+      expect((await stuckService(backend).healthOf([])).size).toBe(0);
     });
 
     it('moves with the clock: a task becomes stuck only once its threshold has passed', async () => {
       await writeCase(backend.redis, 'wf', 'agent_gone', { minutes: 0, createdAt: created(1) });
-      const workflow = (await backend.service.getWorkflow('wf'))!;
+      const workflow = (await backend.workflows.getWorkflow('wf'))!;
       expect(
         (
           await healthOf(
-            stuckService(backend.service, () => NOW + 5 * MINUTE),
+            stuckService(backend, () => NOW + 5 * MINUTE),
             workflow,
           )
         ).stuck,
@@ -67,7 +67,7 @@ describe.each(BACKENDS)('StuckWorkflowService on %s', (backendName) => {
       expect(
         (
           await healthOf(
-            stuckService(backend.service, () => NOW + 5 * MINUTE + 1),
+            stuckService(backend, () => NOW + 5 * MINUTE + 1),
             workflow,
           )
         ).stuck,
@@ -78,7 +78,7 @@ describe.each(BACKENDS)('StuckWorkflowService on %s', (backendName) => {
   describe('listStuckWorkflows', () => {
     it('lists the stuck workflows in creation order with their health, and leaves healthy and settled ones out', async () => {
       await arrangeOneOfEach();
-      const page = await stuckService(backend.service).listStuckWorkflows({ first: 10 });
+      const page = await stuckService(backend).listStuckWorkflows({ first: 10 });
       expect(page.items.map((item) => [item.workflow.threadId, item.health.reasons.map((r) => r.kind)])).toEqual([
         ['wf-queued', ['queued_too_long']],
         ['wf-gone', ['agent_gone']],
@@ -93,14 +93,14 @@ describe.each(BACKENDS)('StuckWorkflowService on %s', (backendName) => {
       'lists only the workflows stuck as %s when asked for that kind',
       async (kind) => {
         await arrangeOneOfEach();
-        const page = await stuckService(backend.service).listStuckWorkflows({ kind, first: 10 });
+        const page = await stuckService(backend).listStuckWorkflows({ kind, first: 10 });
         expect(page.items.map((item) => item.health.reasons[0].kind)).toEqual([kind]);
       },
     );
 
     it('pages with first and after, without gaps or repeats', async () => {
       await arrangeOneOfEach();
-      const service = stuckService(backend.service);
+      const service = stuckService(backend);
       const seen: string[] = [];
       let after: string | null = null;
       for (;;) {
@@ -114,7 +114,7 @@ describe.each(BACKENDS)('StuckWorkflowService on %s', (backendName) => {
 
     it('continues right after an item when given its cursor', async () => {
       await arrangeOneOfEach();
-      const service = stuckService(backend.service);
+      const service = stuckService(backend);
       const { items } = await service.listStuckWorkflows({ first: 10 });
       const rest = await service.listStuckWorkflows({ first: 10, after: items[1].cursor });
       expect(rest.items.map((item) => item.workflow.threadId)).toEqual(['wf-result', 'wf-blocked']);
@@ -129,7 +129,7 @@ describe.each(BACKENDS)('StuckWorkflowService on %s', (backendName) => {
       }
       await pipeline.exec();
       await writeCase(backend.redis, 'wf-stuck-late', 'agent_gone', { createdAt: created(600) });
-      const service = stuckService(backend.service);
+      const service = stuckService(backend);
       const first = await service.listStuckWorkflows({ first: 1 });
       expect(first).toMatchObject({ items: [], hasNextPage: true });
       const second = await service.listStuckWorkflows({ first: 1, after: first.endCursor });
@@ -141,7 +141,7 @@ describe.each(BACKENDS)('StuckWorkflowService on %s', (backendName) => {
       await arrangeOneOfEach();
       const scan = jest.spyOn(backend.redis, 'scan');
       const keysCommand = jest.spyOn(backend.redis, 'keys');
-      await stuckService(backend.service).listStuckWorkflows({ first: 10 });
+      await stuckService(backend).listStuckWorkflows({ first: 10 });
       expect(scan).not.toHaveBeenCalled();
       expect(keysCommand).not.toHaveBeenCalled();
       scan.mockRestore();
@@ -149,7 +149,7 @@ describe.each(BACKENDS)('StuckWorkflowService on %s', (backendName) => {
     });
 
     it('answers an empty last page for an empty index', async () => {
-      expect(await stuckService(backend.service).listStuckWorkflows({ first: 5 })).toEqual({
+      expect(await stuckService(backend).listStuckWorkflows({ first: 5 })).toEqual({
         items: [],
         endCursor: null,
         hasNextPage: false,
@@ -157,14 +157,14 @@ describe.each(BACKENDS)('StuckWorkflowService on %s', (backendName) => {
     });
 
     it.each([0, MAX_PAGE_SIZE + 1, 1.5])('refuses first = %p as BAD_USER_INPUT', async (first) => {
-      await expect(stuckService(backend.service).listStuckWorkflows({ first })).rejects.toMatchObject({
+      await expect(stuckService(backend).listStuckWorkflows({ first })).rejects.toMatchObject({
         code: 'BAD_USER_INPUT',
         field: 'first',
       });
     });
 
     it('refuses an unknown kind and a cursor it did not issue', async () => {
-      const service = stuckService(backend.service);
+      const service = stuckService(backend);
       await expect(service.listStuckWorkflows({ first: 1, kind: 'slow' as never })).rejects.toBeInstanceOf(WorkflowError);
       await expect(service.listStuckWorkflows({ first: 1, after: 'not-a-cursor' })).rejects.toMatchObject({ field: 'after' });
     });

@@ -2,7 +2,7 @@ import { loadConfig } from '../../src/config';
 import type { RedisClient } from '../../src/redis/client';
 import { StuckWorkflowService } from '../../src/workflows/stuck.service';
 import type { WorkflowHealth } from '../../src/workflows/stuck.types';
-import type { WorkflowService } from '../../src/workflows/workflow.service';
+import type { WorkflowServices } from '../../src/workflows/workflow-services';
 import type { Workflow } from '../../src/workflows/workflow.types';
 import { NOW, keys, writeTask, writeWorkflow } from './support';
 
@@ -10,8 +10,11 @@ export const MINUTE = 60_000;
 /** The thresholds an operator gets without setting any STUCK_* variable. */
 export const DEFAULT_THRESHOLDS = loadConfig({}).stuck;
 
-export function stuckService(workflows: WorkflowService, now: () => number = () => NOW): StuckWorkflowService {
-  return new StuckWorkflowService(workflows, { thresholds: DEFAULT_THRESHOLDS, now });
+export function stuckService(
+  { workflows, resets }: Pick<WorkflowServices, 'workflows' | 'resets'>,
+  now: () => number = () => NOW,
+): StuckWorkflowService {
+  return new StuckWorkflowService(workflows, resets, { thresholds: DEFAULT_THRESHOLDS, now });
 }
 
 /**

@@ -2,7 +2,9 @@ import { loadConfig } from '../../src/config';
 import { connectRedis, createEmbeddedRedis, type RedisClient } from '../../src/redis/client';
 import { RedisKeys, type Domain } from '../../src/redis/keys';
 import type { Task } from '../../src/workflows/workflow.types';
-import { WorkflowService, type WorkflowServiceOptions } from '../../src/workflows/workflow.service';
+import type { ResetService } from '../../src/workflows/reset.service';
+import type { WorkflowReads } from '../../src/workflows/workflow-reads';
+import { createWorkflowServices, type WorkflowServices, type WorkflowServicesOptions } from '../../src/workflows/workflow-services';
 import { RedisServer } from '../helpers/redis-server';
 export { dumpKeys } from '../helpers/keyspace';
 
@@ -10,10 +12,9 @@ export const keys = new RedisKeys('wave');
 export const MAX_GATE = 7;
 export const NOW = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 
-/** A Redis to test against: the embedded ioredis-mock or a real redis-server owned by the file. */
-export interface Backend {
+/** A Redis to test against (the embedded ioredis-mock or a real redis-server owned by the file) and the services over it. */
+export interface Backend extends WorkflowServices {
   redis: RedisClient;
-  service: WorkflowService;
   server?: RedisServer;
 }
 
@@ -24,7 +25,7 @@ export const BACKENDS: BackendName[] = ['ioredis-mock', 'redis-server'];
  * Registers the hooks of one backend: started before the file's tests, emptied before each test,
  * disposed after. Read its fields inside tests only.
  */
-export function useBackend(name: BackendName, clock: () => number = () => NOW, options: Partial<WorkflowServiceOptions> = {}): Backend {
+export function useBackend(name: BackendName, clock: () => number = () => NOW, options: Partial<WorkflowServicesOptions> = {}): Backend {
   const backend = {} as Backend;
   beforeAll(async () => {
     if (name === 'redis-server') {
@@ -33,7 +34,13 @@ export function useBackend(name: BackendName, clock: () => number = () => NOW, o
     } else {
       backend.redis = createEmbeddedRedis();
     }
-    backend.service = new WorkflowService(backend.redis, keys, { maxGate: MAX_GATE, now: clock, ...options });
+    const services = createWorkflowServices(backend.redis, keys, {
+      maxGate: MAX_GATE,
+      thresholds: loadConfig({}).stuck,
+      now: clock,
+      ...options,
+    });
+    Object.assign(backend, services);
   });
   beforeEach(async () => {
     await backend.redis.flushall();
@@ -94,7 +101,7 @@ export async function writeTask(redis: RedisClient, task: RawTask): Promise<void
   if (task.result !== undefined) await redis.set(keys.result(task.id), JSON.stringify(task.result));
 }
 
-export function resetRequest(threadId: string, overrides: Partial<Parameters<WorkflowService['resetWorkflow']>[0]> = {}) {
+export function resetRequest(threadId: string, overrides: Partial<Parameters<ResetService['resetWorkflow']>[0]> = {}) {
   return {
     threadId,
     clearTasks: true,
@@ -116,6 +123,6 @@ export async function auditEntries(redis: RedisClient): Promise<Record<string, s
 }
 
 /** One workflow's tasks as a request reads them (the DataLoader's batch read, for one id). */
-export async function tasksOf(service: WorkflowService, threadId: string): Promise<Task[]> {
+export async function tasksOf(service: WorkflowReads, threadId: string): Promise<Task[]> {
   return (await service.getTasksOfWorkflows([threadId])).get(threadId) ?? [];
 }

@@ -14,29 +14,29 @@ describe.each(BACKENDS)('fenced heartbeats (record-task-heartbeat.lua) on %s', (
   }
 
   async function startWithOneTask(): Promise<{ taskId: string; attempt: number }> {
-    await backend.service.startWorkflow({ threadId: THREAD });
-    await backend.service.enqueueTask({ threadId: THREAD, domain: 'fe', data: {} });
+    await backend.lifecycle.startWorkflow({ threadId: THREAD });
+    await backend.lifecycle.enqueueTask({ threadId: THREAD, domain: 'fe', data: {} });
     return takeTask();
   }
 
   it("writes heartbeat_at on the agent's live task and nothing else", async () => {
     const held = await startWithOneTask();
     const before = await backend.redis.hgetall(keys.task(held.taskId));
-    expect(await backend.service.recordTaskHeartbeat(held)).toEqual({ recorded: true, taskId: held.taskId, threadId: THREAD, attempt: 0 });
+    expect(await backend.fencing.recordTaskHeartbeat(held)).toEqual({ recorded: true, taskId: held.taskId, threadId: THREAD, attempt: 0 });
     expect(await backend.redis.hgetall(keys.task(held.taskId))).toEqual({ ...before, heartbeat_at: String(NOW) });
   });
 
   it('does not recreate a task that a reset deleted while the agent held it', async () => {
     const held = await startWithOneTask();
-    await backend.service.resetWorkflow(resetRequest(THREAD));
-    expect(await backend.service.recordTaskHeartbeat(held)).toMatchObject({ recorded: false, reason: 'task_gone' });
+    await backend.resets.resetWorkflow(resetRequest(THREAD));
+    expect(await backend.fencing.recordTaskHeartbeat(held)).toMatchObject({ recorded: false, reason: 'task_gone' });
     expect(await backend.redis.exists(keys.task(held.taskId))).toBe(0);
   });
 
   it.each([
     [
       'a reset cancelled',
-      async (taskId: string) => backend.service.resetWorkflow(resetRequest(THREAD, { clearTasks: false })).then(() => taskId),
+      async (taskId: string) => backend.resets.resetWorkflow(resetRequest(THREAD, { clearTasks: false })).then(() => taskId),
       'cancelled',
     ],
     [
@@ -48,15 +48,15 @@ describe.each(BACKENDS)('fenced heartbeats (record-task-heartbeat.lua) on %s', (
     const held = await startWithOneTask();
     await change(held.taskId);
     const before = await backend.redis.hgetall(keys.task(held.taskId));
-    expect(await backend.service.recordTaskHeartbeat(held)).toMatchObject({ recorded: false, reason });
+    expect(await backend.fencing.recordTaskHeartbeat(held)).toMatchObject({ recorded: false, reason });
     expect(await backend.redis.hgetall(keys.task(held.taskId))).toEqual(before);
   });
 
   it('refuses a heartbeat claiming another attempt than the task, and one of an attempt the workflow left', async () => {
     const held = await startWithOneTask();
-    expect(await backend.service.recordTaskHeartbeat({ ...held, attempt: 5 })).toMatchObject({ reason: 'attempt_mismatch' });
+    expect(await backend.fencing.recordTaskHeartbeat({ ...held, attempt: 5 })).toMatchObject({ reason: 'attempt_mismatch' });
     await backend.redis.hset(keys.workflow(THREAD), 'attempt', '1');
-    expect(await backend.service.recordTaskHeartbeat(held)).toMatchObject({ reason: 'stale_attempt' });
+    expect(await backend.fencing.recordTaskHeartbeat(held)).toMatchObject({ reason: 'stale_attempt' });
     expect(await backend.redis.hget(keys.task(held.taskId), 'heartbeat_at')).toBeNull();
   });
 
@@ -65,7 +65,7 @@ describe.each(BACKENDS)('fenced heartbeats (record-task-heartbeat.lua) on %s', (
     await backend.redis.sadd(keys.workflowTasks(THREAD), 'ghost');
     // A raw HSET after the reset deleted the task: a hash with no thread_id and no data.
     await backend.redis.hset(keys.task('ghost'), 'status', 'in_progress', 'heartbeat_at', String(NOW - 60 * MINUTE));
-    const workflow = (await backend.service.getWorkflow(THREAD))!;
-    expect(await healthOf(stuckService(backend.service), workflow)).toEqual({ stuck: false, reasons: [] });
+    const workflow = (await backend.workflows.getWorkflow(THREAD))!;
+    expect(await healthOf(stuckService(backend), workflow)).toEqual({ stuck: false, reasons: [] });
   });
 });

@@ -10,22 +10,22 @@ describe.each(BACKENDS)('which workflow a task belongs to, on %s', (backendName)
     await writeTask(backend.redis, { id: 'foreign', threadId: 'b' });
     await backend.redis.sadd(keys.workflowTasks('a'), 'foreign');
 
-    expect((await tasksOf(backend.service, 'a')).map((task) => task.id)).toEqual(['own']);
-    const preview = await backend.service.resetWorkflow(resetRequest('a', { dryRun: true }));
+    expect((await tasksOf(backend.workflows, 'a')).map((task) => task.id)).toEqual(['own']);
+    const preview = await backend.resets.resetWorkflow(resetRequest('a', { dryRun: true }));
     expect(preview.plan!.taskIds).toEqual(['own']);
   });
 
   it('lists an index member owned through the thread_id of its data only', async () => {
     await writeWorkflow(backend.redis, 'a');
     await writeTask(backend.redis, { id: 'by-data', threadId: 'a', ownerInDataOnly: true });
-    expect(await tasksOf(backend.service, 'a')).toMatchObject([{ id: 'by-data', threadId: 'a' }]);
+    expect(await tasksOf(backend.workflows, 'a')).toMatchObject([{ id: 'by-data', threadId: 'a' }]);
   });
 
   it('leaves out an index member whose data names another workflow when its hash names none', async () => {
     await writeWorkflow(backend.redis, 'a');
     await writeTask(backend.redis, { id: 'foreign', threadId: 'b', ownerInDataOnly: true });
     await backend.redis.sadd(keys.workflowTasks('a'), 'foreign');
-    expect(await tasksOf(backend.service, 'a')).toEqual([]);
+    expect(await tasksOf(backend.workflows, 'a')).toEqual([]);
   });
 
   it('leaves out a record without an owner, such as one an agent recreated with a bare HSET heartbeat_at', async () => {
@@ -33,6 +33,6 @@ describe.each(BACKENDS)('which workflow a task belongs to, on %s', (backendName)
     await writeTask(backend.redis, { id: 'kept', threadId: 'a' });
     await backend.redis.sadd(keys.workflowTasks('a'), 'ghost');
     await backend.redis.hset(keys.task('ghost'), 'heartbeat_at', '1767225600000');
-    expect((await tasksOf(backend.service, 'a')).map((task) => task.id)).toEqual(['kept']);
+    expect((await tasksOf(backend.workflows, 'a')).map((task) => task.id)).toEqual(['kept']);
   });
 });

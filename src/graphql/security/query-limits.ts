@@ -34,7 +34,7 @@ import {
 } from 'graphql';
 import type { QueryLimits } from '../../config';
 import { ErrorCode, type QueryLimitCode } from '../../error-codes';
-import { MAX_PAGE_SIZE } from '../../workflows/workflow.service';
+import { MAX_PAGE_SIZE } from '../../workflows/workflow-reads';
 
 /**
  * The cost estimate: every field costs `scalarCost` or `objectCost`, a child selection counts

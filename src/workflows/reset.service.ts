@@ -1,0 +1,234 @@
+import { createHash } from 'node:crypto';
+import { ErrorCode } from '../error-codes';
+import type { RedisClient } from '../redis/client';
+import { ResetScriptOutcome, runResetWorkflow, type ResetPreconditionState } from '../redis/commands/reset-workflow';
+import type { Domain, RedisKeys } from '../redis/keys';
+import { execValues } from '../redis/pipeline';
+import { AUDIT_MAX_LENGTH, WORKFLOW_AUDIT_MAX_LENGTH, parseDomains, previewAuditFields } from './reset-audit';
+import type { ResetObserver } from './reset-observer';
+import { parseCanonicalPlan, planTokenOf } from './reset-plan';
+import { validateResetRequest } from './workflow.validation';
+import { PHASES, WorkflowError, type CleanupSummary, type ResetRequest } from './workflow.types';
+
+export interface ResetServiceOptions {
+  /** Highest gate a reset may go back to (MAX_GATE). */
+  maxGate: number;
+  /** Clock in epoch milliseconds; tests pin it. */
+  now?: () => number;
+  /** A real reset must carry the planToken of a preview (REQUIRE_RESET_CONFIRMATION). Default false. */
+  requireConfirmation?: boolean;
+  /** How long a requestId's summary is replayed (RESET_IDEMPOTENCY_TTL). Default 24 h. */
+  idempotencyTtlMs?: number;
+  /** How long a preview's planToken confirms a reset (RESET_PLAN_TTL). Default 15 min. */
+  planTtlMs?: number;
+  /**
+   * A reset also reads every queued id's owner to find tasks queued without being indexed
+   * (RESET_SWEEP_QUEUES). Default true; false when every producer indexes its tasks.
+   */
+  sweepQueues?: boolean;
+  /** Told of every reset and preview answered (observability's logs and metrics). */
+  observer?: Pick<ResetObserver, 'resetAnswered'>;
+}
+
+const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+const DEFAULT_PLAN_TTL_MS = 15 * 60 * 1000;
+
+/**
+ * Previews and performs resets (docs/redis-contract.md, "Reset"): the script does the reset, this
+ * service checks the request, stores a preview's plan and audits it, and words the answer.
+ */
+export class ResetService {
+  private readonly now: () => number;
+  private readonly idempotencyTtlMs: number;
+  private readonly planTtlMs: number;
+
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly keys: RedisKeys,
+    private readonly options: ResetServiceOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+    this.idempotencyTtlMs = options.idempotencyTtlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS;
+    this.planTtlMs = options.planTtlMs ?? DEFAULT_PLAN_TTL_MS;
+  }
+
+  /** A real reset must carry the planToken of a preview (REQUIRE_RESET_CONFIRMATION). */
+  get requiresConfirmation(): boolean {
+    return this.options.requireConfirmation === true;
+  }
+
+  /**
+   * True when `actor` already made a reset with this requestId whose answer is still stored: repeating
+   * it replays that answer (or is an IDEMPOTENCY_CONFLICT) and changes nothing.
+   */
+  async hasStoredAnswer(actor: string, requestId: string): Promise<boolean> {
+    return (await this.redis.exists(this.keys.resetRequest(requestHash(actor, requestId)))) === 1;
+  }
+
+  /**
+   * Previews (`dryRun`) or performs a reset: cancels and removes a workflow's tasks and puts it back
+   * at a gate, in one script (docs/redis-contract.md, "Reset"). Refusals throw WorkflowError
+   * (CONFIRMATION_REQUIRED, STALE_PLAN, PRECONDITION_FAILED, IDEMPOTENCY_CONFLICT) and write nothing.
+   */
+  async resetWorkflow(request: ResetRequest): Promise<CleanupSummary> {
+    const summary = await this.answerReset(request);
+    this.options.observer?.resetAnswered(summary);
+    return summary;
+  }
+
+  private async answerReset(request: ResetRequest): Promise<CleanupSummary> {
+    validateResetRequest(request, this.options.maxGate);
+    const { threadId, resetToGate, actor } = request;
+    const dryRun = request.dryRun === true;
+    const planToken = request.planToken ?? '';
+    const requestId = request.requestId ?? '';
+    if (!dryRun && this.requiresConfirmation && !planToken) {
+      throw new WorkflowError(
+        ErrorCode.CONFIRMATION_REQUIRED,
+        `Resets must be confirmed: preview the reset of "${threadId}" with dryRun and pass its planToken`,
+        'planToken',
+      );
+    }
+    const now = this.now();
+    const reply = await runResetWorkflow(this.redis, this.keys, {
+      threadId,
+      resetToGate,
+      clearTasks: request.clearTasks,
+      clearResults: request.clearResults,
+      actor,
+      reason: request.reason,
+      now,
+      preview: dryRun,
+      request: requestId && !dryRun ? { id: requestId, hash: requestHash(actor, requestId) } : null,
+      requestTtlMs: this.idempotencyTtlMs,
+      expectedGate: request.expectedGate ?? null,
+      expectedPhase: request.expectedPhase ?? null,
+      planToken: planToken && !dryRun ? planToken : null,
+      knownPhases: PHASES,
+      sweepQueues: this.options.sweepQueues !== false,
+      auditMaxLength: AUDIT_MAX_LENGTH,
+      workflowAuditMaxLength: WORKFLOW_AUDIT_MAX_LENGTH,
+    });
+    switch (reply.outcome) {
+      case ResetScriptOutcome.UnknownWorkflow:
+        return {
+          success: false,
+          threadId,
+          cleared: { tasks: 0, results: 0, queues: [] },
+          newState: null,
+          message: `No workflow "${threadId}": it has no record and no task; nothing was changed`,
+          dryRun,
+          plan: null,
+          requestId: requestId || null,
+          replayed: false,
+        };
+      case ResetScriptOutcome.RequestIdConflict:
+        throw new WorkflowError(
+          ErrorCode.IDEMPOTENCY_CONFLICT,
+          `requestId "${requestId}" was already used for a different reset (another workflow, gate or clear option); use a new requestId`,
+          'requestId',
+        );
+      case ResetScriptOutcome.PreconditionFailed:
+        throw preconditionFailed(request, reply.current);
+      case ResetScriptOutcome.StalePlan:
+        throw new WorkflowError(
+          ErrorCode.STALE_PLAN,
+          reply.reason === 'missing'
+            ? `The planToken expired or was not issued by a preview of this reset; preview "${threadId}" again`
+            : `Workflow "${threadId}" changed since the preview; nothing was reset. Preview it again and confirm the new plan`,
+          'planToken',
+        );
+    }
+    const counts: ClearingCounts = { ...reply.counts, queues: parseDomains(reply.counts.queues) };
+    if (reply.outcome === ResetScriptOutcome.Previewed) return this.recordPreview(request, reply.plan, counts, now);
+    return {
+      success: true,
+      threadId,
+      cleared: { tasks: counts.tasks, results: counts.results, queues: counts.queues },
+      newState: { gate: resetToGate, phase: 'pending', attempt: reply.attempt },
+      message: `Workflow "${threadId}" reset to gate ${resetToGate}: ${describeClearing(counts, 'done')}`,
+      dryRun: false,
+      plan: null,
+      requestId: requestId || null,
+      // The stored summary of an earlier call with this requestId; nothing was written now.
+      replayed: reply.outcome === ResetScriptOutcome.Replayed,
+    };
+  }
+
+  /** Stores a preview's plan under its token and audits the preview, in one MULTI. */
+  private async recordPreview(request: ResetRequest, canonical: string, counts: ClearingCounts, now: number): Promise<CleanupSummary> {
+    const { threadId, resetToGate } = request;
+    const planned = parseCanonicalPlan(canonical);
+    const planToken = planTokenOf(canonical);
+    const fields = previewAuditFields({
+      threadId,
+      actor: request.actor,
+      reason: request.reason,
+      requestId: request.requestId ?? null,
+      at: now,
+      targetGate: resetToGate,
+      clearTasks: request.clearTasks,
+      clearResults: request.clearResults,
+      cleared: counts,
+      before: planned.current,
+      planToken,
+    });
+    await execValues(
+      this.redis
+        .multi()
+        .set(this.keys.resetPlan(planToken), canonical, 'PX', this.planTtlMs)
+        .xadd(this.keys.audit, 'MAXLEN', '~', AUDIT_MAX_LENGTH, '*', ...fields)
+        .xadd(this.keys.workflowAudit(threadId), 'MAXLEN', '~', WORKFLOW_AUDIT_MAX_LENGTH, '*', ...fields),
+    );
+    return {
+      success: true,
+      threadId,
+      cleared: { tasks: counts.tasks, results: counts.results, queues: counts.queues },
+      newState: null,
+      message:
+        `Preview of the reset of "${threadId}" to gate ${resetToGate}: it would ${describeClearing(counts, 'planned')}. ` +
+        `Nothing was changed; confirm with the planToken before ${new Date(now + this.planTtlMs).toISOString()}`,
+      dryRun: true,
+      plan: { ...planned, planToken, expiresAt: new Date(now + this.planTtlMs) },
+      requestId: request.requestId ?? null,
+      replayed: false,
+    };
+  }
+}
+
+interface ClearingCounts {
+  tasks: number;
+  results: number;
+  cancelled: number;
+  queues: Domain[];
+}
+
+/** The idempotency key of a request id: per actor, so two users never share one. */
+function requestHash(actor: string, requestId: string): string {
+  // Request ids have no control characters, so the NUL separates actor and id unambiguously.
+  return createHash('sha256').update(`${actor}\0${requestId}`, 'utf8').digest('hex');
+}
+
+function describeClearing(counts: ClearingCounts, mode: 'done' | 'planned'): string {
+  const { cancelled, tasks, results, queues } = counts;
+  if (mode === 'planned') {
+    const dequeue = queues.length > 0 ? `, dequeue from ${queues.join(', ')}` : '';
+    return `cancel ${cancelled} task(s), delete ${tasks} task record(s) and ${results} result(s)${dequeue}`;
+  }
+  const dequeued = queues.length > 0 ? `, dequeued from ${queues.join(', ')}` : '';
+  return `${cancelled} task(s) cancelled, ${tasks} task record(s) and ${results} result(s) deleted${dequeued}`;
+}
+
+function preconditionFailed(request: ResetRequest, current: ResetPreconditionState): WorkflowError {
+  const { hasRecord, gate, phase } = current;
+  const expected = [
+    request.expectedGate == null ? null : `gate ${request.expectedGate}`,
+    request.expectedPhase == null ? null : `phase ${request.expectedPhase}`,
+  ].filter(Boolean);
+  const actual = hasRecord ? `is at gate ${gate}, phase ${phase}` : 'has no record';
+  return new WorkflowError(
+    ErrorCode.PRECONDITION_FAILED,
+    `Workflow "${request.threadId}" ${actual}, not ${expected.join(', ')} as expected; nothing was reset`,
+    request.expectedGate == null ? 'expectedPhase' : 'expectedGate',
+  );
+}

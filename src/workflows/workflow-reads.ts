@@ -1,0 +1,167 @@
+import type { Logger } from 'pino';
+import { ErrorCode } from '../error-codes';
+import type { RedisClient } from '../redis/client';
+import { isWrongType } from '../redis/errors';
+import { DOMAINS, type RedisKeys } from '../redis/keys';
+import { execValues } from '../redis/pipeline';
+import { decodeCursor, encodeCursor, isAfter, type IndexPosition } from './workflow.cursor';
+import { byEnqueueTime, toTask, toWorkflow } from './workflow.records';
+import { validateThreadId } from './workflow.validation';
+import {
+  PHASES,
+  WorkflowError,
+  type ListWorkflowsOptions,
+  type QueueLength,
+  type Task,
+  type Workflow,
+  type WorkflowEdge,
+  type WorkflowPage,
+} from './workflow.types';
+
+export interface WorkflowReadsOptions {
+  /** Where a malformed index entry is reported (once per member). */
+  logger?: Pick<Logger, 'warn'>;
+}
+
+export const MAX_PAGE_SIZE = 100;
+/** A filtered page examines at most this many index entries per requested item, and at least MIN_EXAMINED. */
+const EXAMINED_PER_ITEM = 10;
+const MIN_EXAMINED = 500;
+/** How many index entries one filtered round trip reads. */
+const FILTER_BATCH = 100;
+
+interface IndexEntry extends IndexPosition {
+  hash?: Record<string, string>;
+}
+
+/** Reads workflows, their tasks and the queues: one workflow, a page of the index, the tasks of many. */
+export class WorkflowReads {
+  /** Index members already reported as malformed: each is logged once per process, not on every page. */
+  private readonly reportedMalformed = new Set<string>();
+
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly keys: RedisKeys,
+    private readonly options: WorkflowReadsOptions = {},
+  ) {}
+
+  async getWorkflow(threadId: string): Promise<Workflow | null> {
+    validateThreadId(threadId);
+    // A failed read must fail the call: read as "no record" it would tell an operator the workflow is gone.
+    const [hash, score] = await execValues<Record<string, string> | string | null>(
+      this.redis.pipeline().hgetall(this.keys.workflow(threadId)).zscore(this.keys.workflowIndex, threadId),
+    );
+    return toWorkflow(threadId, hash as Record<string, string>, score as string | null);
+  }
+
+  /**
+   * A page of workflows in creation order. With a phase filter at most max(10×first, 500) entries
+   * are examined; the page may then hold fewer than `first` and `endCursor` continues from the
+   * last entry examined.
+   */
+  async listWorkflows(options: ListWorkflowsOptions): Promise<WorkflowPage> {
+    const { first, phase } = options;
+    if (!Number.isSafeInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+      throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `first must be an integer from 1 to ${MAX_PAGE_SIZE}`, 'first');
+    }
+    if (phase && !PHASES.includes(phase)) {
+      throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `phase must be one of ${PHASES.join(', ')}`, 'phase');
+    }
+    let position: IndexPosition | null = options.after ? decodeCursor(options.after) : null;
+    const budget = phase ? Math.max(EXAMINED_PER_ITEM * first, MIN_EXAMINED) : Number.POSITIVE_INFINITY;
+    const edges: WorkflowEdge[] = [];
+    let examined = 0;
+    let hasMore = true;
+    while (edges.length < first && examined < budget && hasMore) {
+      const wanted = phase ? Math.min(FILTER_BATCH, budget - examined) : first - edges.length;
+      // One entry beyond those wanted tells whether anything follows, without another round trip.
+      const entries = await this.readIndexAfter(position, wanted + 1);
+      let consumed = 0;
+      for (const entry of entries.slice(0, wanted)) {
+        consumed += 1;
+        examined += 1;
+        position = entry;
+        const workflow = toWorkflow(entry.threadId, entry.hash, String(entry.score));
+        if (workflow && (!phase || workflow.phase === phase)) edges.push({ workflow, cursor: encodeCursor(entry) });
+        if (edges.length === first) break;
+      }
+      hasMore = consumed < entries.length;
+    }
+    return { edges, endCursor: examined > 0 && position ? encodeCursor(position) : null, hasNextPage: hasMore && position !== null };
+  }
+
+  /**
+   * The tasks of many workflows in two round trips, whatever their number. A request reads them
+   * through its own DataLoader (graphql/context.ts), so its tasks and health share one read.
+   */
+  async getTasksOfWorkflows(threadIds: readonly string[]): Promise<Map<string, Task[]>> {
+    const unique = [...new Set(threadIds)];
+    const tasksByWorkflow = new Map<string, Task[]>(unique.map((threadId) => [threadId, []]));
+    if (unique.length === 0) return tasksByWorkflow;
+    const indexes = this.redis.pipeline();
+    for (const threadId of unique) indexes.smembers(this.keys.workflowTasks(threadId));
+    const memberLists = await execValues<string[]>(indexes);
+    const owned = unique.flatMap((threadId, i) => (memberLists[i] ?? []).map((taskId) => ({ threadId, taskId })));
+    if (owned.length === 0) return tasksByWorkflow;
+    const records = this.redis.pipeline();
+    for (const { taskId } of owned) records.hgetall(this.keys.task(taskId)).get(this.keys.result(taskId));
+    const values = await execValues<unknown>(records);
+    owned.forEach(({ threadId, taskId }, i) => {
+      const task = toTask(taskId, values[2 * i] as Record<string, string>, values[2 * i + 1] as string | null);
+      // An index member owned by another workflow (or by none) is not this one's, as the reset reads it.
+      if (task?.threadId === threadId) tasksByWorkflow.get(threadId)!.push(task);
+    });
+    for (const tasks of tasksByWorkflow.values()) tasks.sort(byEnqueueTime);
+    return tasksByWorkflow;
+  }
+
+  async queueLengths(): Promise<QueueLength[]> {
+    const pipeline = this.redis.pipeline();
+    for (const domain of DOMAINS) pipeline.llen(this.keys.queue(domain));
+    const lengths = await execValues<number>(pipeline);
+    return DOMAINS.map((domain, i) => ({ domain, length: Number(lengths[i] ?? 0) }));
+  }
+
+  /**
+   * Up to `count` index entries after `position` (from the start when null), with their hashes.
+   * Entries sharing the position's score are skipped by member order.
+   */
+  private async readIndexAfter(position: IndexPosition | null, count: number): Promise<IndexEntry[]> {
+    const entries: IndexEntry[] = [];
+    const min = position ? String(position.score) : '-inf';
+    // The range starts at the position's score, so it holds the position's own entry (when still
+    // indexed): reading one more keeps a page after a cursor to one round trip, like the first page.
+    const batch = position ? count + 1 : count;
+    for (let offset = 0; entries.length < count; offset += batch) {
+      const raw = await this.redis.zrangebyscore(this.keys.workflowIndex, min, '+inf', 'WITHSCORES', 'LIMIT', offset, batch);
+      for (let i = 0; i + 1 < raw.length; i += 2) {
+        const entry = { threadId: raw[i], score: Number(raw[i + 1]) };
+        if (!position || isAfter(entry, position)) entries.push(entry);
+      }
+      if (raw.length < 2 * batch) break;
+    }
+    entries.length = Math.min(entries.length, count);
+    if (entries.length > 0) {
+      const pipeline = this.redis.pipeline();
+      for (const entry of entries) pipeline.hgetall(this.keys.workflow(entry.threadId));
+      const replies = (await pipeline.exec()) ?? [];
+      entries.forEach((entry, i) => {
+        const [error, hash] = replies[i] ?? [];
+        if (error && !isWrongType(error)) throw error;
+        // A member whose key is no hash (`a:tasks`, which the contract forbids) is left out like a missing record.
+        if (error) this.reportMalformed(entry.threadId);
+        else entry.hash = hash as Record<string, string>;
+      });
+    }
+    return entries;
+  }
+
+  private reportMalformed(threadId: string): void {
+    if (this.reportedMalformed.has(threadId)) return;
+    this.reportedMalformed.add(threadId);
+    this.options.logger?.warn(
+      { threadId, key: this.keys.workflow(threadId) },
+      'workflows index entry skipped: its workflow key is not a hash',
+    );
+  }
+}
