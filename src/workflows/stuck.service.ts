@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { StuckThresholds } from '../config';
+import { examinedBudget, MAX_PAGE_SIZE, MAX_RESET_LIMIT } from '../defaults';
 import { ErrorCode } from '../error-codes';
 import type { ResetObserver } from './reset-observer';
 import { diagnoseWorkflow, SETTLED_PHASES } from './stuck-diagnosis';
@@ -17,8 +18,8 @@ import {
   type StuckWorkflowPage,
   type WorkflowHealth,
 } from './stuck.types';
-import { MAX_REASON_LENGTH, MAX_THREAD_ID_LENGTH, validateRequestId } from './workflow.validation';
-import { MAX_PAGE_SIZE, type WorkflowService } from './workflow.service';
+import { MAX_THREAD_ID_LENGTH, validateFirst, validateReason, validateRequestId } from './workflow.validation';
+import type { WorkflowService } from './workflow.service';
 import { WorkflowError, type Workflow } from './workflow.types';
 
 export interface StuckWorkflowServiceOptions {
@@ -29,11 +30,6 @@ export interface StuckWorkflowServiceOptions {
   observer?: Pick<ResetObserver, 'batchAnswered'>;
 }
 
-/** A page of stuck workflows examines at most this many workflows per requested item, and at least MIN_EXAMINED. */
-const EXAMINED_PER_ITEM = 10;
-const MIN_EXAMINED = 500;
-/** How many workflows one batch reset may touch. */
-const MAX_RESET_LIMIT = 100;
 /** Room left in a per-workflow request id (an id, so at most MAX_THREAD_ID_LENGTH) for `:` and the hash (24 hex digits). */
 const REQUEST_ID_PREFIX_LENGTH = MAX_THREAD_ID_LENGTH - 25;
 
@@ -77,11 +73,9 @@ export class StuckWorkflowService {
    */
   async listStuckWorkflows(options: ListStuckWorkflowsOptions): Promise<StuckWorkflowPage> {
     const { first, kind } = options;
-    if (!Number.isSafeInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-      throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `first must be an integer from 1 to ${MAX_PAGE_SIZE}`, 'first');
-    }
+    validateFirst(first);
     validateKind(kind);
-    const budget = Math.max(EXAMINED_PER_ITEM * first, MIN_EXAMINED);
+    const budget = examinedBudget(first);
     return this.findStuck(options.after ?? null, first, budget, (reason) => !kind || reason.kind === kind);
   }
 
@@ -258,10 +252,7 @@ function validateResetStuckRequest(request: ResetStuckRequest): void {
     throw new WorkflowError(ErrorCode.BAD_USER_INPUT, 'olderThan must be a duration of zero or more', 'olderThan');
   }
   // Checked once here, or every workflow of the batch would fail on it separately.
-  const reason = typeof request.reason === 'string' ? request.reason.trim() : '';
-  if (reason.length === 0 || request.reason.length > MAX_REASON_LENGTH) {
-    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `reason must be 1 to ${MAX_REASON_LENGTH} characters`, 'reason');
-  }
+  validateReason(request.reason);
   if (requestId != null) validateRequestId(requestId);
 }
 

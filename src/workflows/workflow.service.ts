@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import type { Logger } from 'pino';
+import { DEFAULT_RESET_IDEMPOTENCY_TTL, DEFAULT_RESET_PLAN_TTL, defaultDurationMs, examinedBudget } from '../defaults';
 import { ErrorCode } from '../error-codes';
 import type { RedisClient } from '../redis/client';
 import { CreateWorkflowOutcome, runCreateWorkflow } from '../redis/commands/create-workflow';
@@ -26,7 +27,14 @@ import type { ResetObserver } from './reset-observer';
 import { parseCanonicalPlan, planTokenOf } from './reset-plan';
 import { decodeCursor, encodeCursor, isAfter, type IndexPosition } from './workflow.cursor';
 import { byEnqueueTime, parseCount, parsePhase, taskOwner, toTask, toWorkflow } from './workflow.records';
-import { serializeTaskData, serializeTaskResult, validateResetRequest, validateTaskAttempt, validateThreadId } from './workflow.validation';
+import {
+  serializeTaskData,
+  serializeTaskResult,
+  validateFirst,
+  validateResetRequest,
+  validateTaskAttempt,
+  validateThreadId,
+} from './workflow.validation';
 import {
   PHASES,
   WorkflowError,
@@ -57,9 +65,9 @@ export interface WorkflowServiceOptions {
   now?: () => number;
   /** A real reset must carry the planToken of a preview (REQUIRE_RESET_CONFIRMATION). Default false. */
   requireConfirmation?: boolean;
-  /** How long a requestId's summary is replayed (RESET_IDEMPOTENCY_TTL). Default 24 h. */
+  /** How long a requestId's summary is replayed (RESET_IDEMPOTENCY_TTL). Default DEFAULT_RESET_IDEMPOTENCY_TTL. */
   idempotencyTtlMs?: number;
-  /** How long a preview's planToken confirms a reset (RESET_PLAN_TTL). Default 15 min. */
+  /** How long a preview's planToken confirms a reset (RESET_PLAN_TTL). Default DEFAULT_RESET_PLAN_TTL. */
   planTtlMs?: number;
   /**
    * A reset also reads every queued id's owner to find tasks queued without being indexed
@@ -72,13 +80,6 @@ export interface WorkflowServiceOptions {
   observer?: Pick<ResetObserver, 'resetAnswered'>;
 }
 
-const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
-const DEFAULT_PLAN_TTL_MS = 15 * 60 * 1000;
-
-export const MAX_PAGE_SIZE = 100;
-/** A filtered page examines at most this many index entries per requested item, and at least MIN_EXAMINED. */
-const EXAMINED_PER_ITEM = 10;
-const MIN_EXAMINED = 500;
 /** How many index entries one filtered round trip reads. */
 const FILTER_BATCH = 100;
 
@@ -130,8 +131,8 @@ export class WorkflowService {
     private readonly options: WorkflowServiceOptions,
   ) {
     this.now = options.now ?? Date.now;
-    this.idempotencyTtlMs = options.idempotencyTtlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS;
-    this.planTtlMs = options.planTtlMs ?? DEFAULT_PLAN_TTL_MS;
+    this.idempotencyTtlMs = options.idempotencyTtlMs ?? defaultDurationMs(DEFAULT_RESET_IDEMPOTENCY_TTL);
+    this.planTtlMs = options.planTtlMs ?? defaultDurationMs(DEFAULT_RESET_PLAN_TTL);
   }
 
   async getWorkflow(threadId: string): Promise<Workflow | null> {
@@ -150,14 +151,12 @@ export class WorkflowService {
    */
   async listWorkflows(options: ListWorkflowsOptions): Promise<WorkflowPage> {
     const { first, phase } = options;
-    if (!Number.isSafeInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-      throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `first must be an integer from 1 to ${MAX_PAGE_SIZE}`, 'first');
-    }
+    validateFirst(first);
     if (phase && !PHASES.includes(phase)) {
       throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `phase must be one of ${PHASES.join(', ')}`, 'phase');
     }
     let position: IndexPosition | null = options.after ? decodeCursor(options.after) : null;
-    const budget = phase ? Math.max(EXAMINED_PER_ITEM * first, MIN_EXAMINED) : Number.POSITIVE_INFINITY;
+    const budget = phase ? examinedBudget(first) : Number.POSITIVE_INFINITY;
     const edges: WorkflowEdge[] = [];
     let examined = 0;
     let hasMore = true;
@@ -421,9 +420,7 @@ export class WorkflowService {
   /** Resets and previews, newest first: one workflow's, or all workflows' when threadId is absent. */
   async listResetAudit(options: ListResetAuditOptions): Promise<ResetAuditPage> {
     const { first } = options;
-    if (!Number.isSafeInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-      throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `first must be an integer from 1 to ${MAX_PAGE_SIZE}`, 'first');
-    }
+    validateFirst(first);
     const threadId = options.threadId == null ? null : validateThreadId(options.threadId);
     const stream = threadId === null ? this.keys.audit : this.keys.workflowAudit(threadId);
     const end = options.after == null ? '+' : olderThan(streamIdOf(options.after, threadId));

@@ -1,3 +1,4 @@
+import { MAX_PAGE_SIZE } from '../defaults';
 import { ErrorCode } from '../error-codes';
 import {
   PHASES,
@@ -61,10 +62,7 @@ export function validateResetRequest(request: ResetRequest, maxGate: number): vo
   if (!Number.isSafeInteger(gate) || gate < 0 || gate > maxGate) {
     throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `resetToGate must be an integer from 0 to ${maxGate}`, 'resetToGate');
   }
-  const reason = typeof request.reason === 'string' ? request.reason.trim() : '';
-  if (reason.length === 0 || request.reason.length > MAX_REASON_LENGTH) {
-    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `reason must be 1 to ${MAX_REASON_LENGTH} characters`, 'reason');
-  }
+  validateReason(request.reason);
   if (request.dryRun != null && typeof request.dryRun !== 'boolean') {
     throw new WorkflowError(ErrorCode.BAD_USER_INPUT, 'dryRun must be true or false', 'dryRun');
   }
@@ -79,6 +77,28 @@ export function validateResetRequest(request: ResetRequest, maxGate: number): vo
     throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `expectedPhase must be one of ${PHASES.join(', ')}`, 'expectedPhase');
   }
   if (request.requestId != null) validateRequestId(request.requestId);
+}
+
+/** The page-size refusal of `argument` (`first`, `last`), said alike by the service and the query limits. */
+export function pageSizeMessage(argument: string): string {
+  return `${argument} must be an integer from 1 to ${MAX_PAGE_SIZE}`;
+}
+
+/** A page size (`first`) of any connection: 1..MAX_PAGE_SIZE. */
+export function validateFirst(first: number): number {
+  if (!Number.isSafeInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, pageSizeMessage('first'), 'first');
+  }
+  return first;
+}
+
+/** Why a reset or a batch reset is made, as the audit records it: 1..500 characters, not only blanks. */
+export function validateReason(reason: string): string {
+  const trimmed = typeof reason === 'string' ? reason.trim() : '';
+  if (trimmed.length === 0 || reason.length > MAX_REASON_LENGTH) {
+    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `reason must be 1 to ${MAX_REASON_LENGTH} characters`, 'reason');
+  }
+  return reason;
 }
 
 /**

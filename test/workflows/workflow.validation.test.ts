@@ -1,3 +1,4 @@
+import { MAX_PAGE_SIZE } from '../../src/defaults';
 import { WorkflowError, type ResetRequest } from '../../src/workflows/workflow.types';
 import {
   MAX_REASON_LENGTH,
@@ -5,9 +6,12 @@ import {
   MAX_TASK_DATA_DEPTH,
   MAX_TASK_RESULT_BYTES,
   MAX_THREAD_ID_LENGTH,
+  pageSizeMessage,
   serializeTaskData,
   serializeTaskResult,
+  validateFirst,
   validateId,
+  validateReason,
   validateRequestId,
   validateResetRequest,
   validateTaskAttempt,
@@ -77,6 +81,40 @@ describe('validateRequestId', () => {
     expect(refusalOf(() => validateRequestId('')).field).toBe('requestId');
     expect(refusalOf(() => validateRequestId('tab\there')).field).toBe('requestId');
   });
+});
+
+describe('validateFirst', () => {
+  it.each([1, 20, MAX_PAGE_SIZE])('accepts a page of %p', (first) => {
+    expect(validateFirst(first)).toBe(first);
+  });
+
+  it.each([0, -1, MAX_PAGE_SIZE + 1, 2.5, Number.NaN, Number.POSITIVE_INFINITY])('refuses a page of %p on field first', (first) => {
+    const refusal = refusalOf(() => validateFirst(first));
+    expect(refusal.field).toBe('first');
+    expect(refusal.message).toBe(pageSizeMessage('first'));
+  });
+});
+
+describe('pageSizeMessage', () => {
+  it('names the argument and the whole range, for the service and the query limits alike', () => {
+    expect(pageSizeMessage('first')).toBe(`first must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+    expect(pageSizeMessage('last')).toBe(`last must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+  });
+});
+
+describe('validateReason', () => {
+  it.each(['agent died', 'x', '  padded  ', 'x'.repeat(MAX_REASON_LENGTH)])('accepts %j as written', (reason) => {
+    expect(validateReason(reason)).toBe(reason);
+  });
+
+  it.each(['', '   ', '\n\t', 'x'.repeat(MAX_REASON_LENGTH + 1), null as unknown as string, 42 as unknown as string])(
+    'refuses %j on field reason',
+    (reason) => {
+      const refusal = refusalOf(() => validateReason(reason));
+      expect(refusal.field).toBe('reason');
+      expect(refusal.message).toBe(`reason must be 1 to ${MAX_REASON_LENGTH} characters`);
+    },
+  );
 });
 
 describe('validateResetRequest', () => {
