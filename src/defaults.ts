@@ -25,7 +25,10 @@ export const MAX_RESET_LIMIT = 100;
 /** Highest gate a reset may go back to (MAX_GATE). */
 export const DEFAULT_MAX_GATE = 7;
 
-/** Calls per caller and window: resetWorkflow (RESET_RATE_LIMIT), its previews (RESET_PREVIEW_RATE_LIMIT). */
+/**
+ * Calls per caller and window: resetWorkflow (RESET_RATE_LIMIT), its previews (RESET_PREVIEW_RATE_LIMIT).
+ * resetWorkflow's description says them "a minute": a test holds the window to 1m.
+ */
 export const DEFAULT_RESET_RATE_LIMIT = { max: 5, window: '1m' } as const;
 export const DEFAULT_RESET_PREVIEW_RATE_LIMIT = { max: 30, window: '1m' } as const;
 /** Fixed in the schema's @rateLimit: resetStuckWorkflows. */
