@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { StuckThresholds } from '../config';
-import { examinedBudget, MAX_PAGE_SIZE, MAX_RESET_LIMIT } from '../defaults';
+import { examinedBudget, MAX_PAGE_SIZE } from '../defaults';
 import { ErrorCode } from '../error-codes';
 import type { ResetObserver } from './reset-observer';
 import { diagnoseWorkflow, SETTLED_PHASES } from './stuck-diagnosis';
 import {
-  STUCK_KINDS,
   type ListStuckWorkflowsOptions,
   type PlanConfirmation,
   type ResetStuckRequest,
@@ -18,7 +17,7 @@ import {
   type StuckWorkflowPage,
   type WorkflowHealth,
 } from './stuck.types';
-import { MAX_THREAD_ID_LENGTH, validateFirst, validateReason, validateRequestId } from './workflow.validation';
+import { MAX_THREAD_ID_LENGTH, validateFirst, validateResetStuckRequest, validateStuckKind } from './workflow.validation';
 import type { WorkflowService } from './workflow.service';
 import { WorkflowError, type Workflow } from './workflow.types';
 
@@ -74,7 +73,7 @@ export class StuckWorkflowService {
   async listStuckWorkflows(options: ListStuckWorkflowsOptions): Promise<StuckWorkflowPage> {
     const { first, kind } = options;
     validateFirst(first);
-    validateKind(kind);
+    validateStuckKind(kind);
     const budget = examinedBudget(first);
     return this.findStuck(options.after ?? null, first, budget, (reason) => !kind || reason.kind === kind);
   }
@@ -228,32 +227,6 @@ function kindsOf(reasons: readonly StuckReason[]): StuckKind[] {
 function notStuckMessage({ kind, olderThanMs }: ResetStuckRequest): string {
   const how = [kind ? ` as ${kind}` : '', olderThanMs ? ` for at least ${olderThanMs} ms` : ''].join('');
   return `The workflow is not stuck${how} now; it was left untouched`;
-}
-
-function validateKind(kind: string | null | undefined): void {
-  if (kind && !(STUCK_KINDS as readonly string[]).includes(kind)) {
-    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `kind must be one of ${STUCK_KINDS.join(', ')}`, 'kind');
-  }
-}
-
-function validateResetStuckRequest(request: ResetStuckRequest): void {
-  validateKind(request.kind);
-  const { limit, olderThanMs, requestId, plans } = request;
-  if (
-    plans != null &&
-    (plans.length > MAX_RESET_LIMIT || plans.some((plan) => typeof plan.planToken !== 'string' || plan.planToken === ''))
-  ) {
-    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `plans must hold at most ${MAX_RESET_LIMIT} threadId and planToken pairs`, 'plans');
-  }
-  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_RESET_LIMIT) {
-    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `limit must be an integer from 1 to ${MAX_RESET_LIMIT}`, 'limit');
-  }
-  if (olderThanMs != null && (!Number.isSafeInteger(olderThanMs) || olderThanMs < 0)) {
-    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, 'olderThan must be a duration of zero or more', 'olderThan');
-  }
-  // Checked once here, or every workflow of the batch would fail on it separately.
-  validateReason(request.reason);
-  if (requestId != null) validateRequestId(requestId);
 }
 
 function toResetError(error: unknown): StuckResetError {

@@ -1,5 +1,6 @@
-import { MAX_PAGE_SIZE } from '../defaults';
+import { MAX_PAGE_SIZE, MAX_RESET_LIMIT } from '../defaults';
 import { ErrorCode } from '../error-codes';
+import { STUCK_KINDS, type ResetStuckRequest } from './stuck.types';
 import {
   PHASES,
   TASK_RESULT_STATUSES,
@@ -107,6 +108,34 @@ export function validateReason(reason: string): string {
  */
 export function validateRequestId(requestId: string): string {
   return validateId(requestId, 'requestId');
+}
+
+/** A stuck kind filter (`kind`), when given. */
+export function validateStuckKind(kind: string | null | undefined): void {
+  if (kind && !(STUCK_KINDS as readonly string[]).includes(kind)) {
+    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `kind must be one of ${STUCK_KINDS.join(', ')}`, 'kind');
+  }
+}
+
+/** A batch reset, checked whole before any workflow is read. */
+export function validateResetStuckRequest(request: ResetStuckRequest): void {
+  validateStuckKind(request.kind);
+  const { limit, olderThanMs, requestId, plans } = request;
+  if (
+    plans != null &&
+    (plans.length > MAX_RESET_LIMIT || plans.some((plan) => typeof plan.planToken !== 'string' || plan.planToken === ''))
+  ) {
+    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `plans must hold at most ${MAX_RESET_LIMIT} threadId and planToken pairs`, 'plans');
+  }
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_RESET_LIMIT) {
+    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `limit must be an integer from 1 to ${MAX_RESET_LIMIT}`, 'limit');
+  }
+  if (olderThanMs != null && (!Number.isSafeInteger(olderThanMs) || olderThanMs < 0)) {
+    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, 'olderThan must be a duration of zero or more', 'olderThan');
+  }
+  // Checked once here, or every workflow of the batch would fail on it separately.
+  validateReason(request.reason);
+  if (requestId != null) validateRequestId(requestId);
 }
 
 /** The task and attempt of an agent's fenced write (a result or a heartbeat). */

@@ -1,4 +1,5 @@
-import { MAX_PAGE_SIZE } from '../../src/defaults';
+import { MAX_PAGE_SIZE, MAX_RESET_LIMIT } from '../../src/defaults';
+import { STUCK_KINDS, type ResetStuckRequest } from '../../src/workflows/stuck.types';
 import { WorkflowError, type ResetRequest } from '../../src/workflows/workflow.types';
 import {
   MAX_REASON_LENGTH,
@@ -14,6 +15,8 @@ import {
   validateReason,
   validateRequestId,
   validateResetRequest,
+  validateResetStuckRequest,
+  validateStuckKind,
   validateTaskAttempt,
   validateThreadId,
 } from '../../src/workflows/workflow.validation';
@@ -149,6 +152,48 @@ describe('validateResetRequest', () => {
     ['requestId', { requestId: '' }],
   ])('refuses a bad %s: %j', (field, change) => {
     expect(refusalOf(() => validateResetRequest({ ...valid, ...change }, MAX_GATE)).field).toBe(field);
+  });
+});
+
+describe('validateStuckKind', () => {
+  it.each([undefined, null, '', ...STUCK_KINDS])('accepts %p', (kind) => {
+    expect(() => validateStuckKind(kind)).not.toThrow();
+  });
+
+  it.each(['QUEUED_TOO_LONG', 'stuck'])('refuses %p on field kind', (kind) => {
+    expect(refusalOf(() => validateStuckKind(kind)).field).toBe('kind');
+  });
+});
+
+describe('validateResetStuckRequest', () => {
+  const valid: ResetStuckRequest = { reason: 'agents died', limit: 20, actor: 'admin' };
+  const plan = { threadId: 'wf-1', planToken: 'a'.repeat(64) };
+
+  it.each<Partial<ResetStuckRequest>>([
+    {},
+    { limit: 1 },
+    { limit: MAX_RESET_LIMIT },
+    { kind: 'agent_gone', olderThanMs: 0, requestId: 'batch-1', plans: [plan] },
+    { olderThanMs: 60_000, plans: Array.from({ length: MAX_RESET_LIMIT }, () => plan) },
+    { kind: null, olderThanMs: null, requestId: null, plans: null },
+  ])('accepts %j', (change) => {
+    expect(() => validateResetStuckRequest({ ...valid, ...change })).not.toThrow();
+  });
+
+  it.each<[string, Partial<ResetStuckRequest>]>([
+    ['kind', { kind: 'AGENT_GONE' as ResetStuckRequest['kind'] }],
+    ['plans', { plans: Array.from({ length: MAX_RESET_LIMIT + 1 }, () => plan) }],
+    ['plans', { plans: [{ threadId: 'wf-1', planToken: '' }] }],
+    ['limit', { limit: 0 }],
+    ['limit', { limit: MAX_RESET_LIMIT + 1 }],
+    ['limit', { limit: 2.5 }],
+    ['olderThan', { olderThanMs: -1 }],
+    ['olderThan', { olderThanMs: 0.5 }],
+    ['reason', { reason: '  ' }],
+    ['requestId', { requestId: '' }],
+    ['requestId', { requestId: 'bell\u0007' }],
+  ])('refuses a bad %s: %j', (field, change) => {
+    expect(refusalOf(() => validateResetStuckRequest({ ...valid, ...change })).field).toBe(field);
   });
 });
 
