@@ -1,5 +1,15 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import {
+  DEFAULT_MAX_GATE,
+  DEFAULT_RESET_IDEMPOTENCY_TTL,
+  DEFAULT_RESET_PLAN_TTL,
+  DEFAULT_RESET_PREVIEW_RATE_LIMIT,
+  DEFAULT_RESET_RATE_LIMIT,
+  DEFAULT_STUCK_QUEUED_AFTER,
+  DEFAULT_STUCK_RESULT_AFTER,
+  DEFAULT_STUCK_RUNNING_AFTER,
+} from './defaults';
 import { parseDurationMs } from './duration';
 
 /** A rate limit written as `<max>/<window>`, e.g. `5/1m`; the window uses `ms` syntax (`30s`, `1m`, `1h`). */
@@ -55,7 +65,8 @@ const HASH_TAG = /\{[^{}]+\}/;
 const DEFAULT_KEY_PREFIX = 'wave';
 const DEFAULT_CLUSTER_KEY_PREFIX = '{wave}';
 
-const rateLimit = (fallback: string) => z.string().regex(RATE_LIMIT_PATTERN, 'must look like 5/1m (max calls / window)').default(fallback);
+const rateLimit = (fallback: RateLimitPolicy) =>
+  z.string().regex(RATE_LIMIT_PATTERN, 'must look like 5/1m (max calls / window)').default(`${fallback.max}/${fallback.window}`);
 
 const flag = z.enum(['true', 'false'], { message: 'must be true or false' }).optional();
 const positiveInt = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
@@ -94,17 +105,17 @@ const envSchema = z.object({
     .max(64, 'must be at most 64 characters')
     .regex(KEY_PREFIX_PATTERN, 'must be letters, digits, "_", "." or "-", with at most one {hash tag} such as {wave}')
     .optional(),
-  MAX_GATE: z.coerce.number().int().min(0).max(1000).default(7),
+  MAX_GATE: z.coerce.number().int().min(0).max(1000).default(DEFAULT_MAX_GATE),
   SEED_DEMO: flag,
-  RESET_RATE_LIMIT: rateLimit('5/1m'),
-  RESET_PREVIEW_RATE_LIMIT: rateLimit('30/1m'),
+  RESET_RATE_LIMIT: rateLimit(DEFAULT_RESET_RATE_LIMIT),
+  RESET_PREVIEW_RATE_LIMIT: rateLimit(DEFAULT_RESET_PREVIEW_RATE_LIMIT),
   REQUIRE_RESET_CONFIRMATION: flag,
-  RESET_IDEMPOTENCY_TTL: duration('24h'),
-  RESET_PLAN_TTL: duration('15m'),
+  RESET_IDEMPOTENCY_TTL: duration(DEFAULT_RESET_IDEMPOTENCY_TTL),
+  RESET_PLAN_TTL: duration(DEFAULT_RESET_PLAN_TTL),
   RESET_SWEEP_QUEUES: flag,
-  STUCK_QUEUED_AFTER: duration('10m'),
-  STUCK_RUNNING_AFTER: duration('5m'),
-  STUCK_RESULT_AFTER: duration('5m'),
+  STUCK_QUEUED_AFTER: duration(DEFAULT_STUCK_QUEUED_AFTER),
+  STUCK_RUNNING_AFTER: duration(DEFAULT_STUCK_RUNNING_AFTER),
+  STUCK_RESULT_AFTER: duration(DEFAULT_STUCK_RESULT_AFTER),
 
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   JWT_PUBLIC_KEY: z

@@ -2,11 +2,12 @@ import { Args, ArgsType, Ctx, Directive, Field, FieldResolver, ID, Int, Query, R
 import type { ResetAuditPage } from '../workflows/workflow.types';
 import type { RequestContext } from './context';
 import { ResetAuditConnection } from './audit.types';
-import { Workflow } from './workflow.type';
+import { PAGE_SIZE_DESCRIPTION, Workflow } from './workflow.type';
+import { DEFAULT_PAGE_SIZE } from '../defaults';
 
 @ArgsType()
 class AuditPageArgs {
-  @Field(() => Int, { defaultValue: 20, description: 'Page size, 1..100.' })
+  @Field(() => Int, { defaultValue: DEFAULT_PAGE_SIZE, description: PAGE_SIZE_DESCRIPTION })
   first!: number;
 
   @Field(() => String, { nullable: true, description: 'The `endCursor` of the previous page.' })

@@ -7,14 +7,16 @@ import { WorkflowError } from '../workflows/workflow.types';
 import type { RequestContext } from './context';
 import { StuckKind } from './enums';
 import { BatchResetResult, ResetStuckWorkflowsInput, StuckReason, StuckWorkflowConnection, WorkflowHealth } from './stuck.types';
-import { Workflow } from './workflow.type';
+import { PAGE_SIZE_DESCRIPTION, Workflow } from './workflow.type';
+import { BATCH_RESET_RATE_LIMIT, DEFAULT_PAGE_SIZE } from '../defaults';
+import { rateLimitUse } from './directives/rate-limit.directive';
 
 @ArgsType()
 class StuckWorkflowsArgs {
   @Field(() => StuckKind, { nullable: true, description: 'Only workflows stuck this way.' })
   kind?: StuckKindValue | null;
 
-  @Field(() => Int, { defaultValue: 20, description: 'Page size, 1..100.' })
+  @Field(() => Int, { defaultValue: DEFAULT_PAGE_SIZE, description: PAGE_SIZE_DESCRIPTION })
   first!: number;
 
   @Field(() => String, { nullable: true, description: 'The `endCursor` of the previous page.' })
@@ -62,7 +64,7 @@ export class StuckResolver {
       'A failure on one workflow never stops or undoes the others.',
   })
   @Directive('@auth(requires: ADMIN)')
-  @Directive('@rateLimit(window: "1m", max: 5)')
+  @Directive(rateLimitUse(BATCH_RESET_RATE_LIMIT))
   resetStuckWorkflows(
     @Arg('input', () => ResetStuckWorkflowsInput) input: ResetStuckWorkflowsInput,
     @Ctx() ctx: RequestContext,

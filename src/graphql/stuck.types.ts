@@ -4,6 +4,7 @@ import type { StuckKind as StuckKindValue } from '../workflows/stuck.types';
 import { StuckKind } from './enums';
 import { CleanupSummary } from './reset.types';
 import { PageInfo, Workflow } from './workflow.type';
+import { DEFAULT_RESET_LIMIT, MAX_RESET_LIMIT } from '../defaults';
 
 // simpleResolvers: plain data, as the types of workflow.type.ts.
 @ObjectType({ description: 'One reason a workflow is stuck, with the evidence and what to do.', simpleResolvers: true })
@@ -56,7 +57,10 @@ export class ResetStuckWorkflowsInput {
   @Field(() => String, { description: 'Why: recorded in every audit entry.' })
   reason!: string;
 
-  @Field(() => Int, { defaultValue: 20, description: 'At most this many workflows, oldest first (1..100).' })
+  @Field(() => Int, {
+    defaultValue: DEFAULT_RESET_LIMIT,
+    description: `At most this many workflows, oldest first (1..${MAX_RESET_LIMIT}).`,
+  })
   limit!: number;
 
   @Field(() => String, {

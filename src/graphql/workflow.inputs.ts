@@ -3,6 +3,8 @@ import type { Phase } from '../workflows/workflow.types';
 import { GraphQLJSON } from 'graphql-scalars';
 import type { Domain } from '../redis/keys';
 import { TaskDomain, WorkflowPhase } from './enums';
+import { DEFAULT_PAGE_SIZE } from '../defaults';
+import { PAGE_SIZE_DESCRIPTION } from './workflow.type';
 
 @InputType()
 export class StartWorkflowInput {
@@ -24,7 +26,7 @@ export class EnqueueTaskInput {
 
 @ArgsType()
 export class WorkflowsArgs {
-  @Field(() => Int, { defaultValue: 20, description: 'Page size, 1..100.' })
+  @Field(() => Int, { defaultValue: DEFAULT_PAGE_SIZE, description: PAGE_SIZE_DESCRIPTION })
   first!: number;
 
   @Field(() => String, { nullable: true, description: 'The `endCursor` of the previous page.' })

@@ -1,10 +1,9 @@
 import { Arg, Args, Ctx, Directive, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { LIFECYCLE_RATE_LIMIT } from '../defaults';
 import type { RequestContext } from './context';
+import { rateLimitUse } from './directives/rate-limit.directive';
 import { EnqueueTaskInput, StartWorkflowInput, WorkflowsArgs } from './workflow.inputs';
 import { QueueLength, Task, Workflow, WorkflowConnection } from './workflow.type';
-
-/** Lifecycle mutations are cheap but write: a generous limit that still stops a runaway script. */
-const LIFECYCLE_RATE_LIMIT = '@rateLimit(window: "1m", max: 120)';
 
 @Resolver(() => Workflow)
 export class WorkflowResolver {
@@ -39,7 +38,7 @@ export class WorkflowResolver {
   // Every mutation payload is nullable: in a mutation of several fields, a refused one costs only itself.
   @Mutation(() => Workflow, { nullable: true, description: 'Create a workflow at gate 0, phase PENDING.' })
   @Directive('@auth(requires: OPERATOR)')
-  @Directive(LIFECYCLE_RATE_LIMIT)
+  @Directive(rateLimitUse(LIFECYCLE_RATE_LIMIT))
   async startWorkflow(
     @Arg('input', () => StartWorkflowInput, { nullable: true }) input: StartWorkflowInput | null,
     @Ctx() ctx: RequestContext,
@@ -49,21 +48,21 @@ export class WorkflowResolver {
 
   @Mutation(() => Workflow, { nullable: true, description: 'Move a PENDING, STOPPED, BLOCKED or FAILED workflow to RUNNING.' })
   @Directive('@auth(requires: OPERATOR)')
-  @Directive(LIFECYCLE_RATE_LIMIT)
+  @Directive(rateLimitUse(LIFECYCLE_RATE_LIMIT))
   async runWorkflow(@Arg('threadId', () => ID) threadId: string, @Ctx() ctx: RequestContext): Promise<Workflow> {
     return ctx.lifecycle.runWorkflow(threadId);
   }
 
   @Mutation(() => Workflow, { nullable: true, description: 'Move a workflow to STOPPED; its tasks stay, so runWorkflow resumes it.' })
   @Directive('@auth(requires: OPERATOR)')
-  @Directive(LIFECYCLE_RATE_LIMIT)
+  @Directive(rateLimitUse(LIFECYCLE_RATE_LIMIT))
   async stopWorkflow(@Arg('threadId', () => ID) threadId: string, @Ctx() ctx: RequestContext): Promise<Workflow> {
     return ctx.lifecycle.stopWorkflow(threadId);
   }
 
   @Mutation(() => Task, { nullable: true, description: "Queue a task for a domain's agents and add it to the workflow's index." })
   @Directive('@auth(requires: OPERATOR)')
-  @Directive(LIFECYCLE_RATE_LIMIT)
+  @Directive(rateLimitUse(LIFECYCLE_RATE_LIMIT))
   async enqueueTask(@Arg('input', () => EnqueueTaskInput) input: EnqueueTaskInput, @Ctx() ctx: RequestContext): Promise<Task> {
     return ctx.lifecycle.enqueueTask(input);
   }

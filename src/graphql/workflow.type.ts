@@ -1,5 +1,6 @@
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { GraphQLJSON } from 'graphql-scalars';
+import { MAX_PAGE_SIZE } from '../defaults';
 import type { Domain } from '../redis/keys';
 import type { Phase, TaskStatus as TaskStatusValue } from '../workflows/workflow.types';
 import { TaskDomain, TaskStatus, WorkflowPhase } from './enums';
@@ -59,6 +60,9 @@ export class Workflow {
   @Field(() => Date)
   updatedAt!: Date;
 }
+
+/** The description of every connection's `first`. */
+export const PAGE_SIZE_DESCRIPTION = `Page size, 1..${MAX_PAGE_SIZE}.`;
 
 @ObjectType({ simpleResolvers: true })
 export class PageInfo {

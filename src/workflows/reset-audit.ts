@@ -1,9 +1,8 @@
 import { ErrorCode } from '../error-codes';
 import type { RedisClient } from '../redis/client';
 import { DOMAINS, type Domain, type RedisKeys } from '../redis/keys';
-import { MAX_PAGE_SIZE } from './workflow-reads';
 import { parseCount, parsePhase, parseTimestamp } from './workflow.records';
-import { validateThreadId } from './workflow.validation';
+import { validateFirst, validateThreadId } from './workflow.validation';
 import { WorkflowError, type ListResetAuditOptions, type ResetAuditEntry, type ResetAuditPage, type WorkflowState } from './workflow.types';
 
 /**
@@ -26,9 +25,7 @@ export class ResetAuditTrail {
   /** Resets and previews, newest first: one workflow's, or all workflows' when threadId is absent. */
   async listResetAudit(options: ListResetAuditOptions): Promise<ResetAuditPage> {
     const { first } = options;
-    if (!Number.isSafeInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-      throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `first must be an integer from 1 to ${MAX_PAGE_SIZE}`, 'first');
-    }
+    validateFirst(first);
     const threadId = options.threadId == null ? null : validateThreadId(options.threadId);
     const stream = threadId === null ? this.keys.audit : this.keys.workflowAudit(threadId);
     const end = options.after == null ? '+' : olderThan(streamIdOf(options.after, threadId));

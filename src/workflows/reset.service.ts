@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { DEFAULT_RESET_IDEMPOTENCY_TTL, DEFAULT_RESET_PLAN_TTL, defaultDurationMs } from '../defaults';
 import { ErrorCode } from '../error-codes';
 import type { RedisClient } from '../redis/client';
 import { ResetScriptOutcome, runResetWorkflow, type ResetPreconditionState } from '../redis/commands/reset-workflow';
@@ -17,9 +18,9 @@ export interface ResetServiceOptions {
   now?: () => number;
   /** A real reset must carry the planToken of a preview (REQUIRE_RESET_CONFIRMATION). Default false. */
   requireConfirmation?: boolean;
-  /** How long a requestId's summary is replayed (RESET_IDEMPOTENCY_TTL). Default 24 h. */
+  /** How long a requestId's summary is replayed (RESET_IDEMPOTENCY_TTL). Default DEFAULT_RESET_IDEMPOTENCY_TTL. */
   idempotencyTtlMs?: number;
-  /** How long a preview's planToken confirms a reset (RESET_PLAN_TTL). Default 15 min. */
+  /** How long a preview's planToken confirms a reset (RESET_PLAN_TTL). Default DEFAULT_RESET_PLAN_TTL. */
   planTtlMs?: number;
   /**
    * A reset also reads every queued id's owner to find tasks queued without being indexed
@@ -29,9 +30,6 @@ export interface ResetServiceOptions {
   /** Told of every reset and preview answered (observability's logs and metrics). */
   observer?: Pick<ResetObserver, 'resetAnswered'>;
 }
-
-const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
-const DEFAULT_PLAN_TTL_MS = 15 * 60 * 1000;
 
 /**
  * Previews and performs resets (docs/redis-contract.md, "Reset"): the script does the reset, this
@@ -48,8 +46,8 @@ export class ResetService {
     private readonly options: ResetServiceOptions,
   ) {
     this.now = options.now ?? Date.now;
-    this.idempotencyTtlMs = options.idempotencyTtlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS;
-    this.planTtlMs = options.planTtlMs ?? DEFAULT_PLAN_TTL_MS;
+    this.idempotencyTtlMs = options.idempotencyTtlMs ?? defaultDurationMs(DEFAULT_RESET_IDEMPOTENCY_TTL);
+    this.planTtlMs = options.planTtlMs ?? defaultDurationMs(DEFAULT_RESET_PLAN_TTL);
   }
 
   /** A real reset must carry the planToken of a preview (REQUIRE_RESET_CONFIRMATION). */

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { StuckThresholds } from '../config';
+import { examinedBudget, MAX_PAGE_SIZE } from '../defaults';
 import { ErrorCode } from '../error-codes';
 import type { ResetObserver } from './reset-observer';
 import { diagnoseWorkflow, SETTLED_PHASES } from './stuck-diagnosis';
 import {
-  STUCK_KINDS,
   type ListStuckWorkflowsOptions,
   type PlanConfirmation,
   type ResetStuckRequest,
@@ -18,8 +18,8 @@ import {
   type WorkflowHealth,
 } from './stuck.types';
 import type { ResetService } from './reset.service';
-import { MAX_PAGE_SIZE, type WorkflowReads } from './workflow-reads';
-import { MAX_REASON_LENGTH, MAX_THREAD_ID_LENGTH, validateRequestId } from './workflow.validation';
+import type { WorkflowReads } from './workflow-reads';
+import { MAX_THREAD_ID_LENGTH, validateFirst, validateResetStuckRequest, validateStuckKind } from './workflow.validation';
 import { WorkflowError, type Task, type Workflow } from './workflow.types';
 
 export interface StuckWorkflowServiceOptions {
@@ -30,11 +30,6 @@ export interface StuckWorkflowServiceOptions {
   observer?: Pick<ResetObserver, 'batchAnswered'>;
 }
 
-/** A page of stuck workflows examines at most this many workflows per requested item, and at least MIN_EXAMINED. */
-const EXAMINED_PER_ITEM = 10;
-const MIN_EXAMINED = 500;
-/** How many workflows one batch reset may touch. */
-const MAX_RESET_LIMIT = 100;
 /** Room left in a per-workflow request id (an id, so at most MAX_THREAD_ID_LENGTH) for `:` and the hash (24 hex digits). */
 const REQUEST_ID_PREFIX_LENGTH = MAX_THREAD_ID_LENGTH - 25;
 
@@ -88,11 +83,9 @@ export class StuckWorkflowService {
    */
   async listStuckWorkflows(options: ListStuckWorkflowsOptions): Promise<StuckWorkflowPage> {
     const { first, kind } = options;
-    if (!Number.isSafeInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-      throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `first must be an integer from 1 to ${MAX_PAGE_SIZE}`, 'first');
-    }
-    validateKind(kind);
-    const budget = Math.max(EXAMINED_PER_ITEM * first, MIN_EXAMINED);
+    validateFirst(first);
+    validateStuckKind(kind);
+    const budget = examinedBudget(first);
     return this.findStuck(options.after ?? null, first, budget, (reason) => !kind || reason.kind === kind);
   }
 
@@ -245,35 +238,6 @@ function kindsOf(reasons: readonly StuckReason[]): StuckKind[] {
 function notStuckMessage({ kind, olderThanMs }: ResetStuckRequest): string {
   const how = [kind ? ` as ${kind}` : '', olderThanMs ? ` for at least ${olderThanMs} ms` : ''].join('');
   return `The workflow is not stuck${how} now; it was left untouched`;
-}
-
-function validateKind(kind: string | null | undefined): void {
-  if (kind && !(STUCK_KINDS as readonly string[]).includes(kind)) {
-    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `kind must be one of ${STUCK_KINDS.join(', ')}`, 'kind');
-  }
-}
-
-function validateResetStuckRequest(request: ResetStuckRequest): void {
-  validateKind(request.kind);
-  const { limit, olderThanMs, requestId, plans } = request;
-  if (
-    plans != null &&
-    (plans.length > MAX_RESET_LIMIT || plans.some((plan) => typeof plan.planToken !== 'string' || plan.planToken === ''))
-  ) {
-    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `plans must hold at most ${MAX_RESET_LIMIT} threadId and planToken pairs`, 'plans');
-  }
-  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_RESET_LIMIT) {
-    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `limit must be an integer from 1 to ${MAX_RESET_LIMIT}`, 'limit');
-  }
-  if (olderThanMs != null && (!Number.isSafeInteger(olderThanMs) || olderThanMs < 0)) {
-    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, 'olderThan must be a duration of zero or more', 'olderThan');
-  }
-  // Checked once here, or every workflow of the batch would fail on it separately.
-  const reason = typeof request.reason === 'string' ? request.reason.trim() : '';
-  if (reason.length === 0 || request.reason.length > MAX_REASON_LENGTH) {
-    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `reason must be 1 to ${MAX_REASON_LENGTH} characters`, 'reason');
-  }
-  if (requestId != null) validateRequestId(requestId);
 }
 
 function toResetError(error: unknown): StuckResetError {

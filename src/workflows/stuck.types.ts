@@ -61,7 +61,7 @@ export interface ResetStuckRequest {
   /** Preview each reset and change nothing; the default. */
   dryRun?: boolean;
   reason: string;
-  /** At most this many workflows, 1 to 100, oldest first. */
+  /** At most this many workflows, 1 to MAX_RESET_LIMIT, oldest first. */
   limit: number;
   actor: string;
   /** Repeating a batch with the same id completes it without resetting any workflow twice. */

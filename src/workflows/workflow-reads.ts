@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { examinedBudget } from '../defaults';
 import { ErrorCode } from '../error-codes';
 import type { RedisClient } from '../redis/client';
 import { isWrongType } from '../redis/errors';
@@ -6,7 +7,7 @@ import { DOMAINS, type RedisKeys } from '../redis/keys';
 import { execValues } from '../redis/pipeline';
 import { decodeCursor, encodeCursor, isAfter, type IndexPosition } from './workflow.cursor';
 import { byEnqueueTime, toTask, toWorkflow } from './workflow.records';
-import { validateThreadId } from './workflow.validation';
+import { validateFirst, validateThreadId } from './workflow.validation';
 import {
   PHASES,
   WorkflowError,
@@ -23,10 +24,6 @@ export interface WorkflowReadsOptions {
   logger?: Pick<Logger, 'warn'>;
 }
 
-export const MAX_PAGE_SIZE = 100;
-/** A filtered page examines at most this many index entries per requested item, and at least MIN_EXAMINED. */
-const EXAMINED_PER_ITEM = 10;
-const MIN_EXAMINED = 500;
 /** How many index entries one filtered round trip reads. */
 const FILTER_BATCH = 100;
 
@@ -61,14 +58,12 @@ export class WorkflowReads {
    */
   async listWorkflows(options: ListWorkflowsOptions): Promise<WorkflowPage> {
     const { first, phase } = options;
-    if (!Number.isSafeInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-      throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `first must be an integer from 1 to ${MAX_PAGE_SIZE}`, 'first');
-    }
+    validateFirst(first);
     if (phase && !PHASES.includes(phase)) {
       throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `phase must be one of ${PHASES.join(', ')}`, 'phase');
     }
     let position: IndexPosition | null = options.after ? decodeCursor(options.after) : null;
-    const budget = phase ? Math.max(EXAMINED_PER_ITEM * first, MIN_EXAMINED) : Number.POSITIVE_INFINITY;
+    const budget = phase ? examinedBudget(first) : Number.POSITIVE_INFINITY;
     const edges: WorkflowEdge[] = [];
     let examined = 0;
     let hasMore = true;

@@ -1,4 +1,6 @@
+import { MAX_PAGE_SIZE, MAX_RESET_LIMIT } from '../defaults';
 import { ErrorCode } from '../error-codes';
+import { STUCK_KINDS, type ResetStuckRequest } from './stuck.types';
 import {
   PHASES,
   TASK_RESULT_STATUSES,
@@ -61,10 +63,7 @@ export function validateResetRequest(request: ResetRequest, maxGate: number): vo
   if (!Number.isSafeInteger(gate) || gate < 0 || gate > maxGate) {
     throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `resetToGate must be an integer from 0 to ${maxGate}`, 'resetToGate');
   }
-  const reason = typeof request.reason === 'string' ? request.reason.trim() : '';
-  if (reason.length === 0 || request.reason.length > MAX_REASON_LENGTH) {
-    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `reason must be 1 to ${MAX_REASON_LENGTH} characters`, 'reason');
-  }
+  validateReason(request.reason);
   if (request.dryRun != null && typeof request.dryRun !== 'boolean') {
     throw new WorkflowError(ErrorCode.BAD_USER_INPUT, 'dryRun must be true or false', 'dryRun');
   }
@@ -81,12 +80,62 @@ export function validateResetRequest(request: ResetRequest, maxGate: number): vo
   if (request.requestId != null) validateRequestId(request.requestId);
 }
 
+/** The page-size refusal of `argument` (`first`, `last`), said alike by the service and the query limits. */
+export function pageSizeMessage(argument: string): string {
+  return `${argument} must be an integer from 1 to ${MAX_PAGE_SIZE}`;
+}
+
+/** A page size (`first`) of any connection: 1..MAX_PAGE_SIZE. */
+export function validateFirst(first: number): number {
+  if (!Number.isSafeInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, pageSizeMessage('first'), 'first');
+  }
+  return first;
+}
+
+/** Why a reset or a batch reset is made, as the audit records it: 1..500 characters, not only blanks. */
+export function validateReason(reason: string): string {
+  const trimmed = typeof reason === 'string' ? reason.trim() : '';
+  if (trimmed.length === 0 || reason.length > MAX_REASON_LENGTH) {
+    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `reason must be 1 to ${MAX_REASON_LENGTH} characters`, 'reason');
+  }
+  return reason;
+}
+
 /**
  * The idempotency key of a reset or a batch reset: an id (validateId). An empty one is refused, not
  * taken as "no id": two callers sending "" must not share a reset.
  */
 export function validateRequestId(requestId: string): string {
   return validateId(requestId, 'requestId');
+}
+
+/** A stuck kind filter (`kind`), when given. */
+export function validateStuckKind(kind: string | null | undefined): void {
+  if (kind && !(STUCK_KINDS as readonly string[]).includes(kind)) {
+    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `kind must be one of ${STUCK_KINDS.join(', ')}`, 'kind');
+  }
+}
+
+/** A batch reset, checked whole before any workflow is read. */
+export function validateResetStuckRequest(request: ResetStuckRequest): void {
+  validateStuckKind(request.kind);
+  const { limit, olderThanMs, requestId, plans } = request;
+  if (
+    plans != null &&
+    (plans.length > MAX_RESET_LIMIT || plans.some((plan) => typeof plan.planToken !== 'string' || plan.planToken === ''))
+  ) {
+    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `plans must hold at most ${MAX_RESET_LIMIT} threadId and planToken pairs`, 'plans');
+  }
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_RESET_LIMIT) {
+    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `limit must be an integer from 1 to ${MAX_RESET_LIMIT}`, 'limit');
+  }
+  if (olderThanMs != null && (!Number.isSafeInteger(olderThanMs) || olderThanMs < 0)) {
+    throw new WorkflowError(ErrorCode.BAD_USER_INPUT, 'olderThan must be a duration of zero or more', 'olderThan');
+  }
+  // Checked once here, or every workflow of the batch would fail on it separately.
+  validateReason(request.reason);
+  if (requestId != null) validateRequestId(requestId);
 }
 
 /** The task and attempt of an agent's fenced write (a result or a heartbeat). */

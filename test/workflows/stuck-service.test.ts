@@ -1,4 +1,4 @@
-import { MAX_PAGE_SIZE } from '../../src/workflows/workflow-reads';
+import { MAX_PAGE_SIZE } from '../../src/defaults';
 import { WorkflowError } from '../../src/workflows/workflow.types';
 import { MINUTE, createdAt, healthOf, stuckService, writeCase, writeOneOfEach } from './stuck-support';
 import { BACKENDS, NOW, keys, useBackend } from './support';

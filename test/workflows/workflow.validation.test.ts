@@ -1,3 +1,5 @@
+import { MAX_PAGE_SIZE, MAX_RESET_LIMIT } from '../../src/defaults';
+import { STUCK_KINDS, type ResetStuckRequest } from '../../src/workflows/stuck.types';
 import { WorkflowError, type ResetRequest } from '../../src/workflows/workflow.types';
 import {
   MAX_REASON_LENGTH,
@@ -5,11 +7,16 @@ import {
   MAX_TASK_DATA_DEPTH,
   MAX_TASK_RESULT_BYTES,
   MAX_THREAD_ID_LENGTH,
+  pageSizeMessage,
   serializeTaskData,
   serializeTaskResult,
+  validateFirst,
   validateId,
+  validateReason,
   validateRequestId,
   validateResetRequest,
+  validateResetStuckRequest,
+  validateStuckKind,
   validateTaskAttempt,
   validateThreadId,
 } from '../../src/workflows/workflow.validation';
@@ -79,6 +86,40 @@ describe('validateRequestId', () => {
   });
 });
 
+describe('validateFirst', () => {
+  it.each([1, 20, MAX_PAGE_SIZE])('accepts a page of %p', (first) => {
+    expect(validateFirst(first)).toBe(first);
+  });
+
+  it.each([0, -1, MAX_PAGE_SIZE + 1, 2.5, Number.NaN, Number.POSITIVE_INFINITY])('refuses a page of %p on field first', (first) => {
+    const refusal = refusalOf(() => validateFirst(first));
+    expect(refusal.field).toBe('first');
+    expect(refusal.message).toBe(pageSizeMessage('first'));
+  });
+});
+
+describe('pageSizeMessage', () => {
+  it('names the argument and the whole range, for the service and the query limits alike', () => {
+    expect(pageSizeMessage('first')).toBe(`first must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+    expect(pageSizeMessage('last')).toBe(`last must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+  });
+});
+
+describe('validateReason', () => {
+  it.each(['agent died', 'x', '  padded  ', 'x'.repeat(MAX_REASON_LENGTH)])('accepts %j as written', (reason) => {
+    expect(validateReason(reason)).toBe(reason);
+  });
+
+  it.each(['', '   ', '\n\t', 'x'.repeat(MAX_REASON_LENGTH + 1), null as unknown as string, 42 as unknown as string])(
+    'refuses %j on field reason',
+    (reason) => {
+      const refusal = refusalOf(() => validateReason(reason));
+      expect(refusal.field).toBe('reason');
+      expect(refusal.message).toBe(`reason must be 1 to ${MAX_REASON_LENGTH} characters`);
+    },
+  );
+});
+
 describe('validateResetRequest', () => {
   const MAX_GATE = 7;
   const valid: ResetRequest = { threadId: 'wf-1', clearTasks: true, clearResults: true, resetToGate: 0, reason: 'agent died', actor: 'op' };
@@ -111,6 +152,48 @@ describe('validateResetRequest', () => {
     ['requestId', { requestId: '' }],
   ])('refuses a bad %s: %j', (field, change) => {
     expect(refusalOf(() => validateResetRequest({ ...valid, ...change }, MAX_GATE)).field).toBe(field);
+  });
+});
+
+describe('validateStuckKind', () => {
+  it.each([undefined, null, '', ...STUCK_KINDS])('accepts %p', (kind) => {
+    expect(() => validateStuckKind(kind)).not.toThrow();
+  });
+
+  it.each(['QUEUED_TOO_LONG', 'stuck'])('refuses %p on field kind', (kind) => {
+    expect(refusalOf(() => validateStuckKind(kind)).field).toBe('kind');
+  });
+});
+
+describe('validateResetStuckRequest', () => {
+  const valid: ResetStuckRequest = { reason: 'agents died', limit: 20, actor: 'admin' };
+  const plan = { threadId: 'wf-1', planToken: 'a'.repeat(64) };
+
+  it.each<Partial<ResetStuckRequest>>([
+    {},
+    { limit: 1 },
+    { limit: MAX_RESET_LIMIT },
+    { kind: 'agent_gone', olderThanMs: 0, requestId: 'batch-1', plans: [plan] },
+    { olderThanMs: 60_000, plans: Array.from({ length: MAX_RESET_LIMIT }, () => plan) },
+    { kind: null, olderThanMs: null, requestId: null, plans: null },
+  ])('accepts %j', (change) => {
+    expect(() => validateResetStuckRequest({ ...valid, ...change })).not.toThrow();
+  });
+
+  it.each<[string, Partial<ResetStuckRequest>]>([
+    ['kind', { kind: 'AGENT_GONE' as ResetStuckRequest['kind'] }],
+    ['plans', { plans: Array.from({ length: MAX_RESET_LIMIT + 1 }, () => plan) }],
+    ['plans', { plans: [{ threadId: 'wf-1', planToken: '' }] }],
+    ['limit', { limit: 0 }],
+    ['limit', { limit: MAX_RESET_LIMIT + 1 }],
+    ['limit', { limit: 2.5 }],
+    ['olderThan', { olderThanMs: -1 }],
+    ['olderThan', { olderThanMs: 0.5 }],
+    ['reason', { reason: '  ' }],
+    ['requestId', { requestId: '' }],
+    ['requestId', { requestId: 'bell\u0007' }],
+  ])('refuses a bad %s: %j', (field, change) => {
+    expect(refusalOf(() => validateResetStuckRequest({ ...valid, ...change })).field).toBe(field);
   });
 });
 

@@ -33,6 +33,11 @@ export const rateLimitDirective = new GraphQLDirective({
   },
 });
 
+/** The `@rateLimit(...)` use that puts `policy` on a field (type-graphql's `@Directive`). */
+export function rateLimitUse({ window, max }: RateLimitPolicy): string {
+  return `@${RATE_LIMIT}(window: "${window}", max: ${max})`;
+}
+
 export interface RateLimitOptions {
   /** A client with the WAVE scripts defined (connectRedis / createEmbeddedRedis). */
   redis: RedisClient;

@@ -34,7 +34,8 @@ import {
 } from 'graphql';
 import type { QueryLimits } from '../../config';
 import { ErrorCode, type QueryLimitCode } from '../../error-codes';
-import { MAX_PAGE_SIZE } from '../../workflows/workflow-reads';
+import { MAX_PAGE_SIZE } from '../../defaults';
+import { pageSizeMessage } from '../../workflows/workflow.validation';
 
 /**
  * The cost estimate: every field costs `scalarCost` or `objectCost`, a child selection counts
@@ -148,7 +149,7 @@ const PAGE_SIZE_ARGUMENTS = new Set(['first', 'last']);
 /** A page size above what the service serves: refused whole, before its cost (which it would inflate) is told. */
 class PageSizeTooLarge extends GraphQLError {
   constructor(argument: string, nodes: ArgumentNode | FieldNode) {
-    super(`${argument} must be at most ${MAX_PAGE_SIZE}.`, {
+    super(pageSizeMessage(argument), {
       nodes,
       extensions: { code: ErrorCode.BAD_USER_INPUT, field: argument, http: { status: 400 } },
     });

@@ -1,0 +1,54 @@
+/**
+ * Every default and limit with one home: config.ts falls back to these, the services apply them, and
+ * the schema's `defaultValue`s and descriptions print them (test/graphql/schema-defaults.test.ts).
+ * Durations and rate limits are written as their env vars take them (`15m`, `5/1m`'s parts).
+ */
+import { parseDurationMs } from './duration';
+
+/** Page sizes (`first`) of every connection. */
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+/** A filtered page examines at most this many entries per requested item, and at least MIN_EXAMINED. */
+const EXAMINED_PER_ITEM = 10;
+const MIN_EXAMINED = 500;
+
+/** How many entries a filtered page of `first` items may examine before it answers with fewer. */
+export function examinedBudget(first: number): number {
+  return Math.max(EXAMINED_PER_ITEM * first, MIN_EXAMINED);
+}
+
+/** Workflows one batch reset (`limit`) touches by default and at most. */
+export const DEFAULT_RESET_LIMIT = 20;
+export const MAX_RESET_LIMIT = 100;
+
+/** Highest gate a reset may go back to (MAX_GATE). */
+export const DEFAULT_MAX_GATE = 7;
+
+/**
+ * Calls per caller and window: resetWorkflow (RESET_RATE_LIMIT), its previews (RESET_PREVIEW_RATE_LIMIT).
+ * resetWorkflow's description says them "a minute": a test holds the window to 1m.
+ */
+export const DEFAULT_RESET_RATE_LIMIT = { max: 5, window: '1m' } as const;
+export const DEFAULT_RESET_PREVIEW_RATE_LIMIT = { max: 30, window: '1m' } as const;
+/** Fixed in the schema's @rateLimit: resetStuckWorkflows. */
+export const BATCH_RESET_RATE_LIMIT = { max: 5, window: '1m' } as const;
+/** Each life-cycle mutation: cheap but a write, so a generous limit that still stops a runaway script. */
+export const LIFECYCLE_RATE_LIMIT = { max: 120, window: '1m' } as const;
+
+/** How long a requestId's summary is replayed (RESET_IDEMPOTENCY_TTL). */
+export const DEFAULT_RESET_IDEMPOTENCY_TTL = '24h';
+/** How long a preview's planToken confirms a reset (RESET_PLAN_TTL). */
+export const DEFAULT_RESET_PLAN_TTL = '15m';
+
+/** When a workflow counts as stuck (STUCK_QUEUED_AFTER, STUCK_RUNNING_AFTER, STUCK_RESULT_AFTER). */
+export const DEFAULT_STUCK_QUEUED_AFTER = '10m';
+export const DEFAULT_STUCK_RUNNING_AFTER = '5m';
+export const DEFAULT_STUCK_RESULT_AFTER = '5m';
+
+/** Milliseconds of a default duration above; a typo there fails at start, not at the first reset. */
+export function defaultDurationMs(written: string): number {
+  const ms = parseDurationMs(written);
+  if (ms === null) throw new Error(`Not a duration: ${written}`);
+  return ms;
+}
