@@ -21,7 +21,7 @@ class ResetAuditArgs extends AuditPageArgs {
 }
 
 function toConnection(page: ResetAuditPage): ResetAuditConnection {
-  return { nodes: page.entries, pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor } };
+  return { nodes: page.nodes, pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor } };
 }
 
 @Resolver()

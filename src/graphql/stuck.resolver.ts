@@ -50,9 +50,9 @@ export class StuckResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<StuckWorkflowConnection> {
     const page = await ctx.stuck.listStuckWorkflows(args);
-    for (const { workflow, health } of page.items) ctx.healthOfWorkflow.prime(workflow, health);
+    for (const { workflow, health } of page.nodes) ctx.healthOfWorkflow.prime(workflow, health);
     return {
-      nodes: page.items.map(({ workflow }) => workflow),
+      nodes: page.nodes.map(({ workflow }) => workflow),
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
     };
   }

@@ -18,8 +18,8 @@ export class WorkflowResolver {
   async workflows(@Args(() => WorkflowsArgs) args: WorkflowsArgs, @Ctx() ctx: RequestContext): Promise<WorkflowConnection> {
     const page = await ctx.workflows.listWorkflows(args);
     return {
-      edges: page.edges.map(({ workflow, cursor }) => ({ cursor, node: workflow })),
-      nodes: page.edges.map(({ workflow }) => workflow),
+      edges: page.nodes.map(({ workflow, cursor }) => ({ cursor, node: workflow })),
+      nodes: page.nodes.map(({ workflow }) => workflow),
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
     };
   }

@@ -40,7 +40,7 @@ export interface StuckWorkflow {
 }
 
 export interface StuckWorkflowPage {
-  items: StuckWorkflow[];
+  nodes: StuckWorkflow[];
   /** Opaque position of the last workflow examined; pass as `after` to continue. */
   endCursor: string | null;
   hasNextPage: boolean;

@@ -40,7 +40,7 @@ export interface WorkflowEdge {
 }
 
 export interface WorkflowPage {
-  edges: WorkflowEdge[];
+  nodes: WorkflowEdge[];
   /** Opaque cursor of the last position examined; pass it as `after` to continue. */
   endCursor: string | null;
   hasNextPage: boolean;
@@ -159,7 +159,7 @@ export interface ListResetAuditOptions {
 }
 
 export interface ResetAuditPage {
-  entries: ResetAuditEntry[];
+  nodes: ResetAuditEntry[];
   endCursor: string | null;
   hasNextPage: boolean;
 }
