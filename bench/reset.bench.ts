@@ -7,8 +7,9 @@
 import type Redis from 'ioredis';
 import { loadConfig } from '../src/config';
 import { connectRedis } from '../src/redis/client';
-import { DOMAINS, RedisKeys } from '../src/redis/keys';
+import { RedisKeys } from '../src/redis/keys';
 import { ResetService } from '../src/workflows/reset.service';
+import { DOMAINS } from '../src/workflows/workflow.types';
 import { fillKeyspace, RedisServer } from './support/redis';
 import type { BenchOptions, Figure } from './support/report';
 import { latencyOf, ms, timed, type Latency } from './support/stats';

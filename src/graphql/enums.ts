@@ -1,8 +1,7 @@
 import { registerEnumType } from 'type-graphql';
-import { DOMAINS } from '../redis/keys';
 import { STUCK_KINDS } from '../workflows/stuck.types';
 import { WORKFLOW_EVENT_TYPES } from '../workflows/workflow-events';
-import { PHASES, TASK_STATUSES } from '../workflows/workflow.types';
+import { DOMAINS, PHASES, TASK_STATUSES } from '../workflows/workflow.types';
 
 /**
  * A GraphQL enum over a domain value list: GraphQL names are the upper-cased values, and the values

@@ -1,6 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import type { Domain } from '../redis/keys';
-import type { Phase } from '../workflows/workflow.types';
+import type { Domain, Phase } from '../workflows/workflow.types';
 import { WorkflowPhase } from './enums';
 
 @InputType({ description: 'What to clean up when resetting a stuck workflow, and how to confirm it.' })

@@ -1,7 +1,6 @@
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
-import type { Phase } from '../workflows/workflow.types';
+import type { Domain, Phase } from '../workflows/workflow.types';
 import { GraphQLJSON } from 'graphql-scalars';
-import type { Domain } from '../redis/keys';
 import { TaskDomain, WorkflowPhase } from './enums';
 import { DEFAULT_PAGE_SIZE } from '../defaults';
 import { PAGE_SIZE_DESCRIPTION } from './workflow.type';

@@ -1,8 +1,7 @@
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { GraphQLJSON } from 'graphql-scalars';
 import { MAX_PAGE_SIZE } from '../defaults';
-import type { Domain } from '../redis/keys';
-import type { Phase, TaskStatus as TaskStatusValue } from '../workflows/workflow.types';
+import type { Domain, Phase, TaskStatus as TaskStatusValue } from '../workflows/workflow.types';
 import { TaskDomain, TaskStatus, WorkflowPhase } from './enums';
 
 // simpleResolvers: plain data, read by graphql's default resolver instead of a type-graphql resolver per field

@@ -1,6 +1,6 @@
 import type { RedisClient } from '../redis/client';
-import type { Domain, RedisKeys } from '../redis/keys';
-import type { Phase, TaskStatus } from './workflow.types';
+import type { RedisKeys } from '../redis/keys';
+import type { Domain, Phase, TaskStatus } from './workflow.types';
 
 const MINUTE = 60_000;
 

@@ -1,9 +1,17 @@
 import { ErrorCode } from '../error-codes';
 import type { RedisClient } from '../redis/client';
-import { DOMAINS, type Domain, type RedisKeys } from '../redis/keys';
+import type { RedisKeys } from '../redis/keys';
 import { parseCount, parsePhase, parseTimestamp } from './workflow.records';
 import { validateFirst, validateThreadId } from './workflow.validation';
-import { WorkflowError, type ListResetAuditOptions, type ResetAuditEntry, type ResetAuditPage, type WorkflowState } from './workflow.types';
+import {
+  DOMAINS,
+  WorkflowError,
+  type Domain,
+  type ListResetAuditOptions,
+  type ResetAuditEntry,
+  type ResetAuditPage,
+  type WorkflowState,
+} from './workflow.types';
 
 /**
  * The audit streams (docs/redis-contract.md, "Audit entry fields"): `wave:audit` for all workflows

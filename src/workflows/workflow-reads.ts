@@ -3,12 +3,13 @@ import { examinedBudget } from '../defaults';
 import { ErrorCode } from '../error-codes';
 import type { RedisClient } from '../redis/client';
 import { isWrongType } from '../redis/errors';
-import { DOMAINS, type RedisKeys } from '../redis/keys';
+import type { RedisKeys } from '../redis/keys';
 import { execValues } from '../redis/pipeline';
 import { decodeCursor, encodeCursor, isAfter, type IndexPosition } from './workflow.cursor';
 import { byEnqueueTime, toTask, toWorkflow } from './workflow.records';
 import { validateFirst, validateThreadId } from './workflow.validation';
 import {
+  DOMAINS,
   PHASES,
   WorkflowError,
   type ListWorkflowsOptions,
