@@ -23,7 +23,7 @@ registerEnumType(TaskStatus, { name: 'TaskStatus', description: 'Where a task is
 registerEnumType(TaskDomain, { name: 'TaskDomain', description: 'The agent domain whose queue holds a task.' });
 registerEnumType(StuckKind, {
   name: 'StuckKind',
-  description: 'Why a workflow is stuck: the four cases of the research note.',
+  description: 'Why a workflow is stuck: a task queued too long, an agent gone, a result not advanced, or a safety block.',
   valuesConfig: {
     QUEUED_TOO_LONG: { description: 'A task waited in its queue past STUCK_QUEUED_AFTER: no agent took it.' },
     AGENT_GONE: { description: 'A task is in progress but its agent gave no sign of life for STUCK_RUNNING_AFTER.' },

@@ -6,7 +6,7 @@ import { BACKENDS, NOW, keys, resetRequest, tasksOf, useBackend } from './suppor
 describe.each(BACKENDS)('seedDemoWorkflows on %s', (backendName) => {
   const backend = useBackend(backendName);
 
-  it('writes healthy workflows and one stuck in each way the research note lists', async () => {
+  it('writes healthy workflows and one stuck in each of the four stuck kinds', async () => {
     expect(await seedDemoWorkflows(backend.redis, keys, NOW)).toBe(7);
     const page = await backend.workflows.listWorkflows({ first: 10 });
     expect(page.nodes.map(({ workflow }) => [workflow.threadId, workflow.phase])).toEqual([
