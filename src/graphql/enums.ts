@@ -11,17 +11,17 @@ function graphqlEnumOf<Value extends string>(values: readonly Value[]): Record<U
   return Object.fromEntries(values.map((value) => [value.toUpperCase(), value])) as Record<Uppercase<Value>, Value>;
 }
 
-export const WorkflowPhase = graphqlEnumOf(PHASES);
-export const TaskStatus = graphqlEnumOf(TASK_STATUSES);
-export const TaskDomain = graphqlEnumOf(DOMAINS);
-export const StuckKind = graphqlEnumOf(STUCK_KINDS);
-export const WorkflowEventType = graphqlEnumOf(WORKFLOW_EVENT_TYPES);
-export const AuditKind = graphqlEnumOf(['reset', 'preview'] as const);
+export const WorkflowPhaseEnum = graphqlEnumOf(PHASES);
+export const TaskStatusEnum = graphqlEnumOf(TASK_STATUSES);
+export const TaskDomainEnum = graphqlEnumOf(DOMAINS);
+export const StuckKindEnum = graphqlEnumOf(STUCK_KINDS);
+export const WorkflowEventTypeEnum = graphqlEnumOf(WORKFLOW_EVENT_TYPES);
+export const AuditKindEnum = graphqlEnumOf(['reset', 'preview'] as const);
 
-registerEnumType(WorkflowPhase, { name: 'WorkflowPhase', description: 'Where a workflow is in its life cycle.' });
-registerEnumType(TaskStatus, { name: 'TaskStatus', description: 'Where a task is in its life cycle.' });
-registerEnumType(TaskDomain, { name: 'TaskDomain', description: 'The agent domain whose queue holds a task.' });
-registerEnumType(StuckKind, {
+registerEnumType(WorkflowPhaseEnum, { name: 'WorkflowPhase', description: 'Where a workflow is in its life cycle.' });
+registerEnumType(TaskStatusEnum, { name: 'TaskStatus', description: 'Where a task is in its life cycle.' });
+registerEnumType(TaskDomainEnum, { name: 'TaskDomain', description: 'The agent domain whose queue holds a task.' });
+registerEnumType(StuckKindEnum, {
   name: 'StuckKind',
   description: 'Why a workflow is stuck: a task queued too long, an agent gone, a result not advanced, or a safety block.',
   valuesConfig: {
@@ -31,8 +31,8 @@ registerEnumType(StuckKind, {
     SAFETY_BLOCKED: { description: 'Blocked at the safety gate with no path forward.' },
   },
 });
-registerEnumType(AuditKind, { name: 'AuditKind', description: 'A reset, or a preview of one (dryRun).' });
-registerEnumType(WorkflowEventType, {
+registerEnumType(AuditKindEnum, { name: 'AuditKind', description: 'A reset, or a preview of one (dryRun).' });
+registerEnumType(WorkflowEventTypeEnum, {
   name: 'WorkflowEventType',
   description: 'What happened to the workflow.',
   valuesConfig: {

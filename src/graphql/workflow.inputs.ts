@@ -1,7 +1,7 @@
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import type { Domain, Phase } from '../workflows/workflow.types';
 import { GraphQLJSON } from 'graphql-scalars';
-import { TaskDomain, WorkflowPhase } from './enums';
+import { TaskDomainEnum, WorkflowPhaseEnum } from './enums';
 import { DEFAULT_PAGE_SIZE } from '../defaults';
 import { PAGE_SIZE_DESCRIPTION } from './workflow.type';
 
@@ -16,7 +16,7 @@ export class EnqueueTaskInput {
   @Field(() => ID)
   threadId!: string;
 
-  @Field(() => TaskDomain)
+  @Field(() => TaskDomainEnum)
   domain!: Domain;
 
   @Field(() => GraphQLJSON, { description: 'The payload handed to the agent, stored as JSON.' })
@@ -31,6 +31,6 @@ export class WorkflowsArgs {
   @Field(() => String, { nullable: true, description: 'The `endCursor` of the previous page.' })
   after?: string | null;
 
-  @Field(() => WorkflowPhase, { nullable: true, description: 'Only workflows in this phase.' })
+  @Field(() => WorkflowPhaseEnum, { nullable: true, description: 'Only workflows in this phase.' })
   phase?: Phase | null;
 }
