@@ -23,7 +23,7 @@ export async function pagingBenchmark({ quick, log }: BenchOptions): Promise<Fig
     const [threadId, score] = await redis.zrange(keys.workflowIndex, -(PAGE + 1), -(PAGE + 1), 'WITHSCORES');
     const lastAfter = encodeCursor({ threadId, score: Number(score) });
     const last = await service.listWorkflows({ first: PAGE, after: lastAfter });
-    if (last.edges.length !== PAGE || last.hasNextPage) throw new Error('the last-page cursor does not lead to the last page');
+    if (last.nodes.length !== PAGE || last.hasNextPage) throw new Error('the last-page cursor does not lead to the last page');
     const page = (after: string | undefined) => timed(() => service.listWorkflows({ first: PAGE, after }));
     // First and last page alternate, so a burst of load from elsewhere on the machine hits both alike.
     const alternating = async (): Promise<[Latency, Latency]> => {

@@ -1,14 +1,15 @@
 /**
  * 1. Reset cost against keyspace size: our reset (one Lua script over the workflow's own keys and
  * the queues), in both ways of finding tasks (sweeping the queues, the default, and index only,
- * RESET_SWEEP_QUEUES=false), beside the research note's way (SCAN MATCH *<id>* + DEL + LREM) and a
+ * RESET_SWEEP_QUEUES=false), beside the naive way (SCAN MATCH *<id>* + DEL + LREM) and a
  * tuned scan (COUNT 1000), on one real redis-server, in the same run.
  */
 import type Redis from 'ioredis';
 import { loadConfig } from '../src/config';
 import { connectRedis } from '../src/redis/client';
-import { DOMAINS, RedisKeys } from '../src/redis/keys';
+import { RedisKeys } from '../src/redis/keys';
 import { ResetService } from '../src/workflows/reset.service';
+import { DOMAINS } from '../src/workflows/workflow.types';
 import { fillKeyspace, RedisServer } from './support/redis';
 import type { BenchOptions, Figure } from './support/report';
 import { latencyOf, ms, timed, type Latency } from './support/stats';
@@ -21,7 +22,7 @@ const OTHER_TASKS = 10_000;
 interface Plan {
   sizes: number[];
   ours: number;
-  /** Runs of the note's way and of the tuned scan per size: a full scan of 1M keys takes seconds. */
+  /** Runs of the naive scan and of the tuned scan per size: a full scan of 1M keys takes seconds. */
   note: (size: number) => number;
   tuned: number;
 }
@@ -41,7 +42,7 @@ async function seedOtherTasks(redis: Redis): Promise<void> {
   await pipeline.exec();
 }
 
-/** The workflow under reset: a record, 50 indexed and queued tasks (ids carry the thread id, as the note assumed) and some results. */
+/** The workflow under reset: a record, 50 indexed and queued tasks (ids carry the thread id, as the naive scan assumes) and some results. */
 async function seedWorkflow(redis: Redis): Promise<void> {
   const now = String(Date.now());
   const pipeline = redis.pipeline();
@@ -70,7 +71,7 @@ async function seedWorkflow(redis: Redis): Promise<void> {
   await pipeline.exec();
 }
 
-/** The research note's reset, reimplemented here only as the baseline: scan the keyspace for the id. */
+/** The naive reset, a keyspace scan, reimplemented here only as the baseline: scan the keyspace for the id. */
 async function scanReset(redis: Redis, threadId: string, count?: number): Promise<void> {
   const found: string[] = [];
   let cursor = '0';

@@ -8,7 +8,7 @@ export type AuditKind =
   | 'PREVIEW'
   | 'RESET';
 
-/** Why a workflow is stuck: the four cases of the research note. */
+/** Why a workflow is stuck: a task queued too long, an agent gone, a result not advanced, or a safety block. */
 export type StuckKind =
   /** A task is in progress but its agent gave no sign of life for STUCK_RUNNING_AFTER. */
   | 'AGENT_GONE'

@@ -8,11 +8,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Redis from 'ioredis';
 import { loadConfig } from '../../src/config';
-import { DOMAINS, RedisKeys } from '../../src/redis/keys';
+import { RedisKeys } from '../../src/redis/keys';
 import { diagnoseWorkflow } from '../../src/workflows/stuck-diagnosis';
 import { encodeCursor } from '../../src/workflows/workflow.cursor';
 import { byEnqueueTime, toTask, toWorkflow } from '../../src/workflows/workflow.records';
-import type { Task, Workflow } from '../../src/workflows/workflow.types';
+import { DOMAINS, type Task, type Workflow } from '../../src/workflows/workflow.types';
 
 const PAGE = 50;
 const keys = new RedisKeys('wave');

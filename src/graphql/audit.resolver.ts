@@ -1,8 +1,8 @@
 import { Args, ArgsType, Ctx, Directive, Field, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import type { ResetAuditPage } from '../workflows/workflow.types';
 import type { RequestContext } from './context';
-import { ResetAuditConnection } from './audit.types';
-import { PAGE_SIZE_DESCRIPTION, Workflow } from './workflow.type';
+import { ResetAuditConnection } from './audit.type';
+import { PAGE_SIZE_DESCRIPTION, WorkflowType } from './workflow.type';
 import { DEFAULT_PAGE_SIZE } from '../defaults';
 
 @ArgsType()
@@ -21,7 +21,7 @@ class ResetAuditArgs extends AuditPageArgs {
 }
 
 function toConnection(page: ResetAuditPage): ResetAuditConnection {
-  return { nodes: page.entries, pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor } };
+  return { nodes: page.nodes, pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor } };
 }
 
 @Resolver()
@@ -34,7 +34,7 @@ export class ResetAuditResolver {
   }
 }
 
-@Resolver(() => Workflow)
+@Resolver(() => WorkflowType)
 export class WorkflowResetsResolver {
   // Nullable: it asks more than Workflow (VIEWER), so a viewer's FORBIDDEN here must not null the workflow.
   @FieldResolver(() => ResetAuditConnection, {
@@ -43,7 +43,7 @@ export class WorkflowResetsResolver {
   })
   @Directive('@auth(requires: OPERATOR)')
   async resets(
-    @Root() workflow: Workflow,
+    @Root() workflow: WorkflowType,
     @Args(() => AuditPageArgs) args: AuditPageArgs,
     @Ctx() ctx: RequestContext,
   ): Promise<ResetAuditConnection> {

@@ -1,8 +1,7 @@
 import { registerEnumType } from 'type-graphql';
-import { DOMAINS } from '../redis/keys';
 import { STUCK_KINDS } from '../workflows/stuck.types';
 import { WORKFLOW_EVENT_TYPES } from '../workflows/workflow-events';
-import { PHASES, TASK_STATUSES } from '../workflows/workflow.types';
+import { DOMAINS, PHASES, TASK_STATUSES } from '../workflows/workflow.types';
 
 /**
  * A GraphQL enum over a domain value list: GraphQL names are the upper-cased values, and the values
@@ -12,19 +11,19 @@ function graphqlEnumOf<Value extends string>(values: readonly Value[]): Record<U
   return Object.fromEntries(values.map((value) => [value.toUpperCase(), value])) as Record<Uppercase<Value>, Value>;
 }
 
-export const WorkflowPhase = graphqlEnumOf(PHASES);
-export const TaskStatus = graphqlEnumOf(TASK_STATUSES);
-export const TaskDomain = graphqlEnumOf(DOMAINS);
-export const StuckKind = graphqlEnumOf(STUCK_KINDS);
-export const WorkflowEventType = graphqlEnumOf(WORKFLOW_EVENT_TYPES);
-export const AuditKind = graphqlEnumOf(['reset', 'preview'] as const);
+export const WorkflowPhaseEnum = graphqlEnumOf(PHASES);
+export const TaskStatusEnum = graphqlEnumOf(TASK_STATUSES);
+export const TaskDomainEnum = graphqlEnumOf(DOMAINS);
+export const StuckKindEnum = graphqlEnumOf(STUCK_KINDS);
+export const WorkflowEventTypeEnum = graphqlEnumOf(WORKFLOW_EVENT_TYPES);
+export const AuditKindEnum = graphqlEnumOf(['reset', 'preview'] as const);
 
-registerEnumType(WorkflowPhase, { name: 'WorkflowPhase', description: 'Where a workflow is in its life cycle.' });
-registerEnumType(TaskStatus, { name: 'TaskStatus', description: 'Where a task is in its life cycle.' });
-registerEnumType(TaskDomain, { name: 'TaskDomain', description: 'The agent domain whose queue holds a task.' });
-registerEnumType(StuckKind, {
+registerEnumType(WorkflowPhaseEnum, { name: 'WorkflowPhase', description: 'Where a workflow is in its life cycle.' });
+registerEnumType(TaskStatusEnum, { name: 'TaskStatus', description: 'Where a task is in its life cycle.' });
+registerEnumType(TaskDomainEnum, { name: 'TaskDomain', description: 'The agent domain whose queue holds a task.' });
+registerEnumType(StuckKindEnum, {
   name: 'StuckKind',
-  description: 'Why a workflow is stuck: the four cases of the research note.',
+  description: 'Why a workflow is stuck: a task queued too long, an agent gone, a result not advanced, or a safety block.',
   valuesConfig: {
     QUEUED_TOO_LONG: { description: 'A task waited in its queue past STUCK_QUEUED_AFTER: no agent took it.' },
     AGENT_GONE: { description: 'A task is in progress but its agent gave no sign of life for STUCK_RUNNING_AFTER.' },
@@ -32,8 +31,8 @@ registerEnumType(StuckKind, {
     SAFETY_BLOCKED: { description: 'Blocked at the safety gate with no path forward.' },
   },
 });
-registerEnumType(AuditKind, { name: 'AuditKind', description: 'A reset, or a preview of one (dryRun).' });
-registerEnumType(WorkflowEventType, {
+registerEnumType(AuditKindEnum, { name: 'AuditKind', description: 'A reset, or a preview of one (dryRun).' });
+registerEnumType(WorkflowEventTypeEnum, {
   name: 'WorkflowEventType',
   description: 'What happened to the workflow.',
   valuesConfig: {

@@ -3,11 +3,11 @@ import { Arg, Ctx, Directive, Info, Mutation, Resolver } from 'type-graphql';
 import { actorOf } from '../auth/identity';
 import { DEFAULT_RESET_PREVIEW_RATE_LIMIT, DEFAULT_RESET_RATE_LIMIT } from '../defaults';
 import type { RequestContext } from './context';
-import { CleanupSummary, ResetWorkflowInput } from './reset.types';
+import { CleanupSummaryType, ResetWorkflowInput } from './reset.type';
 
 @Resolver()
 export class ResetResolver {
-  @Mutation(() => CleanupSummary, {
+  @Mutation(() => CleanupSummaryType, {
     // Nullable, like every mutation payload: a refused reset must not null the answers of the others.
     nullable: true,
     description:
@@ -22,7 +22,7 @@ export class ResetResolver {
     @Arg('input', () => ResetWorkflowInput) input: ResetWorkflowInput,
     @Ctx() ctx: RequestContext,
     @Info() info: GraphQLResolveInfo,
-  ): Promise<CleanupSummary> {
+  ): Promise<CleanupSummaryType> {
     await ctx.resetBudgets.spend(input, ctx, info);
     return ctx.resets.resetWorkflow({ ...input, actor: actorOf(ctx) });
   }

@@ -2,19 +2,19 @@ import { Arg, Args, ArgsType, Ctx, Directive, Field, FieldResolver, Int, Mutatio
 import { actorOf } from '../auth/identity';
 import { parseDurationMs } from '../duration';
 import { ErrorCode } from '../error-codes';
-import type { StuckKind as StuckKindValue, StuckReason as StuckReasonValue, WorkflowHealth as Health } from '../workflows/stuck.types';
+import type { StuckKind, StuckReason, WorkflowHealth } from '../workflows/stuck.types';
 import { WorkflowError } from '../workflows/workflow.types';
 import type { RequestContext } from './context';
-import { StuckKind } from './enums';
-import { BatchResetResult, ResetStuckWorkflowsInput, StuckReason, StuckWorkflowConnection, WorkflowHealth } from './stuck.types';
-import { PAGE_SIZE_DESCRIPTION, Workflow } from './workflow.type';
+import { StuckKindEnum } from './enums';
+import { BatchResetResult, ResetStuckWorkflowsInput, StuckReasonType, StuckWorkflowConnection, WorkflowHealthType } from './stuck.type';
+import { PAGE_SIZE_DESCRIPTION, WorkflowType } from './workflow.type';
 import { BATCH_RESET_RATE_LIMIT, DEFAULT_PAGE_SIZE } from '../defaults';
 import { rateLimitUse } from './directives/rate-limit.directive';
 
 @ArgsType()
 class StuckWorkflowsArgs {
-  @Field(() => StuckKind, { nullable: true, description: 'Only workflows stuck this way.' })
-  kind?: StuckKindValue | null;
+  @Field(() => StuckKindEnum, { nullable: true, description: 'Only workflows stuck this way.' })
+  kind?: StuckKind | null;
 
   @Field(() => Int, { defaultValue: DEFAULT_PAGE_SIZE, description: PAGE_SIZE_DESCRIPTION })
   first!: number;
@@ -23,18 +23,18 @@ class StuckWorkflowsArgs {
   after?: string | null;
 }
 
-@Resolver(() => Workflow)
+@Resolver(() => WorkflowType)
 export class WorkflowHealthResolver {
-  @FieldResolver(() => WorkflowHealth, { description: 'Whether the workflow is stuck, why, and what to do.' })
-  health(@Root() workflow: Workflow, @Ctx() ctx: RequestContext): Promise<Health> {
+  @FieldResolver(() => WorkflowHealthType, { description: 'Whether the workflow is stuck, why, and what to do.' })
+  health(@Root() workflow: WorkflowType, @Ctx() ctx: RequestContext): Promise<WorkflowHealth> {
     return ctx.healthOfWorkflow.load(workflow);
   }
 }
 
-@Resolver(() => StuckReason)
+@Resolver(() => StuckReasonType)
 export class StuckReasonResolver {
   @FieldResolver(() => Int, { description: 'How long it has held, in seconds.' })
-  durationSeconds(@Root() reason: StuckReasonValue): number {
+  durationSeconds(@Root() reason: StuckReason): number {
     return Math.floor(reason.durationMs / 1000);
   }
 }
@@ -50,9 +50,9 @@ export class StuckResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<StuckWorkflowConnection> {
     const page = await ctx.stuck.listStuckWorkflows(args);
-    for (const { workflow, health } of page.items) ctx.healthOfWorkflow.prime(workflow, health);
+    for (const { workflow, health } of page.nodes) ctx.healthOfWorkflow.prime(workflow, health);
     return {
-      nodes: page.items.map(({ workflow }) => workflow),
+      nodes: page.nodes.map(({ workflow }) => workflow),
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
     };
   }

@@ -1,9 +1,9 @@
 import { GraphQLError } from 'graphql';
 import { Arg, Directive, ID, Resolver, Root, Subscription, type PubSub, type SubscribeResolverData } from 'type-graphql';
 import { ErrorCode } from '../error-codes';
-import type { WorkflowEvent as WorkflowEventValue, WorkflowEventStream } from '../workflows/workflow-events';
+import type { WorkflowEvent, WorkflowEventStream } from '../workflows/workflow-events';
 import type { RequestContext } from './context';
-import { WorkflowEvent } from './workflow-event.type';
+import { WorkflowEventInterface } from './workflow-event.type';
 
 /** The context of an operation over graphql-ws: the request context plus the live event stream. */
 export interface SubscriptionContext extends RequestContext {
@@ -33,13 +33,13 @@ function eventsOfWorkflow({ args, context }: SubscribeResolverData<unknown, { th
 
 @Resolver()
 export class WorkflowEventResolver {
-  @Subscription(() => WorkflowEvent, {
+  @Subscription(() => WorkflowEventInterface, {
     description:
       "The workflow's task results and resets from now on, as they happen (at most once each: re-read the workflow after reconnecting).",
     subscribe: eventsOfWorkflow,
   })
   @Directive('@auth(requires: VIEWER)')
-  workflowEvents(@Arg('threadId', () => ID) _threadId: string, @Root() event: WorkflowEventValue): WorkflowEventValue {
+  workflowEvents(@Arg('threadId', () => ID) _threadId: string, @Root() event: WorkflowEvent): WorkflowEvent {
     return event;
   }
 }

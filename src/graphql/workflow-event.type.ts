@@ -1,20 +1,20 @@
 import { Field, ID, Int, InterfaceType, ObjectType } from 'type-graphql';
-import type { WorkflowEvent as WorkflowEventValue, WorkflowEventType as WorkflowEventTypeValue } from '../workflows/workflow-events';
-import type { TaskStatus as TaskStatusValue } from '../workflows/workflow.types';
-import { TaskStatus, WorkflowEventType } from './enums';
+import type { WorkflowEvent, WorkflowEventType } from '../workflows/workflow-events';
+import type { TaskStatus } from '../workflows/workflow.types';
+import { TaskStatusEnum, WorkflowEventTypeEnum } from './enums';
 
-const TYPE_NAMES: Record<WorkflowEventTypeValue, string> = {
+const TYPE_NAMES: Record<WorkflowEventType, string> = {
   task_result: 'TaskResultEvent',
   workflow_reset: 'WorkflowResetEvent',
 };
 
-@InterfaceType({
+@InterfaceType('WorkflowEvent', {
   description: 'Something that happened to one workflow, pushed by Subscription.workflowEvents.',
-  resolveType: (event: WorkflowEventValue) => TYPE_NAMES[event.type],
+  resolveType: (event: WorkflowEvent) => TYPE_NAMES[event.type],
 })
-export abstract class WorkflowEvent {
-  @Field(() => WorkflowEventType, { description: 'Which event this is; the same as its __typename.' })
-  type!: WorkflowEventTypeValue;
+export abstract class WorkflowEventInterface {
+  @Field(() => WorkflowEventTypeEnum, { description: 'Which event this is; the same as its __typename.' })
+  type!: WorkflowEventType;
 
   @Field(() => ID)
   threadId!: string;
@@ -26,23 +26,23 @@ export abstract class WorkflowEvent {
   at!: Date;
 }
 
-@ObjectType({
-  implements: WorkflowEvent,
+@ObjectType('TaskResultEvent', {
+  implements: WorkflowEventInterface,
   description: "An agent's result was recorded, fenced by its attempt; `attempt` is the attempt the agent held.",
 })
-export class TaskResultEvent extends WorkflowEvent {
+export class TaskResultEventType extends WorkflowEventInterface {
   @Field(() => ID)
   taskId!: string;
 
-  @Field(() => TaskStatus, { description: 'The final status the agent wrote: COMPLETED or FAILED.' })
-  status!: TaskStatusValue;
+  @Field(() => TaskStatusEnum, { description: 'The final status the agent wrote: COMPLETED or FAILED.' })
+  status!: TaskStatus;
 }
 
-@ObjectType({
-  implements: WorkflowEvent,
+@ObjectType('WorkflowResetEvent', {
+  implements: WorkflowEventInterface,
   description: 'The workflow was reset; `attempt` is its new attempt, so results of earlier ones are refused.',
 })
-export class WorkflowResetEvent extends WorkflowEvent {
+export class WorkflowResetEventType extends WorkflowEventInterface {
   @Field(() => Int, { description: 'The gate it was reset to.' })
   gate!: number;
 }

@@ -1,8 +1,7 @@
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
-import type { Phase } from '../workflows/workflow.types';
+import type { Domain, Phase } from '../workflows/workflow.types';
 import { GraphQLJSON } from 'graphql-scalars';
-import type { Domain } from '../redis/keys';
-import { TaskDomain, WorkflowPhase } from './enums';
+import { TaskDomainEnum, WorkflowPhaseEnum } from './enums';
 import { DEFAULT_PAGE_SIZE } from '../defaults';
 import { PAGE_SIZE_DESCRIPTION } from './workflow.type';
 
@@ -17,7 +16,7 @@ export class EnqueueTaskInput {
   @Field(() => ID)
   threadId!: string;
 
-  @Field(() => TaskDomain)
+  @Field(() => TaskDomainEnum)
   domain!: Domain;
 
   @Field(() => GraphQLJSON, { description: 'The payload handed to the agent, stored as JSON.' })
@@ -32,6 +31,6 @@ export class WorkflowsArgs {
   @Field(() => String, { nullable: true, description: 'The `endCursor` of the previous page.' })
   after?: string | null;
 
-  @Field(() => WorkflowPhase, { nullable: true, description: 'Only workflows in this phase.' })
+  @Field(() => WorkflowPhaseEnum, { nullable: true, description: 'Only workflows in this phase.' })
   phase?: Phase | null;
 }

@@ -3,13 +3,13 @@ import { LIFECYCLE_RATE_LIMIT } from '../defaults';
 import type { RequestContext } from './context';
 import { rateLimitUse } from './directives/rate-limit.directive';
 import { EnqueueTaskInput, StartWorkflowInput, WorkflowsArgs } from './workflow.inputs';
-import { QueueLength, Task, Workflow, WorkflowConnection } from './workflow.type';
+import { QueueLengthType, TaskType, WorkflowType, WorkflowConnection } from './workflow.type';
 
-@Resolver(() => Workflow)
+@Resolver(() => WorkflowType)
 export class WorkflowResolver {
-  @Query(() => Workflow, { nullable: true, description: 'One workflow, or null when no record exists.' })
+  @Query(() => WorkflowType, { nullable: true, description: 'One workflow, or null when no record exists.' })
   @Directive('@auth(requires: VIEWER)')
-  async workflow(@Arg('threadId', () => ID) threadId: string, @Ctx() ctx: RequestContext): Promise<Workflow | null> {
+  async workflow(@Arg('threadId', () => ID) threadId: string, @Ctx() ctx: RequestContext): Promise<WorkflowType | null> {
     return ctx.workflows.getWorkflow(threadId);
   }
 
@@ -18,52 +18,52 @@ export class WorkflowResolver {
   async workflows(@Args(() => WorkflowsArgs) args: WorkflowsArgs, @Ctx() ctx: RequestContext): Promise<WorkflowConnection> {
     const page = await ctx.workflows.listWorkflows(args);
     return {
-      edges: page.edges.map(({ workflow, cursor }) => ({ cursor, node: workflow })),
-      nodes: page.edges.map(({ workflow }) => workflow),
+      edges: page.nodes.map(({ workflow, cursor }) => ({ cursor, node: workflow })),
+      nodes: page.nodes.map(({ workflow }) => workflow),
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
     };
   }
 
-  @Query(() => [QueueLength], { description: 'How many task ids wait in each domain queue.' })
+  @Query(() => [QueueLengthType], { description: 'How many task ids wait in each domain queue.' })
   @Directive('@auth(requires: VIEWER)')
-  async queues(@Ctx() ctx: RequestContext): Promise<QueueLength[]> {
+  async queues(@Ctx() ctx: RequestContext): Promise<QueueLengthType[]> {
     return ctx.workflows.queueLengths();
   }
 
-  @FieldResolver(() => [Task], { description: "The workflow's indexed tasks, with their results." })
-  async tasks(@Root() workflow: Workflow, @Ctx() ctx: RequestContext): Promise<Task[]> {
+  @FieldResolver(() => [TaskType], { description: "The workflow's indexed tasks, with their results." })
+  async tasks(@Root() workflow: WorkflowType, @Ctx() ctx: RequestContext): Promise<TaskType[]> {
     return ctx.tasksOfWorkflow.load(workflow.threadId);
   }
 
   // Every mutation payload is nullable: in a mutation of several fields, a refused one costs only itself.
-  @Mutation(() => Workflow, { nullable: true, description: 'Create a workflow at gate 0, phase PENDING.' })
+  @Mutation(() => WorkflowType, { nullable: true, description: 'Create a workflow at gate 0, phase PENDING.' })
   @Directive('@auth(requires: OPERATOR)')
   @Directive(rateLimitUse(LIFECYCLE_RATE_LIMIT))
   async startWorkflow(
     @Arg('input', () => StartWorkflowInput, { nullable: true }) input: StartWorkflowInput | null,
     @Ctx() ctx: RequestContext,
-  ): Promise<Workflow> {
+  ): Promise<WorkflowType> {
     return ctx.lifecycle.startWorkflow({ threadId: input?.threadId });
   }
 
-  @Mutation(() => Workflow, { nullable: true, description: 'Move a PENDING, STOPPED, BLOCKED or FAILED workflow to RUNNING.' })
+  @Mutation(() => WorkflowType, { nullable: true, description: 'Move a PENDING, STOPPED, BLOCKED or FAILED workflow to RUNNING.' })
   @Directive('@auth(requires: OPERATOR)')
   @Directive(rateLimitUse(LIFECYCLE_RATE_LIMIT))
-  async runWorkflow(@Arg('threadId', () => ID) threadId: string, @Ctx() ctx: RequestContext): Promise<Workflow> {
+  async runWorkflow(@Arg('threadId', () => ID) threadId: string, @Ctx() ctx: RequestContext): Promise<WorkflowType> {
     return ctx.lifecycle.runWorkflow(threadId);
   }
 
-  @Mutation(() => Workflow, { nullable: true, description: 'Move a workflow to STOPPED; its tasks stay, so runWorkflow resumes it.' })
+  @Mutation(() => WorkflowType, { nullable: true, description: 'Move a workflow to STOPPED; its tasks stay, so runWorkflow resumes it.' })
   @Directive('@auth(requires: OPERATOR)')
   @Directive(rateLimitUse(LIFECYCLE_RATE_LIMIT))
-  async stopWorkflow(@Arg('threadId', () => ID) threadId: string, @Ctx() ctx: RequestContext): Promise<Workflow> {
+  async stopWorkflow(@Arg('threadId', () => ID) threadId: string, @Ctx() ctx: RequestContext): Promise<WorkflowType> {
     return ctx.lifecycle.stopWorkflow(threadId);
   }
 
-  @Mutation(() => Task, { nullable: true, description: "Queue a task for a domain's agents and add it to the workflow's index." })
+  @Mutation(() => TaskType, { nullable: true, description: "Queue a task for a domain's agents and add it to the workflow's index." })
   @Directive('@auth(requires: OPERATOR)')
   @Directive(rateLimitUse(LIFECYCLE_RATE_LIMIT))
-  async enqueueTask(@Arg('input', () => EnqueueTaskInput) input: EnqueueTaskInput, @Ctx() ctx: RequestContext): Promise<Task> {
+  async enqueueTask(@Arg('input', () => EnqueueTaskInput) input: EnqueueTaskInput, @Ctx() ctx: RequestContext): Promise<TaskType> {
     return ctx.lifecycle.enqueueTask(input);
   }
 }

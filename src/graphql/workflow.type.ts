@@ -1,22 +1,21 @@
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { GraphQLJSON } from 'graphql-scalars';
 import { MAX_PAGE_SIZE } from '../defaults';
-import type { Domain } from '../redis/keys';
-import type { Phase, TaskStatus as TaskStatusValue } from '../workflows/workflow.types';
-import { TaskDomain, TaskStatus, WorkflowPhase } from './enums';
+import type { Domain, Phase, TaskStatus } from '../workflows/workflow.types';
+import { TaskDomainEnum, TaskStatusEnum, WorkflowPhaseEnum } from './enums';
 
 // simpleResolvers: plain data, read by graphql's default resolver instead of a type-graphql resolver per field
 // (no type-graphql middleware or authChecker is used; @auth is a schema directive and still applies).
-@ObjectType({ description: 'A unit of work of a workflow, queued for one agent domain.', simpleResolvers: true })
-export class Task {
+@ObjectType('Task', { description: 'A unit of work of a workflow, queued for one agent domain.', simpleResolvers: true })
+export class TaskType {
   @Field(() => ID)
   id!: string;
 
-  @Field(() => TaskDomain, { nullable: true, description: 'Null when the orchestrator did not record a queue.' })
+  @Field(() => TaskDomainEnum, { nullable: true, description: 'Null when the orchestrator did not record a queue.' })
   domain!: Domain | null;
 
-  @Field(() => TaskStatus)
-  status!: TaskStatusValue;
+  @Field(() => TaskStatusEnum)
+  status!: TaskStatus;
 
   @Field(() => GraphQLJSON, { nullable: true, description: 'The task payload as the orchestrator wrote it.' })
   data!: unknown;
@@ -40,15 +39,15 @@ export class Task {
 // A federation entity other subgraphs reference by threadId; the type-level @auth also guards `_entities`.
 @Directive('@key(fields: "threadId")')
 @Directive('@auth(requires: VIEWER)')
-@ObjectType({ description: 'A multi-agent workflow run, identified by its thread id.', simpleResolvers: true })
-export class Workflow {
+@ObjectType('Workflow', { description: 'A multi-agent workflow run, identified by its thread id.', simpleResolvers: true })
+export class WorkflowType {
   @Field(() => ID)
   threadId!: string;
 
   @Field(() => Int, { description: 'The quality gate the workflow has reached.' })
   gate!: number;
 
-  @Field(() => WorkflowPhase)
+  @Field(() => WorkflowPhaseEnum)
   phase!: Phase;
 
   @Field(() => Int, { description: 'Bumped by every reset; agents writing with an older attempt are refused (fencing).' })
@@ -73,30 +72,30 @@ export class PageInfo {
   endCursor!: string | null;
 }
 
-@ObjectType({ simpleResolvers: true })
-export class WorkflowEdge {
+@ObjectType('WorkflowEdge', { simpleResolvers: true })
+export class WorkflowEdgeType {
   @Field(() => String, { description: 'Pass as `after` to continue right after this workflow.' })
   cursor!: string;
 
-  @Field(() => Workflow)
-  node!: Workflow;
+  @Field(() => WorkflowType)
+  node!: WorkflowType;
 }
 
 @ObjectType({ description: 'Workflows in creation order, oldest first.', simpleResolvers: true })
 export class WorkflowConnection {
-  @Field(() => [WorkflowEdge])
-  edges!: WorkflowEdge[];
+  @Field(() => [WorkflowEdgeType])
+  edges!: WorkflowEdgeType[];
 
-  @Field(() => [Workflow], { description: 'The nodes of `edges`, for clients that need no cursor per item.' })
-  nodes!: Workflow[];
+  @Field(() => [WorkflowType], { description: 'The nodes of `edges`, for clients that need no cursor per item.' })
+  nodes!: WorkflowType[];
 
   @Field(() => PageInfo)
   pageInfo!: PageInfo;
 }
 
-@ObjectType({ description: 'How many task ids wait in one domain queue.', simpleResolvers: true })
-export class QueueLength {
-  @Field(() => TaskDomain)
+@ObjectType('QueueLength', { description: 'How many task ids wait in one domain queue.', simpleResolvers: true })
+export class QueueLengthType {
+  @Field(() => TaskDomainEnum)
   domain!: Domain;
 
   @Field(() => Int)

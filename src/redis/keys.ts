@@ -1,10 +1,10 @@
+import { DOMAINS, type Domain } from '../workflows/workflow.types';
+
 /**
  * The Redis key contract shared with the orchestrator and its agents (docs/redis-contract.md).
  * This is the only module that knows key strings. Every key a script reads or writes starts with the
  * prefix, so a prefix holding a hash tag (`{wave}`) keeps them in one Redis Cluster slot.
  */
-export const DOMAINS = ['pm', 'fe', 'be', 'qa', 'safety'] as const;
-export type Domain = (typeof DOMAINS)[number];
 
 export class RedisKeys {
   constructor(readonly prefix: string) {}

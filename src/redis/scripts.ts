@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Cluster, Redis } from 'ioredis';
-import { DOMAINS } from './keys';
+import { DOMAINS } from '../workflows/workflow.types';
 import { assembleScript } from './script-loader';
 
 /**

@@ -1,6 +1,6 @@
 import type { RedisClient } from '../redis/client';
-import type { Domain, RedisKeys } from '../redis/keys';
-import type { Phase, TaskStatus } from './workflow.types';
+import type { RedisKeys } from '../redis/keys';
+import type { Domain, Phase, TaskStatus } from './workflow.types';
 
 const MINUTE = 60_000;
 
@@ -33,7 +33,7 @@ interface DemoWorkflow {
 }
 
 /**
- * Healthy workflows, and one stuck in each way the research note lists, dated so that the default
+ * Healthy workflows, and one stuck in each of the four kinds of STUCK_KINDS, dated so that the default
  * thresholds (STUCK_QUEUED_AFTER 10m, STUCK_RUNNING_AFTER 5m, STUCK_RESULT_AFTER 5m) diagnose each
  * stuck one with exactly its kind and the healthy ones with none.
  */

@@ -1,9 +1,17 @@
 import { ErrorCode } from '../error-codes';
 import type { RedisClient } from '../redis/client';
-import { DOMAINS, type Domain, type RedisKeys } from '../redis/keys';
+import type { RedisKeys } from '../redis/keys';
 import { parseCount, parsePhase, parseTimestamp } from './workflow.records';
 import { validateFirst, validateThreadId } from './workflow.validation';
-import { WorkflowError, type ListResetAuditOptions, type ResetAuditEntry, type ResetAuditPage, type WorkflowState } from './workflow.types';
+import {
+  DOMAINS,
+  WorkflowError,
+  type Domain,
+  type ListResetAuditOptions,
+  type ResetAuditEntry,
+  type ResetAuditPage,
+  type WorkflowState,
+} from './workflow.types';
 
 /**
  * The audit streams (docs/redis-contract.md, "Audit entry fields"): `wave:audit` for all workflows
@@ -29,10 +37,10 @@ export class ResetAuditTrail {
     const threadId = options.threadId == null ? null : validateThreadId(options.threadId);
     const stream = threadId === null ? this.keys.audit : this.keys.workflowAudit(threadId);
     const end = options.after == null ? '+' : olderThan(streamIdOf(options.after, threadId));
-    if (end === null) return { entries: [], endCursor: null, hasNextPage: false };
+    if (end === null) return { nodes: [], endCursor: null, hasNextPage: false };
     const raw = await this.redis.xrevrange(stream, end, '-', 'COUNT', first + 1);
-    const entries = raw.slice(0, first).map(([streamId, fields]) => toAuditEntry(auditEntryId(threadId, streamId), fields));
-    return { entries, endCursor: entries.at(-1)?.id ?? null, hasNextPage: raw.length > first };
+    const nodes = raw.slice(0, first).map(([streamId, fields]) => toAuditEntry(auditEntryId(threadId, streamId), fields));
+    return { nodes, endCursor: nodes.at(-1)?.id ?? null, hasNextPage: raw.length > first };
   }
 }
 

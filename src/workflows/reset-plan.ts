@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { DOMAINS, type Domain } from '../redis/keys';
 import { parseCount, parsePhase } from './workflow.records';
-import type { ResetPlan } from './workflow.types';
+import { DOMAINS, type Domain, type ResetPlan } from './workflow.types';
 
 /**
  * The canonical plan is computed inside reset-workflow.lua (its header has the format): one string

@@ -3,13 +3,13 @@ import { DEFAULT_RESET_IDEMPOTENCY_TTL, DEFAULT_RESET_PLAN_TTL, defaultDurationM
 import { ErrorCode } from '../error-codes';
 import type { RedisClient } from '../redis/client';
 import { ResetScriptOutcome, runResetWorkflow, type ResetPreconditionState } from '../redis/commands/reset-workflow';
-import type { Domain, RedisKeys } from '../redis/keys';
+import type { RedisKeys } from '../redis/keys';
 import { execValues } from '../redis/pipeline';
 import { AUDIT_MAX_LENGTH, WORKFLOW_AUDIT_MAX_LENGTH, parseDomains, previewAuditFields } from './reset-audit';
 import type { ResetObserver } from './reset-observer';
 import { parseCanonicalPlan, planTokenOf } from './reset-plan';
 import { validateResetRequest } from './workflow.validation';
-import { PHASES, WorkflowError, type CleanupSummary, type ResetRequest } from './workflow.types';
+import { PHASES, WorkflowError, type CleanupSummary, type Domain, type ResetRequest } from './workflow.types';
 
 export interface ResetServiceOptions {
   /** Highest gate a reset may go back to (MAX_GATE). */

@@ -153,7 +153,7 @@ export class StuckWorkflowService {
   private async chooseStuck(request: ResetStuckRequest): Promise<BatchMember[]> {
     // The whole index is walked if need be: a batch must not miss the stuck workflows behind a budget.
     const chosen = await this.findStuck(null, request.limit, Number.POSITIVE_INFINITY, reasonMatcher(request));
-    return chosen.items.map(({ workflow, health }) => ({
+    return chosen.nodes.map(({ workflow, health }) => ({
       threadId: workflow.threadId,
       workflow,
       kinds: kindsOf(health.reasons),
@@ -187,28 +187,28 @@ export class StuckWorkflowService {
     budget: number,
     matches: (reason: StuckReason) => boolean,
   ): Promise<StuckWorkflowPage> {
-    const items: StuckWorkflow[] = [];
+    const nodes: StuckWorkflow[] = [];
     let cursor = after;
     let examined = 0;
     let hasNextPage = true;
-    while (items.length < wanted && examined < budget && hasNextPage) {
+    while (nodes.length < wanted && examined < budget && hasNextPage) {
       const first = Math.min(MAX_PAGE_SIZE, budget - examined);
       const page = await this.workflows.listWorkflows({ first, after: cursor });
       examined += first;
-      const healths = await this.healthOf(page.edges.map((edge) => edge.workflow));
-      for (const [i, { workflow, cursor: position }] of page.edges.entries()) {
+      const healths = await this.healthOf(page.nodes.map((edge) => edge.workflow));
+      for (const [i, { workflow, cursor: position }] of page.nodes.entries()) {
         const health = healths.get(workflow.threadId)!;
         if (!health.reasons.some(matches)) continue;
-        items.push({ workflow, health, cursor: position });
-        if (items.length === wanted) {
-          const examinedBeyond = i < page.edges.length - 1 || page.endCursor !== position;
-          return { items, endCursor: position, hasNextPage: examinedBeyond || page.hasNextPage };
+        nodes.push({ workflow, health, cursor: position });
+        if (nodes.length === wanted) {
+          const examinedBeyond = i < page.nodes.length - 1 || page.endCursor !== position;
+          return { nodes, endCursor: position, hasNextPage: examinedBeyond || page.hasNextPage };
         }
       }
       cursor = page.endCursor ?? cursor;
       hasNextPage = page.hasNextPage;
     }
-    return { items, endCursor: cursor === after ? null : cursor, hasNextPage };
+    return { nodes, endCursor: cursor === after ? null : cursor, hasNextPage };
   }
 }
 

@@ -1,7 +1,7 @@
 import type { StuckResetErrorCode } from '../error-codes';
 import type { CleanupSummary, Workflow } from './workflow.types';
 
-/** The research note's four ways a workflow gets stuck. */
+/** The four ways a workflow gets stuck (docs/redis-contract.md, "The four kinds"). */
 export const STUCK_KINDS = [
   /** A pending task waited in its queue past STUCK_QUEUED_AFTER: no agent took it (agent crash). */
   'queued_too_long',
@@ -40,7 +40,7 @@ export interface StuckWorkflow {
 }
 
 export interface StuckWorkflowPage {
-  items: StuckWorkflow[];
+  nodes: StuckWorkflow[];
   /** Opaque position of the last workflow examined; pass as `after` to continue. */
   endCursor: string | null;
   hasNextPage: boolean;

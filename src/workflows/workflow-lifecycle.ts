@@ -4,11 +4,12 @@ import type { RedisClient } from '../redis/client';
 import { CreateWorkflowOutcome, runCreateWorkflow } from '../redis/commands/create-workflow';
 import { EnqueueTaskOutcome, runEnqueueTask } from '../redis/commands/enqueue-task';
 import { TransitionWorkflowOutcome, runTransitionWorkflow } from '../redis/commands/transition-workflow';
-import { DOMAINS, type RedisKeys } from '../redis/keys';
+import type { RedisKeys } from '../redis/keys';
 import type { WorkflowReads } from './workflow-reads';
 import { parsePhase } from './workflow.records';
 import { serializeTaskData, validateThreadId } from './workflow.validation';
 import {
+  DOMAINS,
   PHASES,
   WorkflowError,
   type EnqueueTaskRequest,

@@ -3,12 +3,13 @@ import { examinedBudget } from '../defaults';
 import { ErrorCode } from '../error-codes';
 import type { RedisClient } from '../redis/client';
 import { isWrongType } from '../redis/errors';
-import { DOMAINS, type RedisKeys } from '../redis/keys';
+import type { RedisKeys } from '../redis/keys';
 import { execValues } from '../redis/pipeline';
 import { decodeCursor, encodeCursor, isAfter, type IndexPosition } from './workflow.cursor';
 import { byEnqueueTime, toTask, toWorkflow } from './workflow.records';
 import { validateFirst, validateThreadId } from './workflow.validation';
 import {
+  DOMAINS,
   PHASES,
   WorkflowError,
   type ListWorkflowsOptions,
@@ -64,11 +65,11 @@ export class WorkflowReads {
     }
     let position: IndexPosition | null = options.after ? decodeCursor(options.after) : null;
     const budget = phase ? examinedBudget(first) : Number.POSITIVE_INFINITY;
-    const edges: WorkflowEdge[] = [];
+    const nodes: WorkflowEdge[] = [];
     let examined = 0;
     let hasMore = true;
-    while (edges.length < first && examined < budget && hasMore) {
-      const wanted = phase ? Math.min(FILTER_BATCH, budget - examined) : first - edges.length;
+    while (nodes.length < first && examined < budget && hasMore) {
+      const wanted = phase ? Math.min(FILTER_BATCH, budget - examined) : first - nodes.length;
       // One entry beyond those wanted tells whether anything follows, without another round trip.
       const entries = await this.readIndexAfter(position, wanted + 1);
       let consumed = 0;
@@ -77,12 +78,12 @@ export class WorkflowReads {
         examined += 1;
         position = entry;
         const workflow = toWorkflow(entry.threadId, entry.hash, String(entry.score));
-        if (workflow && (!phase || workflow.phase === phase)) edges.push({ workflow, cursor: encodeCursor(entry) });
-        if (edges.length === first) break;
+        if (workflow && (!phase || workflow.phase === phase)) nodes.push({ workflow, cursor: encodeCursor(entry) });
+        if (nodes.length === first) break;
       }
       hasMore = consumed < entries.length;
     }
-    return { edges, endCursor: examined > 0 && position ? encodeCursor(position) : null, hasNextPage: hasMore && position !== null };
+    return { nodes, endCursor: examined > 0 && position ? encodeCursor(position) : null, hasNextPage: hasMore && position !== null };
   }
 
   /**

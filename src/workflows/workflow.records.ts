@@ -1,5 +1,4 @@
-import { DOMAINS, type Domain } from '../redis/keys';
-import { PHASES, TASK_STATUSES, type Phase, type Task, type TaskStatus, type Workflow } from './workflow.types';
+import { DOMAINS, PHASES, TASK_STATUSES, type Domain, type Phase, type Task, type TaskStatus, type Workflow } from './workflow.types';
 
 /**
  * Reading the hashes the orchestrator writes. A record with missing or garbage fields falls back

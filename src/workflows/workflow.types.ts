@@ -1,5 +1,8 @@
 import type { WorkflowErrorCode } from '../error-codes';
-import type { Domain } from '../redis/keys';
+
+/** The agents' domains: each has its task queue (`RedisKeys.queue`). */
+export const DOMAINS = ['pm', 'fe', 'be', 'qa', 'safety'] as const;
+export type Domain = (typeof DOMAINS)[number];
 
 /** Phases as stored in Redis (lower case, as the orchestrator writes them). */
 export const PHASES = ['pending', 'running', 'blocked', 'completed', 'failed', 'stopped'] as const;
@@ -40,7 +43,7 @@ export interface WorkflowEdge {
 }
 
 export interface WorkflowPage {
-  edges: WorkflowEdge[];
+  nodes: WorkflowEdge[];
   /** Opaque cursor of the last position examined; pass it as `after` to continue. */
   endCursor: string | null;
   hasNextPage: boolean;
@@ -159,7 +162,7 @@ export interface ListResetAuditOptions {
 }
 
 export interface ResetAuditPage {
-  entries: ResetAuditEntry[];
+  nodes: ResetAuditEntry[];
   endCursor: string | null;
   hasNextPage: boolean;
 }

@@ -11,7 +11,7 @@ describe('the request context', () => {
 
   async function arrangeWorkflows() {
     await writeOneOfEach(backend.redis);
-    return (await backend.workflows.listWorkflows({ first: 10 })).edges.map((edge) => edge.workflow);
+    return (await backend.workflows.listWorkflows({ first: 10 })).nodes.map((edge) => edge.workflow);
   }
 
   it('reads the tasks once for a request that asks for the tasks and the health of the same workflows', async () => {

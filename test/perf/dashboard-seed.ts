@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
-import { DOMAINS, RedisKeys } from '../../src/redis/keys';
+import { RedisKeys } from '../../src/redis/keys';
+import { DOMAINS } from '../../src/workflows/workflow.types';
 
 const keys = new RedisKeys('wave');
 const PHASES = ['running', 'running', 'blocked', 'pending', 'completed'];

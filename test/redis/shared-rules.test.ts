@@ -2,8 +2,7 @@ import { join } from 'node:path';
 import { assembleScript } from '../../src/redis/script-loader';
 import { SCRIPT_DIR } from '../../src/redis/scripts';
 import { parseCount, parseDomain, parsePhase, parseStatus, taskOwner } from '../../src/workflows/workflow.records';
-import { DOMAINS } from '../../src/redis/keys';
-import { PHASES } from '../../src/workflows/workflow.types';
+import { DOMAINS, PHASES } from '../../src/workflows/workflow.types';
 import { COUNT_READINGS, DOMAIN_READINGS, OWNER_READINGS, PHASE_READINGS, STATUS_READINGS, type Stored } from '../fixtures/stored-values';
 import { BACKENDS, keys, resetRequest, useBackend, writeWorkflow } from '../workflows/support';
 

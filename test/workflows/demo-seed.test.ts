@@ -6,10 +6,10 @@ import { BACKENDS, NOW, keys, resetRequest, tasksOf, useBackend } from './suppor
 describe.each(BACKENDS)('seedDemoWorkflows on %s', (backendName) => {
   const backend = useBackend(backendName);
 
-  it('writes healthy workflows and one stuck in each way the research note lists', async () => {
+  it('writes healthy workflows and one stuck in each of the four stuck kinds', async () => {
     expect(await seedDemoWorkflows(backend.redis, keys, NOW)).toBe(7);
     const page = await backend.workflows.listWorkflows({ first: 10 });
-    expect(page.edges.map(({ workflow }) => [workflow.threadId, workflow.phase])).toEqual([
+    expect(page.nodes.map(({ workflow }) => [workflow.threadId, workflow.phase])).toEqual([
       ['WAVE1-BE-001-done', 'completed'],
       ['WAVE1-FE-001-healthy', 'running'],
       ['WAVE1-QA-002-paused', 'stopped'],
@@ -30,7 +30,7 @@ describe.each(BACKENDS)('seedDemoWorkflows on %s', (backendName) => {
   it('shows each stuck kind exactly once under the default thresholds, and no reason for the healthy workflows', async () => {
     await seedDemoWorkflows(backend.redis, keys, NOW);
     const page = await backend.workflows.listWorkflows({ first: 10 });
-    const healths = await stuckService(backend).healthOf(page.edges.map(({ workflow }) => workflow));
+    const healths = await stuckService(backend).healthOf(page.nodes.map(({ workflow }) => workflow));
     const diagnosis = Object.fromEntries(
       [...healths].map(([threadId, health]) => [threadId, health.reasons.map((r) => [r.kind, r.taskId])]),
     );
@@ -49,7 +49,7 @@ describe.each(BACKENDS)('seedDemoWorkflows on %s', (backendName) => {
     await seedDemoWorkflows(backend.redis, keys, NOW);
     const service = stuckService(backend);
     for (const kind of STUCK_KINDS) {
-      const { items } = await service.listStuckWorkflows({ kind, first: 10 });
+      const { nodes: items } = await service.listStuckWorkflows({ kind, first: 10 });
       expect(items).toHaveLength(1);
     }
   });

@@ -14,14 +14,14 @@ describe.each(BACKENDS)('a malformed entry in the workflows index on %s', (backe
   it('is skipped: the page lists the workflows around it', async () => {
     await indexTheTaskSetOfA(backend);
     const page = await backend.workflows.listWorkflows({ first: 10 });
-    expect(page.edges.map((edge) => edge.workflow.threadId)).toEqual(['a', 'b']);
+    expect(page.nodes.map((edge) => edge.workflow.threadId)).toEqual(['a', 'b']);
     expect(page.hasNextPage).toBe(false);
   });
 
   it('is skipped by a phase-filtered page too', async () => {
     await indexTheTaskSetOfA(backend);
     const page = await backend.workflows.listWorkflows({ first: 10, phase: 'running' });
-    expect(page.edges.map((edge) => edge.workflow.threadId)).toEqual(['a', 'b']);
+    expect(page.nodes.map((edge) => edge.workflow.threadId)).toEqual(['a', 'b']);
   });
 });
 

@@ -17,7 +17,7 @@ describe.each(BACKENDS)('the reset audit on %s', (backendName) => {
     await writeWorkflow(backend.redis, 'wf-a', { gate: 4, phase: 'blocked' });
     await writeTask(backend.redis, { id: 't-1', threadId: 'wf-a', queued: true, result: { ok: 1 } });
     await resetAt('wf-a', NOW + 5, { resetToGate: 2, actor: 'alice', reason: 'safety block', requestId: 'req-9' });
-    const { entries } = await backend.audit.listResetAudit({ first: 10 });
+    const { nodes: entries } = await backend.audit.listResetAudit({ first: 10 });
     expect(entries).toEqual([
       {
         id: expect.any(String),
@@ -42,7 +42,7 @@ describe.each(BACKENDS)('the reset audit on %s', (backendName) => {
     await writeWorkflow(backend.redis, 'wf-a', { gate: 3, phase: 'running' });
     const { plan } = await backend.resets.resetWorkflow(resetRequest('wf-a', { dryRun: true, requestId: 'req-p' }));
     await resetAt('wf-a', NOW + 1, { planToken: plan!.planToken });
-    const { entries } = await backend.audit.listResetAudit({ first: 10 });
+    const { nodes: entries } = await backend.audit.listResetAudit({ first: 10 });
     expect(entries.map(({ kind, planToken, requestId, before, after }) => ({ kind, planToken, requestId, before, after }))).toEqual([
       {
         kind: 'reset',
@@ -58,7 +58,7 @@ describe.each(BACKENDS)('the reset audit on %s', (backendName) => {
   it('shows no before state for a workflow that had no record', async () => {
     await writeTask(backend.redis, { id: 'orphan', threadId: 'wf-orphan', queued: true, indexed: false });
     await resetAt('wf-orphan', NOW);
-    const { entries } = await backend.audit.listResetAudit({ first: 1 });
+    const { nodes: entries } = await backend.audit.listResetAudit({ first: 1 });
     expect(entries[0]).toMatchObject({ before: null, after: { gate: 0, phase: 'pending', attempt: 1 } });
   });
 
@@ -69,7 +69,7 @@ describe.each(BACKENDS)('the reset audit on %s', (backendName) => {
     let after: string | null = null;
     for (;;) {
       const page = await backend.audit.listResetAudit({ first: 2, after });
-      pages.push(page.entries.map((entry) => entry.threadId));
+      pages.push(page.nodes.map((entry) => entry.threadId));
       if (!page.hasNextPage) break;
       after = page.endCursor;
     }
@@ -83,12 +83,12 @@ describe.each(BACKENDS)('the reset audit on %s', (backendName) => {
     await resetAt('wf-b', NOW + 2);
     await resetAt('wf-a', NOW + 3, { reason: 'second' });
     const page = await backend.audit.listResetAudit({ threadId: 'wf-a', first: 10 });
-    expect(page.entries.map((entry) => [entry.threadId, entry.reason])).toEqual([
+    expect(page.nodes.map((entry) => [entry.threadId, entry.reason])).toEqual([
       ['wf-a', 'second'],
       ['wf-a', 'first'],
     ]);
     expect(await backend.audit.listResetAudit({ threadId: 'wf-none', first: 10 })).toEqual({
-      entries: [],
+      nodes: [],
       endCursor: null,
       hasNextPage: false,
     });
@@ -98,9 +98,9 @@ describe.each(BACKENDS)('the reset audit on %s', (backendName) => {
     await writeWorkflow(backend.redis, 'wf-a');
     for (let i = 0; i < 3; i++) await resetAt('wf-a', NOW + i, { reason: `reset ${i}` });
     const first = await backend.audit.listResetAudit({ threadId: 'wf-a', first: 2 });
-    expect(first.entries.map((entry) => entry.id)).toEqual([expect.stringMatching(/^wf-a\/\d+-\d+$/), expect.stringMatching(/^wf-a\//)]);
+    expect(first.nodes.map((entry) => entry.id)).toEqual([expect.stringMatching(/^wf-a\/\d+-\d+$/), expect.stringMatching(/^wf-a\//)]);
     const next = await backend.audit.listResetAudit({ threadId: 'wf-a', first: 2, after: first.endCursor });
-    expect(next.entries.map((entry) => entry.reason)).toEqual(['reset 0']);
+    expect(next.nodes.map((entry) => entry.reason)).toEqual(['reset 0']);
     await expect(backend.audit.listResetAudit({ threadId: 'wf-b', first: 2, after: first.endCursor })).rejects.toMatchObject({
       code: 'BAD_USER_INPUT',
       field: 'after',

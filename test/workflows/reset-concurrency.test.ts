@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { DOMAINS } from '../../src/redis/keys';
+import { DOMAINS } from '../../src/workflows/workflow.types';
 import { keys, resetRequest, useBackend } from './support';
 
 const TASKS_PER_WORKFLOW = 300;

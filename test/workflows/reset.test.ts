@@ -14,7 +14,7 @@ describe.each(BACKENDS)('resetWorkflow on %s', (backendName) => {
     await writeTask(redis, { id: 't-pm', threadId: THREAD, domain: 'pm', status: 'in_progress', result: { partial: true } });
   }
 
-  describe('the research note cases', () => {
+  describe('a stuck workflow', () => {
     it('clears the redis tasks of the workflow', async () => {
       await arrangeStuckWorkflow();
       await backend.resets.resetWorkflow(resetRequest(THREAD));

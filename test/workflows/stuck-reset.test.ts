@@ -59,7 +59,7 @@ describe.each(BACKENDS)('resetStuckWorkflows on %s', (backendName) => {
     expect(await backend.redis.exists(keys.result('wf-result-t'))).toBe(0);
     expect(await auditedThreads()).toEqual(['wf-blocked', 'wf-gone', 'wf-queued', 'wf-result']);
     expect(await backend.workflows.getWorkflow('wf-healthy')).toMatchObject({ phase: 'running' });
-    expect((await stuckService(backend).listStuckWorkflows({ first: 10 })).items).toEqual([]);
+    expect((await stuckService(backend).listStuckWorkflows({ first: 10 })).nodes).toEqual([]);
   });
 
   it('resets only the workflows stuck in the kind asked for', async () => {

@@ -35,7 +35,7 @@ describe.each(BACKENDS)('StuckWorkflowService on %s', (backendName) => {
       await arrangeOneOfEach();
       const page = await backend.workflows.listWorkflows({ first: 10 });
       const read = jest.spyOn(backend.workflows, 'getTasksOfWorkflows');
-      const healths = await stuckService(backend).healthOf(page.edges.map((edge) => edge.workflow));
+      const healths = await stuckService(backend).healthOf(page.nodes.map((edge) => edge.workflow));
       expect(read).toHaveBeenCalledTimes(1);
       expect(read.mock.calls[0][0]).not.toContain('wf-gone-done');
       read.mockRestore();
@@ -79,14 +79,14 @@ describe.each(BACKENDS)('StuckWorkflowService on %s', (backendName) => {
     it('lists the stuck workflows in creation order with their health, and leaves healthy and settled ones out', async () => {
       await arrangeOneOfEach();
       const page = await stuckService(backend).listStuckWorkflows({ first: 10 });
-      expect(page.items.map((item) => [item.workflow.threadId, item.health.reasons.map((r) => r.kind)])).toEqual([
+      expect(page.nodes.map((item) => [item.workflow.threadId, item.health.reasons.map((r) => r.kind)])).toEqual([
         ['wf-queued', ['queued_too_long']],
         ['wf-gone', ['agent_gone']],
         ['wf-result', ['result_not_advanced']],
         ['wf-blocked', ['safety_blocked']],
       ]);
       expect(page.hasNextPage).toBe(false);
-      expect(page.items.every((item) => item.health.stuck)).toBe(true);
+      expect(page.nodes.every((item) => item.health.stuck)).toBe(true);
     });
 
     it.each(['queued_too_long', 'agent_gone', 'result_not_advanced', 'safety_blocked'] as const)(
@@ -94,7 +94,7 @@ describe.each(BACKENDS)('StuckWorkflowService on %s', (backendName) => {
       async (kind) => {
         await arrangeOneOfEach();
         const page = await stuckService(backend).listStuckWorkflows({ kind, first: 10 });
-        expect(page.items.map((item) => item.health.reasons[0].kind)).toEqual([kind]);
+        expect(page.nodes.map((item) => item.health.reasons[0].kind)).toEqual([kind]);
       },
     );
 
@@ -105,7 +105,7 @@ describe.each(BACKENDS)('StuckWorkflowService on %s', (backendName) => {
       let after: string | null = null;
       for (;;) {
         const page = await service.listStuckWorkflows({ first: 1, after });
-        seen.push(...page.items.map((item) => item.workflow.threadId));
+        seen.push(...page.nodes.map((item) => item.workflow.threadId));
         if (!page.hasNextPage) break;
         after = page.endCursor;
       }
@@ -115,9 +115,9 @@ describe.each(BACKENDS)('StuckWorkflowService on %s', (backendName) => {
     it('continues right after an item when given its cursor', async () => {
       await arrangeOneOfEach();
       const service = stuckService(backend);
-      const { items } = await service.listStuckWorkflows({ first: 10 });
+      const { nodes: items } = await service.listStuckWorkflows({ first: 10 });
       const rest = await service.listStuckWorkflows({ first: 10, after: items[1].cursor });
-      expect(rest.items.map((item) => item.workflow.threadId)).toEqual(['wf-result', 'wf-blocked']);
+      expect(rest.nodes.map((item) => item.workflow.threadId)).toEqual(['wf-result', 'wf-blocked']);
     });
 
     it('examines a bounded number of workflows per call and says where to continue', async () => {
@@ -131,9 +131,9 @@ describe.each(BACKENDS)('StuckWorkflowService on %s', (backendName) => {
       await writeCase(backend.redis, 'wf-stuck-late', 'agent_gone', { createdAt: created(600) });
       const service = stuckService(backend);
       const first = await service.listStuckWorkflows({ first: 1 });
-      expect(first).toMatchObject({ items: [], hasNextPage: true });
+      expect(first).toMatchObject({ nodes: [], hasNextPage: true });
       const second = await service.listStuckWorkflows({ first: 1, after: first.endCursor });
-      expect(second.items.map((item) => item.workflow.threadId)).toEqual(['wf-stuck-late']);
+      expect(second.nodes.map((item) => item.workflow.threadId)).toEqual(['wf-stuck-late']);
       expect(second.hasNextPage).toBe(false);
     });
 
@@ -150,7 +150,7 @@ describe.each(BACKENDS)('StuckWorkflowService on %s', (backendName) => {
 
     it('answers an empty last page for an empty index', async () => {
       expect(await stuckService(backend).listStuckWorkflows({ first: 5 })).toEqual({
-        items: [],
+        nodes: [],
         endCursor: null,
         hasNextPage: false,
       });

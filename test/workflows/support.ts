@@ -1,7 +1,7 @@
 import { loadConfig } from '../../src/config';
 import { connectRedis, createEmbeddedRedis, type RedisClient } from '../../src/redis/client';
-import { RedisKeys, type Domain } from '../../src/redis/keys';
-import type { Task } from '../../src/workflows/workflow.types';
+import { RedisKeys } from '../../src/redis/keys';
+import type { Domain, Task } from '../../src/workflows/workflow.types';
 import type { ResetService } from '../../src/workflows/reset.service';
 import type { WorkflowReads } from '../../src/workflows/workflow-reads';
 import { createWorkflowServices, type WorkflowServices, type WorkflowServicesOptions } from '../../src/workflows/workflow-services';

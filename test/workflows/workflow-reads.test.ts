@@ -11,7 +11,7 @@ describe.each(BACKENDS)('WorkflowReads on %s', (backendName) => {
     for (;;) {
       const page = await backend.workflows.listWorkflows({ first, after, phase });
       pages += 1;
-      ids.push(...page.edges.map(({ workflow }) => workflow.threadId));
+      ids.push(...page.nodes.map(({ workflow }) => workflow.threadId));
       if (!page.hasNextPage) return { ids, pages };
       after = page.endCursor;
     }
@@ -29,12 +29,12 @@ describe.each(BACKENDS)('WorkflowReads on %s', (backendName) => {
         await writeWorkflow(backend.redis, threadId, { createdAt });
       }
       const first = await backend.workflows.listWorkflows({ first: 2 });
-      expect(first.edges.map(({ workflow }) => workflow.threadId)).toEqual(['a', 'b']);
+      expect(first.nodes.map(({ workflow }) => workflow.threadId)).toEqual(['a', 'b']);
       expect(first.hasNextPage).toBe(true);
       const second = await backend.workflows.listWorkflows({ first: 2, after: first.endCursor });
-      expect(second.edges.map(({ workflow }) => workflow.threadId)).toEqual(['c', 'd']);
+      expect(second.nodes.map(({ workflow }) => workflow.threadId)).toEqual(['c', 'd']);
       const third = await backend.workflows.listWorkflows({ first: 2, after: second.endCursor });
-      expect(third.edges.map(({ workflow }) => workflow.threadId)).toEqual(['e']);
+      expect(third.nodes.map(({ workflow }) => workflow.threadId)).toEqual(['e']);
       expect(third.hasNextPage).toBe(false);
     });
 
@@ -48,8 +48,8 @@ describe.each(BACKENDS)('WorkflowReads on %s', (backendName) => {
         await writeWorkflow(backend.redis, threadId, { createdAt });
       }
       const page = await backend.workflows.listWorkflows({ first: 3 });
-      const next = await backend.workflows.listWorkflows({ first: 2, after: page.edges[0].cursor });
-      expect(next.edges.map(({ workflow }) => workflow.threadId)).toEqual(['b', 'c']);
+      const next = await backend.workflows.listWorkflows({ first: 2, after: page.nodes[0].cursor });
+      expect(next.nodes.map(({ workflow }) => workflow.threadId)).toEqual(['b', 'c']);
     });
 
     it('breaks ties of creation time by thread id without skipping or repeating any', async () => {
@@ -70,7 +70,7 @@ describe.each(BACKENDS)('WorkflowReads on %s', (backendName) => {
       const page = await backend.workflows.listWorkflows({ first: 2 });
       await backend.redis.zrem(keys.workflowIndex, 'b');
       const next = await backend.workflows.listWorkflows({ first: 2, after: page.endCursor });
-      expect(next.edges.map(({ workflow }) => workflow.threadId)).toEqual(['c']);
+      expect(next.nodes.map(({ workflow }) => workflow.threadId)).toEqual(['c']);
     });
 
     it('filters by phase and stops after a bounded number of examined entries', async () => {
@@ -83,14 +83,14 @@ describe.each(BACKENDS)('WorkflowReads on %s', (backendName) => {
       }
       await pipeline.exec();
       const page = await backend.workflows.listWorkflows({ first: 5, phase: 'blocked' });
-      expect(page.edges.map(({ workflow }) => workflow.threadId)).toEqual(['wf-0003']);
+      expect(page.nodes.map(({ workflow }) => workflow.threadId)).toEqual(['wf-0003']);
       expect(page.hasNextPage).toBe(true);
       const rest = await listAll(5, 'blocked');
       expect(rest).toEqual({ ids: ['wf-0003', 'wf-1100'], pages: 3 });
     });
 
     it('returns an empty last page for an empty index', async () => {
-      expect(await backend.workflows.listWorkflows({ first: 10 })).toEqual({ edges: [], endCursor: null, hasNextPage: false });
+      expect(await backend.workflows.listWorkflows({ first: 10 })).toEqual({ nodes: [], endCursor: null, hasNextPage: false });
     });
 
     it('skips index entries without a record and reads garbage fields with fallbacks', async () => {
@@ -99,7 +99,7 @@ describe.each(BACKENDS)('WorkflowReads on %s', (backendName) => {
       await writeWorkflow(backend.redis, 'iso', { createdAt: 3 });
       await backend.redis.hset(keys.workflow('iso'), 'created_at', '2026-01-01T00:00:00.000Z', 'phase', 'RUNNING');
       const page = await backend.workflows.listWorkflows({ first: 10 });
-      expect(page.edges.map((edge) => edge.workflow)).toEqual([
+      expect(page.nodes.map((edge) => edge.workflow)).toEqual([
         { threadId: 'garbled', gate: 0, phase: 'pending', attempt: 0, createdAt: new Date(2), updatedAt: new Date(2) },
         { threadId: 'iso', gate: 3, phase: 'running', attempt: 0, createdAt: new Date('2026-01-01T00:00:00.000Z'), updatedAt: new Date(3) },
       ]);

@@ -1,5 +1,6 @@
 import type { RedisClient } from '../client';
-import type { Domain, RedisKeys } from '../keys';
+import type { Domain } from '../../workflows/workflow.types';
+import type { RedisKeys } from '../keys';
 import { runScript } from '../scripts';
 import { countOf, outcomeOf, positionalArguments, replyList } from './script-io';
 

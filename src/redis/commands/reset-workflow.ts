@@ -1,5 +1,6 @@
 import type { RedisClient } from '../client';
-import { DOMAINS, type RedisKeys } from '../keys';
+import { DOMAINS } from '../../workflows/workflow.types';
+import type { RedisKeys } from '../keys';
 import { runScript } from '../scripts';
 import { countOf, namedArguments, outcomeOf, replyList, UnexpectedScriptReply } from './script-io';
 

@@ -1,16 +1,16 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import type { StuckResetErrorCode } from '../error-codes';
-import type { StuckKind as StuckKindValue } from '../workflows/stuck.types';
-import { StuckKind } from './enums';
-import { CleanupSummary } from './reset.types';
-import { PageInfo, Workflow } from './workflow.type';
+import type { StuckKind } from '../workflows/stuck.types';
+import { StuckKindEnum } from './enums';
+import { CleanupSummaryType } from './reset.type';
+import { PageInfo, WorkflowType } from './workflow.type';
 import { DEFAULT_RESET_LIMIT, MAX_RESET_LIMIT } from '../defaults';
 
 // simpleResolvers: plain data, as the types of workflow.type.ts.
-@ObjectType({ description: 'One reason a workflow is stuck, with the evidence and what to do.', simpleResolvers: true })
-export class StuckReason {
-  @Field(() => StuckKind)
-  kind!: StuckKindValue;
+@ObjectType('StuckReason', { description: 'One reason a workflow is stuck, with the evidence and what to do.', simpleResolvers: true })
+export class StuckReasonType {
+  @Field(() => StuckKindEnum)
+  kind!: StuckKind;
 
   @Field(() => ID, { nullable: true, description: 'The task that shows it; null when the workflow record does.' })
   taskId!: string | null;
@@ -25,19 +25,19 @@ export class StuckReason {
   suggestedFix!: string;
 }
 
-@ObjectType({ description: 'Whether a workflow is stuck, and why.', simpleResolvers: true })
-export class WorkflowHealth {
+@ObjectType('WorkflowHealth', { description: 'Whether a workflow is stuck, and why.', simpleResolvers: true })
+export class WorkflowHealthType {
   @Field(() => Boolean)
   stuck!: boolean;
 
-  @Field(() => [StuckReason])
-  reasons!: StuckReason[];
+  @Field(() => [StuckReasonType])
+  reasons!: StuckReasonType[];
 }
 
 @ObjectType({ description: 'Stuck workflows in creation order. A page may hold fewer than `first`: continue while hasNextPage.' })
 export class StuckWorkflowConnection {
-  @Field(() => [Workflow])
-  nodes!: Workflow[];
+  @Field(() => [WorkflowType])
+  nodes!: WorkflowType[];
 
   @Field(() => PageInfo)
   pageInfo!: PageInfo;
@@ -45,8 +45,8 @@ export class StuckWorkflowConnection {
 
 @InputType({ description: 'A batch reset over the diagnosed stuck workflows.' })
 export class ResetStuckWorkflowsInput {
-  @Field(() => StuckKind, { nullable: true, description: 'Only workflows stuck this way; every stuck workflow when omitted.' })
-  kind?: StuckKindValue | null;
+  @Field(() => StuckKindEnum, { nullable: true, description: 'Only workflows stuck this way; every stuck workflow when omitted.' })
+  kind?: StuckKind | null;
 
   @Field(() => String, { nullable: true, description: 'Only reasons that have held at least this long, e.g. "30m".' })
   olderThan?: string | null;
@@ -105,11 +105,11 @@ export class BatchResetOutcome {
   @Field(() => ID)
   threadId!: string;
 
-  @Field(() => [StuckKind], { description: 'How it was diagnosed when the batch chose it.' })
-  kinds!: StuckKindValue[];
+  @Field(() => [StuckKindEnum], { description: 'How it was diagnosed when the batch chose it.' })
+  kinds!: StuckKind[];
 
-  @Field(() => CleanupSummary, { nullable: true })
-  summary!: CleanupSummary | null;
+  @Field(() => CleanupSummaryType, { nullable: true })
+  summary!: CleanupSummaryType | null;
 
   @Field(() => BatchResetError, { nullable: true })
   error!: BatchResetError | null;

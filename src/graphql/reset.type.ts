@@ -1,7 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import type { Domain } from '../redis/keys';
-import type { Phase } from '../workflows/workflow.types';
-import { WorkflowPhase } from './enums';
+import type { Domain, Phase } from '../workflows/workflow.types';
+import { WorkflowPhaseEnum } from './enums';
 
 @InputType({ description: 'What to clean up when resetting a stuck workflow, and how to confirm it.' })
 export class ResetWorkflowInput {
@@ -37,7 +36,7 @@ export class ResetWorkflowInput {
   @Field(() => Int, { nullable: true, description: 'Refuse (PRECONDITION_FAILED) unless the workflow is at this gate.' })
   expectedGate?: number | null;
 
-  @Field(() => WorkflowPhase, { nullable: true, description: 'Refuse (PRECONDITION_FAILED) unless the workflow is in this phase.' })
+  @Field(() => WorkflowPhaseEnum, { nullable: true, description: 'Refuse (PRECONDITION_FAILED) unless the workflow is in this phase.' })
   expectedPhase?: Phase | null;
 
   @Field(() => String, {
@@ -59,12 +58,12 @@ export class ClearedItems {
   queues!: string[];
 }
 
-@ObjectType({ description: 'Where a workflow stands.' })
-export class WorkflowState {
+@ObjectType('WorkflowState', { description: 'Where a workflow stands.' })
+export class WorkflowStateType {
   @Field(() => Int)
   gate!: number;
 
-  @Field(() => WorkflowPhase)
+  @Field(() => WorkflowPhaseEnum)
   phase!: Phase;
 
   @Field(() => Int, {
@@ -83,8 +82,8 @@ export class QueueEntries {
   taskIds!: string[];
 }
 
-@ObjectType({ description: 'Exactly what a reset will touch, computed atomically.' })
-export class ResetPlan {
+@ObjectType('ResetPlan', { description: 'Exactly what a reset will touch, computed atomically.' })
+export class ResetPlanType {
   @Field(() => [ID], { description: 'Every task of the workflow, indexed or found in a queue.' })
   taskIds!: string[];
 
@@ -94,8 +93,8 @@ export class ResetPlan {
   @Field(() => [ID], { description: 'Tasks whose result will be deleted.' })
   resultTaskIds!: string[];
 
-  @Field(() => WorkflowState)
-  target!: WorkflowState;
+  @Field(() => WorkflowStateType)
+  target!: WorkflowStateType;
 
   @Field(() => String, { description: 'Pass as `planToken` to run exactly this plan.' })
   planToken!: string;
@@ -104,8 +103,8 @@ export class ResetPlan {
   expiresAt!: Date;
 }
 
-@ObjectType({ description: 'The outcome of resetWorkflow.' })
-export class CleanupSummary {
+@ObjectType('CleanupSummary', { description: 'The outcome of resetWorkflow.' })
+export class CleanupSummaryType {
   @Field(() => Boolean, { description: 'False when there was nothing to reset; then nothing was touched.' })
   success!: boolean;
 
@@ -115,8 +114,8 @@ export class CleanupSummary {
   @Field(() => ClearedItems)
   cleared!: ClearedItems;
 
-  @Field(() => WorkflowState, { nullable: true, description: 'Null when the reset did not happen; the target on a dry run.' })
-  newState!: WorkflowState | null;
+  @Field(() => WorkflowStateType, { nullable: true, description: 'Null when the reset did not happen; the target on a dry run.' })
+  newState!: WorkflowStateType | null;
 
   @Field(() => String)
   message!: string;
@@ -124,8 +123,8 @@ export class CleanupSummary {
   @Field(() => Boolean)
   dryRun!: boolean;
 
-  @Field(() => ResetPlan, { nullable: true, description: 'The plan, on a dry run.' })
-  plan!: ResetPlan | null;
+  @Field(() => ResetPlanType, { nullable: true, description: 'The plan, on a dry run.' })
+  plan!: ResetPlanType | null;
 
   @Field(() => String, { nullable: true })
   requestId!: string | null;

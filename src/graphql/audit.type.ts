@@ -1,11 +1,11 @@
 import { Field, ID, ObjectType } from 'type-graphql';
-import type { ResetAuditEntry as ResetAuditEntryValue } from '../workflows/workflow.types';
-import { AuditKind } from './enums';
-import { ClearedItems, WorkflowState } from './reset.types';
+import type { ResetAuditEntry } from '../workflows/workflow.types';
+import { AuditKindEnum } from './enums';
+import { ClearedItems, WorkflowStateType } from './reset.type';
 import { PageInfo } from './workflow.type';
 
-@ObjectType({ description: 'One entry of the audit trail: who reset (or previewed) what, when, why, and what changed.' })
-export class ResetAuditEntry {
+@ObjectType('ResetAuditEntry', { description: 'One entry of the audit trail: who reset (or previewed) what, when, why, and what changed.' })
+export class ResetAuditEntryType {
   @Field(() => ID, {
     description:
       'Unique across every trail: the stream id in the all-workflows trail (resetAudit without threadId), ' +
@@ -14,8 +14,8 @@ export class ResetAuditEntry {
   })
   id!: string;
 
-  @Field(() => AuditKind)
-  kind!: ResetAuditEntryValue['kind'];
+  @Field(() => AuditKindEnum)
+  kind!: ResetAuditEntry['kind'];
 
   @Field(() => ID)
   threadId!: string;
@@ -35,17 +35,17 @@ export class ResetAuditEntry {
   @Field(() => ClearedItems, { description: 'What was cleared (on a preview: what would have been).' })
   cleared!: ClearedItems;
 
-  @Field(() => WorkflowState, { nullable: true })
-  before!: WorkflowState | null;
+  @Field(() => WorkflowStateType, { nullable: true })
+  before!: WorkflowStateType | null;
 
-  @Field(() => WorkflowState, { nullable: true })
-  after!: WorkflowState | null;
+  @Field(() => WorkflowStateType, { nullable: true })
+  after!: WorkflowStateType | null;
 }
 
 @ObjectType({ description: 'Audit entries, newest first.' })
 export class ResetAuditConnection {
-  @Field(() => [ResetAuditEntry])
-  nodes!: ResetAuditEntry[];
+  @Field(() => [ResetAuditEntryType])
+  nodes!: ResetAuditEntryType[];
 
   @Field(() => PageInfo)
   pageInfo!: PageInfo;
