@@ -1,4 +1,5 @@
 import { useTestApp } from '../helpers/app';
+import { writeIndexedWorkflows } from '../helpers/keyspace';
 
 const ENTITIES = `query ($representations: [_Any!]!) {
   _entities(representations: $representations) { ... on Workflow { threadId phase gate } }
@@ -12,14 +13,7 @@ describe('federation entry points of our server, queried directly', () => {
   const fixture = useTestApp();
 
   beforeEach(async () => {
-    await fixture.redis.hset('wave:workflow:wf-1', {
-      thread_id: 'wf-1',
-      gate: '2',
-      phase: 'running',
-      created_at: '1000',
-      updated_at: '1000',
-    });
-    await fixture.redis.zadd('wave:workflows', 1000, 'wf-1');
+    await writeIndexedWorkflows(fixture.redis, 1);
   });
 
   describe('_entities', () => {

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { useTestApp } from '../helpers/app';
+import { writeIndexedWorkflows } from '../helpers/keyspace';
 import { queryGateway, type RunningServer, startGateway, startProjectsSubgraph } from './support';
 
 const SPANNING_QUERY = '{ project(id: "p-1") { name workflows { threadId phase gate } } }';
@@ -27,21 +28,7 @@ describe('the WAVE subgraph composed with another subgraph behind a real @apollo
 
   beforeEach(async () => {
     received.length = 0;
-    await fixture.redis.hset('wave:workflow:wf-1', {
-      thread_id: 'wf-1',
-      gate: '2',
-      phase: 'running',
-      created_at: '1000',
-      updated_at: '1000',
-    });
-    await fixture.redis.hset('wave:workflow:wf-2', {
-      thread_id: 'wf-2',
-      gate: '0',
-      phase: 'stopped',
-      created_at: '2000',
-      updated_at: '2000',
-    });
-    await fixture.redis.zadd('wave:workflows', 1000, 'wf-1', 2000, 'wf-2');
+    await writeIndexedWorkflows(fixture.redis);
   });
 
   it('resolves a query spanning both subgraphs with the workflows from our Redis', async () => {

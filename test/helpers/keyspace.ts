@@ -39,3 +39,17 @@ const RATE_LIMIT_KEYS = /^wave:ratelimit:/;
 export function dumpWorkflowState(redis: RedisClient): Promise<Map<string, unknown>> {
   return dumpKeys(redis, RATE_LIMIT_KEYS);
 }
+
+/** The indexed workflows the HTTP and federation tests read: wf-1 running at gate 2, wf-2 stopped at gate 0. */
+const INDEXED_WORKFLOWS = [
+  { thread_id: 'wf-1', gate: '2', phase: 'running', created_at: '1000', updated_at: '1000' },
+  { thread_id: 'wf-2', gate: '0', phase: 'stopped', created_at: '2000', updated_at: '2000' },
+];
+
+/** Writes the first `count` of INDEXED_WORKFLOWS, each hash and its place in the workflows index. */
+export async function writeIndexedWorkflows(redis: RedisClient, count = INDEXED_WORKFLOWS.length): Promise<void> {
+  for (const workflow of INDEXED_WORKFLOWS.slice(0, count)) {
+    await redis.hset(`wave:workflow:${workflow.thread_id}`, workflow);
+    await redis.zadd('wave:workflows', workflow.created_at, workflow.thread_id);
+  }
+}

@@ -1,7 +1,7 @@
 import jwt from 'jsonwebtoken';
 import type { Role } from '../../src/auth/roles';
 import { TEST_SECRET, useTestApp } from '../helpers/app';
-import { dumpWorkflowState } from '../helpers/keyspace';
+import { dumpWorkflowState, writeIndexedWorkflows } from '../helpers/keyspace';
 
 /** One operation per root field, each valid, so only @auth decides the outcome. */
 const ROOT_FIELDS: Array<{ field: string; required: Role; query: string }> = [
@@ -42,21 +42,7 @@ describe('@auth on every root field over HTTP', () => {
   const fixture = useTestApp();
 
   beforeEach(async () => {
-    await fixture.redis.hset('wave:workflow:wf-1', {
-      thread_id: 'wf-1',
-      gate: '2',
-      phase: 'running',
-      created_at: '1000',
-      updated_at: '1000',
-    });
-    await fixture.redis.hset('wave:workflow:wf-2', {
-      thread_id: 'wf-2',
-      gate: '0',
-      phase: 'stopped',
-      created_at: '2000',
-      updated_at: '2000',
-    });
-    await fixture.redis.zadd('wave:workflows', 1000, 'wf-1', 2000, 'wf-2');
+    await writeIndexedWorkflows(fixture.redis);
   });
 
   const badTokens: Array<[string, () => string | undefined]> = [
