@@ -78,11 +78,13 @@ export class QueueEntries {
   @Field(() => String, { description: 'Lower-case domain.' })
   domain!: Domain;
 
-  @Field(() => [ID])
+  @Field(() => [ID], { description: 'Each id once, sorted, however often it is queued.' })
   taskIds!: string[];
 }
 
-@ObjectType('ResetPlan', { description: 'Exactly what a reset will touch, computed atomically.' })
+@ObjectType('ResetPlan', {
+  description: "Exactly what a reset will touch: the workflow's own keys read in one step, its queue entries found by a sweep just before.",
+})
 export class ResetPlanType {
   @Field(() => [ID], { description: 'Every task of the workflow, indexed or found in a queue.' })
   taskIds!: string[];
@@ -131,4 +133,13 @@ export class CleanupSummaryType {
 
   @Field(() => Boolean, { description: 'True when this is the stored answer to an earlier call with the same requestId.' })
   replayed!: boolean;
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Ids of the workflow left in queues too deep to remove them from at once: they are dead (cancelled, deleted or ' +
+      'of an older attempt) and agents drop them when they pop them. 0 when every queue was cleaned; null on a dry run ' +
+      'or when nothing was reset.',
+  })
+  queuedIdsLeft!: number | null;
 }

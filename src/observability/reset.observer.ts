@@ -23,6 +23,15 @@ export function resetObserver(logger: Logger, metrics: Metrics): ResetObserver {
         batch.dryRun ? 'stuck workflows reset previewed' : 'stuck workflows reset',
       );
     },
+    sweepProgress: (progress) => {
+      requestLogger(logger).info(progress, 'reset sweeping a queue');
+    },
+    dequeueFailed: (threadId, error) => {
+      requestLogger(logger).warn(
+        { threadId, err: error },
+        'reset done, but removing its ids from the queues failed: they stay, dead, for agents to drop',
+      );
+    },
   };
 }
 

@@ -18,6 +18,11 @@ export class RedisKeys {
     return `${this.prefix}:workflows`;
   }
 
+  /** Workflow keys are `<prefix><threadId>`: pop-task.lua builds a popped task's workflow key from it. */
+  get workflowKeyPrefix(): string {
+    return `${this.prefix}:workflow:`;
+  }
+
   workflowTasks(threadId: string): string {
     return `${this.prefix}:workflow:${threadId}:tasks`;
   }

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import type { Cluster, Redis } from 'ioredis';
-import { DOMAINS } from '../workflows/workflow.types';
 import { assembleScript } from './script-loader';
 
 /**
@@ -9,7 +8,10 @@ import { assembleScript } from './script-loader';
  * through its own typed function.
  */
 const SCRIPTS = {
-  resetWorkflow: { file: 'reset-workflow.lua', numberOfKeys: 7 + DOMAINS.length },
+  findQueuedTasks: { file: 'find-queued-tasks.lua', numberOfKeys: 1 },
+  resetWorkflow: { file: 'reset-workflow.lua', numberOfKeys: 7 },
+  recordResetPreview: { file: 'record-reset-preview.lua', numberOfKeys: 3 },
+  popTask: { file: 'pop-task.lua', numberOfKeys: 1 },
   recordTaskResult: { file: 'record-task-result.lua', numberOfKeys: 3 },
   recordTaskHeartbeat: { file: 'record-task-heartbeat.lua', numberOfKeys: 2 },
   enqueueTask: { file: 'enqueue-task.lua', numberOfKeys: 4 },

@@ -16,7 +16,7 @@ import {
 /**
  * The audit streams (docs/redis-contract.md, "Audit entry fields"): `wave:audit` for all workflows
  * and `wave:audit:<threadId>` for one. A reset's entries are written by reset-workflow.lua, a
- * preview's by the service; both have the same fields.
+ * preview's by record-reset-preview.lua, both through includes/resetAudit.lua.
  */
 
 /** The streams are capped (approximately) at these many entries. */
@@ -46,59 +46,6 @@ export class ResetAuditTrail {
 
 const UINT64_MAX = 2n ** 64n - 1n;
 const STREAM_ID = /^(\d{1,20})-(\d{1,20})$/;
-
-/** The fields of a preview's entry, in the order the script writes a reset's. */
-export function previewAuditFields(entry: {
-  threadId: string;
-  actor: string;
-  reason: string;
-  requestId: string | null;
-  at: number;
-  targetGate: number;
-  clearTasks: boolean;
-  clearResults: boolean;
-  cleared: { tasks: number; results: number; cancelled: number; queues: Domain[] };
-  before: WorkflowState | null;
-  planToken: string;
-}): string[] {
-  const { before, cleared } = entry;
-  return [
-    'kind',
-    'preview',
-    'thread_id',
-    entry.threadId,
-    'actor',
-    entry.actor,
-    'reason',
-    entry.reason,
-    'request_id',
-    entry.requestId ?? '',
-    'at',
-    String(entry.at),
-    'gate',
-    String(entry.targetGate),
-    'clear_tasks',
-    entry.clearTasks ? '1' : '0',
-    'clear_results',
-    entry.clearResults ? '1' : '0',
-    'tasks',
-    String(cleared.tasks),
-    'results',
-    String(cleared.results),
-    'cancelled',
-    String(cleared.cancelled),
-    'queues',
-    cleared.queues.join(','),
-    'before_gate',
-    before ? String(before.gate) : '',
-    'before_phase',
-    before?.phase ?? '',
-    'before_attempt',
-    before ? String(before.attempt) : '',
-    'plan_token',
-    entry.planToken,
-  ];
-}
 
 /** Domains named in a comma-separated list, in domain order. */
 export function parseDomains(csv: string | undefined): Domain[] {

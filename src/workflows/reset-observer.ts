@@ -1,8 +1,8 @@
 import type { StuckResetBatch } from './stuck.types';
-import type { CleanupSummary } from './workflow.types';
+import type { CleanupSummary, Domain } from './workflow.types';
 
 /**
- * Told of every reset answered, given to the reset and batch services at construction: observability
+ * Told of every reset answered and of long queue work, given to the reset and batch services at construction: observability
  * implements it with logs and metrics, of which the domain knows nothing. Refusals are thrown, not told.
  */
 export interface ResetObserver {
@@ -10,4 +10,18 @@ export interface ResetObserver {
   resetAnswered(summary: CleanupSummary): void;
   /** A batch reset or preview answered, after the resetAnswered of each of its workflows. */
   batchAnswered(batch: StuckResetBatch): void;
+  /** A queue sweep is still running: told about once a second. */
+  sweepProgress(progress: SweepProgress): void;
+  /** The reset happened, but removing its ids from the queues failed: they stay, dead, for agents to drop. */
+  dequeueFailed(threadId: string, error: unknown): void;
+}
+
+export interface SweepProgress {
+  domain: Domain;
+  /** Entries read so far of the queue's `length`. */
+  read: number;
+  length: number;
+  elapsedMs: number;
+  /** How many workflows the sweep looks for. */
+  workflows: number;
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { unescapeField } from '../redis/commands/field-lines';
 import { parseCount, parsePhase } from './workflow.records';
 import { DOMAINS, type Domain, type ResetPlan } from './workflow.types';
 
@@ -15,17 +16,12 @@ export function planTokenOf(canonical: string): string {
   return createHash('sha256').update(canonical, 'utf8').digest('hex');
 }
 
-/** The script writes `%`, tab and newline inside a field as %25, %09, %0A. */
-function unescape(field: string): string {
-  return field.replace(/%(25|09|0A)/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-}
-
 export function parseCanonicalPlan(canonical: string): PlannedReset {
   const plan: PlannedReset = { taskIds: [], queueEntries: [], resultTaskIds: [], target: { gate: 0, phase: 'pending' }, current: null };
   let clearResults = false;
   const withResult: string[] = [];
   for (const line of canonical.split('\n')) {
-    const [tag, ...fields] = line.split('\t').map(unescape);
+    const [tag, ...fields] = line.split('\t').map(unescapeField);
     if (tag === 'target') {
       plan.target = { gate: parseCount(fields[0]), phase: parsePhase(fields[1]) };
       clearResults = fields[3] === '1';

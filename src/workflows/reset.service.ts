@@ -2,14 +2,22 @@ import { createHash } from 'node:crypto';
 import { DEFAULT_RESET_IDEMPOTENCY_TTL, DEFAULT_RESET_PLAN_TTL, defaultDurationMs } from '../defaults';
 import { ErrorCode } from '../error-codes';
 import type { RedisClient } from '../redis/client';
-import { ResetScriptOutcome, runResetWorkflow, type ResetPreconditionState } from '../redis/commands/reset-workflow';
+import { runRecordResetPreview } from '../redis/commands/record-reset-preview';
+import {
+  ResetScriptOutcome,
+  runResetWorkflow,
+  type QueuedIds,
+  type ResetPreconditionState,
+  type ResetScriptRequest,
+} from '../redis/commands/reset-workflow';
+import { UnexpectedScriptReply } from '../redis/commands/script-io';
 import type { RedisKeys } from '../redis/keys';
-import { execValues } from '../redis/pipeline';
-import { AUDIT_MAX_LENGTH, WORKFLOW_AUDIT_MAX_LENGTH, parseDomains, previewAuditFields } from './reset-audit';
+import { AUDIT_MAX_LENGTH, WORKFLOW_AUDIT_MAX_LENGTH, parseDomains } from './reset-audit';
 import type { ResetObserver } from './reset-observer';
 import { parseCanonicalPlan, planTokenOf } from './reset-plan';
+import { ResetQueues, type DequeueOutcome, type QueuedEntries } from './reset-queues';
 import { validateResetRequest } from './workflow.validation';
-import { PHASES, WorkflowError, type CleanupSummary, type Domain, type ResetRequest } from './workflow.types';
+import { DOMAINS, PHASES, WorkflowError, type CleanupSummary, type Domain, type ResetRequest } from './workflow.types';
 
 export interface ResetServiceOptions {
   /** Highest gate a reset may go back to (MAX_GATE). */
@@ -27,8 +35,12 @@ export interface ResetServiceOptions {
    * (RESET_SWEEP_QUEUES). Default true; false when every producer indexes its tasks.
    */
   sweepQueues?: boolean;
-  /** Told of every reset and preview answered (observability's logs and metrics). */
-  observer?: Pick<ResetObserver, 'resetAnswered'>;
+  /** The longest queue a reset removes its ids from; deeper ones keep them for agents to drop. Default DEFAULT_MAX_DEQUEUE_LENGTH. */
+  maxDequeueLength?: number;
+  /** Most of Redis's time one step of a queue sweep may take. Default DEFAULT_STEP_BUDGET_MICROS. */
+  sweepStepBudgetMicros?: number;
+  /** Told of every reset and preview answered, of long sweeps and of failed dequeues (observability's logs and metrics). */
+  observer?: Partial<Pick<ResetObserver, 'resetAnswered' | 'sweepProgress' | 'dequeueFailed'>>;
 }
 
 /**
@@ -39,6 +51,7 @@ export class ResetService {
   private readonly now: () => number;
   private readonly idempotencyTtlMs: number;
   private readonly planTtlMs: number;
+  private readonly queues: ResetQueues;
 
   constructor(
     private readonly redis: RedisClient,
@@ -48,6 +61,13 @@ export class ResetService {
     this.now = options.now ?? Date.now;
     this.idempotencyTtlMs = options.idempotencyTtlMs ?? defaultDurationMs(DEFAULT_RESET_IDEMPOTENCY_TTL);
     this.planTtlMs = options.planTtlMs ?? defaultDurationMs(DEFAULT_RESET_PLAN_TTL);
+    const { observer } = options;
+    this.queues = new ResetQueues(redis, keys, {
+      readOwners: options.sweepQueues !== false,
+      stepBudgetMicros: options.sweepStepBudgetMicros,
+      maxDequeueLength: options.maxDequeueLength,
+      observer: observer?.sweepProgress ? { sweepProgress: (progress) => observer.sweepProgress?.(progress) } : undefined,
+    });
   }
 
   /** A real reset must carry the planToken of a preview (REQUIRE_RESET_CONFIRMATION). */
@@ -65,16 +85,26 @@ export class ResetService {
 
   /**
    * Previews (`dryRun`) or performs a reset: cancels and removes a workflow's tasks and puts it back
-   * at a gate, in one script (docs/redis-contract.md, "Reset"). Refusals throw WorkflowError
-   * (CONFIRMATION_REQUIRED, STALE_PLAN, PRECONDITION_FAILED, IDEMPOTENCY_CONFLICT) and write nothing.
+   * at a gate (docs/redis-contract.md, "Reset"): the queues are swept in bounded steps (unless `swept`
+   * gives what a batch's sweep found), then one script does the reset, then the queues are cleaned.
+   * Refusals throw WorkflowError (CONFIRMATION_REQUIRED, STALE_PLAN, PRECONDITION_FAILED,
+   * IDEMPOTENCY_CONFLICT) and write nothing.
    */
-  async resetWorkflow(request: ResetRequest): Promise<CleanupSummary> {
-    const summary = await this.answerReset(request);
-    this.options.observer?.resetAnswered(summary);
+  async resetWorkflow(request: ResetRequest, swept?: QueuedEntries): Promise<CleanupSummary> {
+    const summary = await this.answerReset(request, swept);
+    this.options.observer?.resetAnswered?.(summary);
     return summary;
   }
 
-  private async answerReset(request: ResetRequest): Promise<CleanupSummary> {
+  /**
+   * Every queue's ids of these workflows, found in bounded steps (ResetQueues.find): a batch sweeps
+   * the queues once for all its workflows and passes the result to each resetWorkflow.
+   */
+  findQueued(threadIds: readonly string[]): Promise<QueuedEntries> {
+    return this.queues.find(threadIds);
+  }
+
+  private async answerReset(request: ResetRequest, swept?: QueuedEntries): Promise<CleanupSummary> {
     validateResetRequest(request, this.options.maxGate);
     const { threadId, resetToGate, actor } = request;
     const dryRun = request.dryRun === true;
@@ -88,26 +118,36 @@ export class ResetService {
       );
     }
     const now = this.now();
-    const reply = await runResetWorkflow(this.redis, this.keys, {
-      threadId,
-      resetToGate,
-      clearTasks: request.clearTasks,
-      clearResults: request.clearResults,
-      actor,
-      reason: request.reason,
-      now,
-      preview: dryRun,
-      request: requestId && !dryRun ? { id: requestId, hash: requestHash(actor, requestId) } : null,
-      requestTtlMs: this.idempotencyTtlMs,
-      expectedGate: request.expectedGate ?? null,
-      expectedPhase: request.expectedPhase ?? null,
-      planToken: planToken && !dryRun ? planToken : null,
-      knownPhases: PHASES,
-      sweepQueues: this.options.sweepQueues !== false,
-      auditMaxLength: AUDIT_MAX_LENGTH,
-      workflowAuditMaxLength: WORKFLOW_AUDIT_MAX_LENGTH,
-    });
+    const script = (mode: ResetScriptRequest['mode'], queued: ReadonlyMap<string, ReadonlySet<string>>) =>
+      runResetWorkflow(this.redis, this.keys, {
+        threadId,
+        resetToGate,
+        clearTasks: request.clearTasks,
+        clearResults: request.clearResults,
+        actor,
+        reason: request.reason,
+        now,
+        mode,
+        request: requestId && !dryRun ? { id: requestId, hash: requestHash(actor, requestId) } : null,
+        requestTtlMs: this.idempotencyTtlMs,
+        expectedGate: request.expectedGate ?? null,
+        expectedPhase: request.expectedPhase ?? null,
+        planToken: planToken && !dryRun ? planToken : null,
+        knownPhases: PHASES,
+        domains: DOMAINS,
+        queued,
+        auditMaxLength: AUDIT_MAX_LENGTH,
+        workflowAuditMaxLength: WORKFLOW_AUDIT_MAX_LENGTH,
+      });
+    // A repeat is answered from its stored summary before any sweep: it needs none.
+    let reply = requestId && !dryRun ? await script('replay', new Map()) : null;
+    if (!reply || reply.outcome === ResetScriptOutcome.NotStored) {
+      const queued = (swept ?? (await this.queues.find([threadId]))).get(threadId) ?? new Map();
+      reply = await script(dryRun ? 'preview' : 'reset', queued);
+    }
     switch (reply.outcome) {
+      case ResetScriptOutcome.NotStored:
+        throw new UnexpectedScriptReply('resetWorkflow', reply);
       case ResetScriptOutcome.UnknownWorkflow:
         return {
           success: false,
@@ -119,6 +159,7 @@ export class ResetService {
           plan: null,
           requestId: requestId || null,
           replayed: false,
+          queuedIdsLeft: null,
         };
       case ResetScriptOutcome.RequestIdConflict:
         throw new WorkflowError(
@@ -139,45 +180,67 @@ export class ResetService {
     }
     const counts: ClearingCounts = { ...reply.counts, queues: parseDomains(reply.counts.queues) };
     if (reply.outcome === ResetScriptOutcome.Previewed) return this.recordPreview(request, reply.plan, counts, now);
+    // The reset is done; a repeat (replayed) finishes a dequeue that an earlier call did not.
+    const dequeued = await this.dequeue(threadId, reply.dequeue);
+    const left = dequeued.left.reduce((sum, queue) => sum + queue.taskIds.length, 0);
+    const leftNote =
+      left > 0
+        ? `; ${left} queued id(s) left in ${dequeued.left.map((queue) => `${queue.domain} (${queue.queueLength} entries)`).join(', ')}, ` +
+          'too deep to remove now: they are dead, and agents drop them when they pop them'
+        : '';
     return {
       success: true,
       threadId,
       cleared: { tasks: counts.tasks, results: counts.results, queues: counts.queues },
       newState: { gate: resetToGate, phase: 'pending', attempt: reply.attempt },
-      message: `Workflow "${threadId}" reset to gate ${resetToGate}: ${describeClearing(counts, 'done')}`,
+      message: `Workflow "${threadId}" reset to gate ${resetToGate}: ${describeClearing(counts, 'done')}${leftNote}`,
       dryRun: false,
       plan: null,
       requestId: requestId || null,
       // The stored summary of an earlier call with this requestId; nothing was written now.
       replayed: reply.outcome === ResetScriptOutcome.Replayed,
+      queuedIdsLeft: left,
     };
   }
 
-  /** Stores a preview's plan under its token and audits the preview, in one MULTI. */
+  /**
+   * The queue part after the atomic step. Its ids are dead already, so a failure here loses nothing:
+   * it is told to the observer, and what was not removed counts as left for the agents to drop.
+   */
+  private async dequeue(threadId: string, dequeue: QueuedIds[]): Promise<DequeueOutcome> {
+    try {
+      return await this.queues.remove(dequeue);
+    } catch (error) {
+      this.options.observer?.dequeueFailed?.(threadId, error);
+      const left = dequeue.flatMap(({ domain, taskIds }) =>
+        DOMAINS.includes(domain as Domain) ? [{ domain: domain as Domain, taskIds, queueLength: -1 }] : [],
+      );
+      return { removed: 0, left };
+    }
+  }
+
+  /** Stores a preview's plan under its token and audits the preview, in one script. */
   private async recordPreview(request: ResetRequest, canonical: string, counts: ClearingCounts, now: number): Promise<CleanupSummary> {
     const { threadId, resetToGate } = request;
     const planned = parseCanonicalPlan(canonical);
     const planToken = planTokenOf(canonical);
-    const fields = previewAuditFields({
+    await runRecordResetPreview(this.redis, this.keys, {
       threadId,
+      plan: canonical,
+      planToken,
+      planTtlMs: this.planTtlMs,
       actor: request.actor,
       reason: request.reason,
       requestId: request.requestId ?? null,
       at: now,
-      targetGate: resetToGate,
+      gate: resetToGate,
       clearTasks: request.clearTasks,
       clearResults: request.clearResults,
-      cleared: counts,
+      counts: { ...counts, queues: counts.queues.join(',') },
       before: planned.current,
-      planToken,
+      auditMaxLength: AUDIT_MAX_LENGTH,
+      workflowAuditMaxLength: WORKFLOW_AUDIT_MAX_LENGTH,
     });
-    await execValues(
-      this.redis
-        .multi()
-        .set(this.keys.resetPlan(planToken), canonical, 'PX', this.planTtlMs)
-        .xadd(this.keys.audit, 'MAXLEN', '~', AUDIT_MAX_LENGTH, '*', ...fields)
-        .xadd(this.keys.workflowAudit(threadId), 'MAXLEN', '~', WORKFLOW_AUDIT_MAX_LENGTH, '*', ...fields),
-    );
     return {
       success: true,
       threadId,
@@ -190,6 +253,7 @@ export class ResetService {
       plan: { ...planned, planToken, expiresAt: new Date(now + this.planTtlMs) },
       requestId: request.requestId ?? null,
       replayed: false,
+      queuedIdsLeft: null,
     };
   }
 }

@@ -109,6 +109,10 @@ export class StuckWorkflowService {
     }
     const chosen = request.plans && !dryRun ? await this.plannedWorkflows(request, request.plans) : await this.chooseStuck(request);
     const outcomes: StuckResetOutcome[] = [];
+    // One sweep of the queues for the whole batch: each reset reads only its own keys after it.
+    const resettable = chosen.filter(({ workflow, stuck }) => workflow !== null && stuck).map(({ threadId }) => threadId);
+    // Should it fail, each reset sweeps for itself, so the failure is told per workflow as before.
+    const swept = resettable.length > 0 ? await this.resets.findQueued(resettable).catch(() => undefined) : undefined;
     // One at a time, so an interrupted batch has a clear prefix done and a repeat finishes the rest.
     for (const { threadId, workflow, kinds, planToken, stuck } of chosen) {
       if (!workflow) {
@@ -122,21 +126,24 @@ export class StuckWorkflowService {
       }
       const { gate, phase } = workflow;
       try {
-        const summary = await this.resets.resetWorkflow({
-          threadId,
-          clearTasks: true,
-          clearResults: true,
-          resetToGate: gate,
-          reason,
-          actor,
-          dryRun,
-          planToken,
-          // Previews change nothing, so they need no idempotency (and must not answer a later real run).
-          requestId: requestId && !dryRun ? workflowRequestId(requestId, threadId) : null,
-          // Only the workflow as diagnosed is reset: one the orchestrator moved meanwhile is refused.
-          expectedGate: gate,
-          expectedPhase: phase,
-        });
+        const summary = await this.resets.resetWorkflow(
+          {
+            threadId,
+            clearTasks: true,
+            clearResults: true,
+            resetToGate: gate,
+            reason,
+            actor,
+            dryRun,
+            planToken,
+            // Previews change nothing, so they need no idempotency (and must not answer a later real run).
+            requestId: requestId && !dryRun ? workflowRequestId(requestId, threadId) : null,
+            // Only the workflow as diagnosed is reset: one the orchestrator moved meanwhile is refused.
+            expectedGate: gate,
+            expectedPhase: phase,
+          },
+          swept,
+        );
         const error = summary.success ? null : { code: ErrorCode.NOT_FOUND, message: summary.message };
         outcomes.push({ threadId, kinds, summary, error });
       } catch (error) {

@@ -1,11 +1,23 @@
 import type { RedisClient } from '../redis/client';
 import { runRecordTaskHeartbeat } from '../redis/commands/record-task-heartbeat';
 import { runRecordTaskResult } from '../redis/commands/record-task-result';
+import { PopTaskOutcome, runPopTask } from '../redis/commands/pop-task';
 import { TaskWriteOutcome } from '../redis/commands/task-fence';
 import type { RedisKeys } from '../redis/keys';
 import { parseCount, taskOwner } from './workflow.records';
 import { serializeTaskResult, validateTaskAttempt } from './workflow.validation';
-import type { RecordTaskResultRequest, TaskAttempt, TaskOwner, TaskResultOutcome, TaskResultRefusal } from './workflow.types';
+import type { Domain, RecordTaskResultRequest, TaskAttempt, TaskOwner, TaskResultOutcome, TaskResultRefusal } from './workflow.types';
+
+/** Dead ids one popTask drops at most before it answers: each costs a few reads. */
+const DEFAULT_MAX_DROPPED = 100;
+
+/** A claimed task (null when there was none), with the dead ids dropped before it. */
+export interface PoppedTask {
+  task: (TaskOwner & { taskId: string }) | null;
+  dropped: number;
+  /** The call dropped its most dead ids and claimed none: call again. */
+  more: boolean;
+}
 
 export interface TaskFencingOptions {
   /** Clock in epoch milliseconds; tests pin it. */
@@ -79,6 +91,31 @@ export class TaskFencing {
     const outcome = await run(threadId);
     if (outcome === TaskWriteOutcome.Written) return { recorded: true, taskId, threadId, attempt };
     return refusal(taskId, TASK_WRITE_REFUSALS[outcome], write);
+  }
+
+  /**
+   * Claims the next live task of a domain queue for `agent`, dropping on the way the dead ids a reset
+   * left there (pop-task.lua, docs/redis-contract.md "Queues"): at most `maxDropped` per call, so a
+   * queue full of them never holds Redis for long. Null `task` when the queue is empty, or when the
+   * call dropped its most and should be repeated (`more`).
+   */
+  async popTask(request: { domain: Domain; agent: string; maxDropped?: number }): Promise<PoppedTask> {
+    const reply = await runPopTask(this.redis, this.keys, {
+      queue: this.keys.queue(request.domain),
+      agent: request.agent,
+      now: this.now(),
+      maxDropped: request.maxDropped ?? DEFAULT_MAX_DROPPED,
+      taskId: null,
+    });
+    switch (reply.outcome) {
+      case PopTaskOutcome.Claimed:
+        return { task: { taskId: reply.taskId, threadId: reply.threadId, attempt: reply.attempt }, dropped: reply.dropped, more: false };
+      case PopTaskOutcome.DropLimit:
+        return { task: null, dropped: reply.dropped, more: true };
+      case PopTaskOutcome.Empty:
+      case PopTaskOutcome.GivenDead:
+        return { task: null, dropped: reply.outcome === PopTaskOutcome.Empty ? reply.dropped : 1, more: false };
+    }
   }
 
   /**

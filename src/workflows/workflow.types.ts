@@ -128,6 +128,11 @@ export interface CleanupSummary {
   requestId: string | null;
   /** True when this summary is the stored answer to an earlier call with the same requestId. */
   replayed: boolean;
+  /**
+   * Ids of the workflow the reset left in queues too deep to remove them from (docs/redis-contract.md,
+   * "Reset"): dead, dropped by the agents that pop them. Null on a preview or when nothing was reset.
+   */
+  queuedIdsLeft: number | null;
 }
 
 /** One entry of the audit trail: a reset or a preview. */

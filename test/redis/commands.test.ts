@@ -70,15 +70,24 @@ describe('the reply decoders of the script commands', () => {
 
   describe('reset-workflow.lua', () => {
     const counts = { tasks: 2, results: 1, cancelled: 1, queues: 'fe,qa' };
+    const noCounts = { tasks: 0, results: 0, cancelled: 0, queues: '' };
+    // Ids in the dequeue lines are escaped as in a plan: "a\tb" is one id.
+    const dequeueText = 'fe\tt1\ta%09b\nqa\tt%252';
+    const dequeue = [
+      { domain: 'fe', taskIds: ['t1', 'a\tb'] },
+      { domain: 'qa', taskIds: ['t%2'] },
+    ];
 
     it.each([
-      [[1, '', '2', '1', '1', 'fe,qa', '3'], { outcome: ResetScriptOutcome.Reset, counts, attempt: 3 }],
-      [[3, '', '2', '1', '1', 'fe,qa', '3'], { outcome: ResetScriptOutcome.Replayed, counts, attempt: 3 }],
+      [[1, '', '2', '1', '1', 'fe,qa', '3', dequeueText], { outcome: ResetScriptOutcome.Reset, counts, attempt: 3, dequeue }],
+      [[3, '', '2', '1', '1', 'fe,qa', '3', dequeueText], { outcome: ResetScriptOutcome.Replayed, counts, attempt: 3, dequeue }],
+      [[1, '', '0', '0', '0', '', '1', ''], { outcome: ResetScriptOutcome.Reset, counts: noCounts, attempt: 1, dequeue: [] }],
       [
-        [2, 'wave-reset-plan\t1', '2', '1', '1', 'fe,qa', '2'],
-        { outcome: ResetScriptOutcome.Previewed, plan: 'wave-reset-plan\t1', counts, attempt: 2 },
+        [2, 'wave-reset-plan\t2', '2', '1', '1', 'fe,qa', '2', dequeueText],
+        { outcome: ResetScriptOutcome.Previewed, plan: 'wave-reset-plan\t2', counts, attempt: 2 },
       ],
       [[0], { outcome: ResetScriptOutcome.UnknownWorkflow }],
+      [[4], { outcome: ResetScriptOutcome.NotStored }],
       [[-1], { outcome: ResetScriptOutcome.RequestIdConflict }],
       [
         [-2, '1', '4', 'running'],
@@ -95,14 +104,10 @@ describe('the reply decoders of the script commands', () => {
     });
 
     it('decodes every outcome the enum names', () => {
-      expect(codesOf(ResetScriptOutcome).sort((a, b) => a - b)).toEqual([-3, -2, -1, 0, 1, 2, 3]);
+      expect(codesOf(ResetScriptOutcome).sort((a, b) => a - b)).toEqual([-3, -2, -1, 0, 1, 2, 3, 4]);
     });
 
-    it('reads an empty queue list as no queues', () => {
-      expect(decodeResetReply([1, '', '0', '0', '0', '', '1'])).toMatchObject({ counts: { queues: '' } });
-    });
-
-    it.each([[[4]], [[-4]], [[-3, 'other']], [[1, '', 'x', '0', '0', '', '1']], [[1, '', '0', '0', '0', '']], ['1'], [[]]])(
+    it.each([[[5]], [[-4]], [[-3, 'other']], [[1, '', 'x', '0', '0', '', '1']], [[1, '', '0', '0', '0', '']], ['1'], [[]]])(
       'refuses %j',
       (reply) => {
         expect(() => decodeResetReply(reply)).toThrow(UnexpectedScriptReply);

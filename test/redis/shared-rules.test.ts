@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { assembleScript } from '../../src/redis/script-loader';
 import { SCRIPT_DIR } from '../../src/redis/scripts';
 import { parseCount, parseDomain, parsePhase, parseStatus, taskOwner } from '../../src/workflows/workflow.records';
-import { DOMAINS, PHASES } from '../../src/workflows/workflow.types';
+import { PHASES } from '../../src/workflows/workflow.types';
 import { COUNT_READINGS, DOMAIN_READINGS, OWNER_READINGS, PHASE_READINGS, STATUS_READINGS, type Stored } from '../fixtures/stored-values';
 import { BACKENDS, keys, resetRequest, useBackend, writeWorkflow } from '../workflows/support';
 
@@ -11,7 +11,7 @@ import { BACKENDS, keys, resetRequest, useBackend, writeWorkflow } from '../work
  * by the scripts) gives the same reading of the same stored values: the TypeScript side below, the Lua
  * side on each backend, through the helper itself and through the scripts that apply it.
  */
-const HELPERS = ['decimal', 'counter', 'phaseOf', 'isSettledStatus', 'queueDomain', 'taskOwner']
+const HELPERS = ['decimal', 'counter', 'phaseOf', 'isSettledStatus', 'taskOwner']
   .map((helper) => assembleScript(join(SCRIPT_DIR, 'includes', `${helper}.lua`)))
   .join('\n');
 const KEY = 'wave:stored-value';
@@ -61,11 +61,6 @@ describe.each(BACKENDS)('the Lua side of the shared rules on %s', (backendName) 
 
   it.each(COUNT_READINGS)('reads the count %j as %d', async (stored, reading) => {
     expect(await luaReading("decimal(counter(redis.call('HGET', KEYS[1], 'value')))", { value: stored })).toBe(String(reading));
-  });
-
-  it.each(DOMAIN_READINGS)('reads the queue %j as the domain %s', async (stored, reading) => {
-    const segment = await luaReading("queueDomain(redis.call('HGET', KEYS[1], 'value'))", { value: stored });
-    expect((DOMAINS as readonly unknown[]).includes(segment) ? segment : null).toBe(reading);
   });
 
   it.each(OWNER_READINGS)('reads the owner of $threadId / $data as $owner', async ({ threadId, data, owner, embedded }) => {
@@ -122,20 +117,5 @@ describe.each(BACKENDS)('the Lua side of the shared rules on %s', (backendName) 
         expect(outcome.recorded).toBe(!settled);
       },
     );
-  });
-});
-
-describe.each(BACKENDS)('the queue a reset without the sweep looks in (reset-workflow.lua) on %s', (backendName) => {
-  const backend = useBackend(backendName, undefined, { sweepQueues: false });
-
-  it.each(DOMAIN_READINGS)('reads a task whose queue is %j as queued in %s', async (stored, reading) => {
-    await writeWorkflow(backend.redis, 'wf');
-    await backend.redis.hset(keys.task('t'), { thread_id: 'wf', status: 'pending', ...(stored === undefined ? {} : { queue: stored }) });
-    await backend.redis.sadd(keys.workflowTasks('wf'), 't');
-    // Queued in another domain than it names: only a task whose record names no domain is looked for there.
-    const elsewhere = reading === 'pm' ? 'fe' : 'pm';
-    await backend.redis.lpush(keys.queue(elsewhere), 't');
-    await backend.resets.resetWorkflow(resetRequest('wf'));
-    expect(await backend.redis.llen(keys.queue(elsewhere))).toBe(reading === null ? 0 : 1);
   });
 });

@@ -12,6 +12,8 @@ function recordingObserver(): ResetObserver & { told: Told[] } {
     told,
     resetAnswered: (summary) => told.push(['reset', summary.threadId, summary.dryRun]),
     batchAnswered: (batch) => told.push(['batch', batch.dryRun, batch.outcomes.length]),
+    sweepProgress: () => undefined,
+    dequeueFailed: () => undefined,
   };
 }
 

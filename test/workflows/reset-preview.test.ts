@@ -49,16 +49,17 @@ describe.each(BACKENDS)('previewing and confirming a reset on %s', (backendName)
       },
       requestId: null,
       replayed: false,
+      queuedIdsLeft: null,
     });
     expect(await dumpKeys(backend.redis, NOT_WORKFLOW_STATE)).toEqual(before);
   });
 
-  it('lists every queue entry of the workflow, repeats included, and no result when results are kept', async () => {
+  it('lists each queued id of the workflow once per queue, however often it is queued, and no result when results are kept', async () => {
     await writeWorkflow(backend.redis, THREAD);
     await writeTask(backend.redis, { id: 'twice', threadId: THREAD, domain: 'fe', queued: true, result: { ok: 1 } });
     await backend.redis.lpush(keys.queue('fe'), 'twice');
     const { plan } = await preview({ clearResults: false });
-    expect(plan).toMatchObject({ taskIds: ['twice'], queueEntries: [{ domain: 'fe', taskIds: ['twice', 'twice'] }], resultTaskIds: [] });
+    expect(plan).toMatchObject({ taskIds: ['twice'], queueEntries: [{ domain: 'fe', taskIds: ['twice'] }], resultTaskIds: [] });
   });
 
   it('keeps the plan under its token for the plan lifetime', async () => {

@@ -2,9 +2,8 @@ import { ResetService } from '../../src/workflows/reset.service';
 import { BACKENDS, MAX_GATE, NOW, dumpKeys, keys, resetRequest, useBackend, writeTask, writeWorkflow } from './support';
 
 /**
- * RESET_SWEEP_QUEUES=false: the reset trusts the index and looks for each task in the queue its
- * record names, so its cost no longer grows with the queues. For an indexed workflow it must do
- * exactly what the sweeping reset does.
+ * RESET_SWEEP_QUEUES=false: the reset trusts the index and its sweep looks only for the indexed ids,
+ * reading no other task's record. For an indexed workflow it must do exactly what the sweeping reset does.
  */
 /** Audit entries differ only in their stream ids (one reset each): compare the keyspace without those. */
 function withoutStreamIds(keyspace: Map<string, unknown>): Map<string, unknown> {
@@ -89,6 +88,15 @@ describe.each(BACKENDS)('resetWorkflow without the queue sweep on %s', (backendN
     const before = await dumpKeys(backend.redis);
     await expect(indexOnly.resetWorkflow(resetRequest(THREAD))).rejects.toThrow();
     expect(await dumpKeys(backend.redis)).toEqual(before);
+  });
+
+  it('finds an indexed task in whichever queue holds it, whatever queue its record names', async () => {
+    await writeWorkflow(backend.redis, THREAD);
+    await writeTask(backend.redis, { id: 'moved', threadId: THREAD, domain: 'fe' });
+    await backend.redis.lpush(keys.queue('safety'), 'moved');
+    const summary = await indexOnly.resetWorkflow(resetRequest(THREAD));
+    expect(summary.cleared.queues).toEqual(['safety']);
+    expect(await backend.redis.llen(keys.queue('safety'))).toBe(0);
   });
 
   it('leaves a task queued without being indexed in its queue, fenced by the new attempt', async () => {

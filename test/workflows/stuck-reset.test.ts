@@ -332,6 +332,7 @@ describe.each(BACKENDS)('resetStuckWorkflows on %s', (backendName) => {
           plan: null,
           requestId: request.requestId ?? null,
           replayed: false,
+          queuedIdsLeft: null,
         };
       });
     }

@@ -1,7 +1,7 @@
 import type { RedisClient } from '../client';
-import { DOMAINS } from '../../workflows/workflow.types';
 import type { RedisKeys } from '../keys';
 import { runScript } from '../scripts';
+import { fieldLines, fieldText } from './field-lines';
 import { countOf, namedArguments, outcomeOf, replyList, UnexpectedScriptReply } from './script-io';
 
 /** The replies of reset-workflow.lua, by their first value. */
@@ -19,6 +19,8 @@ export enum ResetScriptOutcome {
   Previewed = 2,
   /** The stored summary of an earlier reset with this request id; nothing written now. */
   Replayed = 3,
+  /** Replay mode only: the request id has no stored summary. */
+  NotStored = 4,
 }
 
 export interface ResetScriptRequest {
@@ -29,8 +31,11 @@ export interface ResetScriptRequest {
   actor: string;
   reason: string;
   now: number;
-  /** A preview writes nothing and replies the canonical plan. */
-  preview: boolean;
+  /**
+   * `preview` writes nothing and replies the canonical plan; `replay` only answers the stored summary
+   * of the request id, if there is one (before a sweep, which a replay does not need).
+   */
+  mode: 'preview' | 'reset' | 'replay';
   /** The request id and the hash its summary is stored under; null without one (and in a preview). */
   request: { id: string; hash: string } | null;
   /** How long the summary of a request id is kept. */
@@ -41,10 +46,18 @@ export interface ResetScriptRequest {
   planToken: string | null;
   /** Every phase the service knows: any other stored value reads as pending. */
   knownPhases: readonly string[];
-  /** Also read every queued id's owner, for tasks queued without being indexed. */
-  sweepQueues: boolean;
+  /** The domains, in queue order. */
+  domains: readonly string[];
+  /** What the sweep found of the workflow in each queue (ids an earlier step found; the script checks each is still the workflow's). */
+  queued: ReadonlyMap<string, ReadonlySet<string>>;
   auditMaxLength: number;
   workflowAuditMaxLength: number;
+}
+
+/** A queue's ids of the workflow: the script's `dequeue`, to remove after the reset. */
+export interface QueuedIds {
+  domain: string;
+  taskIds: string[];
 }
 
 export interface ResetCounts {
@@ -65,13 +78,19 @@ export interface ResetPreconditionState {
 }
 
 export type ResetScriptReply =
-  | { outcome: ResetScriptOutcome.Reset | ResetScriptOutcome.Replayed; counts: ResetCounts; /** After the reset. */ attempt: number }
+  | {
+      outcome: ResetScriptOutcome.Reset | ResetScriptOutcome.Replayed;
+      counts: ResetCounts;
+      /** After the reset. */
+      attempt: number;
+      dequeue: QueuedIds[];
+    }
   | { outcome: ResetScriptOutcome.Previewed; /** The canonical plan. */ plan: string; counts: ResetCounts; attempt: number }
-  | { outcome: ResetScriptOutcome.UnknownWorkflow | ResetScriptOutcome.RequestIdConflict }
+  | { outcome: ResetScriptOutcome.UnknownWorkflow | ResetScriptOutcome.RequestIdConflict | ResetScriptOutcome.NotStored }
   | { outcome: ResetScriptOutcome.PreconditionFailed; current: ResetPreconditionState }
   | { outcome: ResetScriptOutcome.StalePlan; reason: StalePlanReason };
 
-/** Previews, or performs, the reset of one workflow in one script (docs/redis-contract.md, "Reset"). */
+/** Previews, or performs, the atomic step of the reset of one workflow (docs/redis-contract.md, "Reset"). */
 export async function runResetWorkflow(redis: RedisClient, keys: RedisKeys, request: ResetScriptRequest): Promise<ResetScriptReply> {
   const { threadId } = request;
   const reply = await runScript(
@@ -86,7 +105,6 @@ export async function runResetWorkflow(redis: RedisClient, keys: RedisKeys, requ
       // Unused slots still name a key of their kind; the script reads them only when the argument is given.
       keys.resetRequest(request.request?.hash ?? 'none'),
       keys.resetPlan(request.planToken ?? 'none'),
-      ...keys.queues,
     ],
     namedArguments({
       threadId,
@@ -100,7 +118,7 @@ export async function runResetWorkflow(redis: RedisClient, keys: RedisKeys, requ
       reason: request.reason,
       auditMaxLength: String(request.auditMaxLength),
       workflowAuditMaxLength: String(request.workflowAuditMaxLength),
-      mode: request.preview ? 'preview' : 'reset',
+      mode: request.mode,
       requestId: request.request?.id ?? '',
       requestTtlMs: String(request.requestTtlMs),
       expectedGate: request.expectedGate == null ? '' : String(request.expectedGate),
@@ -108,8 +126,8 @@ export async function runResetWorkflow(redis: RedisClient, keys: RedisKeys, requ
       planToken: request.planToken ?? '',
       knownPhases: request.knownPhases.join(','),
       eventsChannel: keys.eventsChannel,
-      sweepQueues: flag(request.sweepQueues),
-      domains: DOMAINS.join(','),
+      domains: request.domains.join(','),
+      queued: fieldText([...request.queued].map(([domain, ids]) => [domain, ...ids])),
     }),
   );
   return decodeResetReply(reply);
@@ -125,6 +143,7 @@ export function decodeResetReply(reply: unknown): ResetScriptReply {
   switch (outcome) {
     case ResetScriptOutcome.UnknownWorkflow:
     case ResetScriptOutcome.RequestIdConflict:
+    case ResetScriptOutcome.NotStored:
       return { outcome };
     case ResetScriptOutcome.PreconditionFailed: {
       const [, hasRecord, gate, phase] = values;
@@ -138,7 +157,7 @@ export function decodeResetReply(reply: unknown): ResetScriptReply {
     case ResetScriptOutcome.Previewed:
     case ResetScriptOutcome.Reset:
     case ResetScriptOutcome.Replayed: {
-      const [, plan, tasks, results, cancelled, queues, attempt] = values;
+      const [, plan, tasks, results, cancelled, queues, attempt, dequeue] = values;
       const counts: ResetCounts = {
         tasks: countOf('resetWorkflow', tasks, reply),
         results: countOf('resetWorkflow', results, reply),
@@ -147,7 +166,8 @@ export function decodeResetReply(reply: unknown): ResetScriptReply {
       };
       const attemptNumber = countOf('resetWorkflow', attempt, reply);
       if (outcome === ResetScriptOutcome.Previewed) return { outcome, plan: String(plan), counts, attempt: attemptNumber };
-      return { outcome, counts, attempt: attemptNumber };
+      const queued = fieldLines(String(dequeue ?? '')).map(([domain, ...taskIds]) => ({ domain, taskIds }));
+      return { outcome, counts, attempt: attemptNumber, dequeue: queued };
     }
   }
 }

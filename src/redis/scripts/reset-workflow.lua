@@ -1,42 +1,43 @@
 --[[
-reset-workflow: preview, or cancel and remove every task of one workflow and put the workflow back
-at a gate, atomically against the agents popping the same queues (docs/redis-contract.md, "Reset").
-Everything a reset writes (tasks, queues, record, attempt, audit, event, stored summary) is written
-here, so a reset is either wholly done or not at all.
+reset-workflow: the atomic step of a reset (docs/redis-contract.md, "Reset"): preview, or cancel and
+remove every task of one workflow and put it back at a gate. It costs the workflow's own keys and the
+queue entries the sweep found (find-queued-tasks.lua), never a read of a whole queue: the queues are
+cleaned after it, in bounded steps, and what is left there is fenced by the new attempt.
+Everything else a reset writes (tasks, record, attempt, audit, event, stored summary) is written here,
+so a reset is either wholly done or not at all.
 
 KEYS[1] workflow hash       KEYS[2] its task index set      KEYS[3] workflows sorted set
 KEYS[4] audit stream        KEYS[5] the workflow's audit stream
 KEYS[6] stored summary of the request id (unused when requestId is '')
 KEYS[7] plan of the plan token (unused when planToken is '')
-KEYS[8..] the domain queues, in the order of `domains`
 ARGV: name, value pairs (namedArguments), built by name in src/redis/commands/reset-workflow.ts:
   threadId, taskKeyPrefix, resultKeyPrefix, clearTasks and clearResults (1/0), gate (to reset to),
   now (epoch ms), actor, reason, auditMaxLength, workflowAuditMaxLength,
-  mode ('preview': write nothing, return the plan; or 'reset'), requestId or '',
-  requestTtlMs (how long the summary of a request id is kept), expectedGate or '',
-  expectedPhase or '', planToken or '', knownPhases (comma-separated), eventsChannel,
-  sweepQueues (1/0: sweep the queues for un-indexed tasks), domains (comma-separated)
+  mode ('preview': write nothing, return the plan; 'reset'; 'replay': only the stored summary of the
+  request id, if there is one), requestId or '', requestTtlMs (how long the summary of a request id is
+  kept), expectedGate or '', expectedPhase or '', planToken or '', knownPhases (comma-separated),
+  eventsChannel, domains (comma-separated, queue order), queued: the entries the sweep found, one
+  line per queue, "<domain>\t<id>\t<id>..." (fields escaped as in the plan).
 
 Replies, first the outcome:
- {1, '', tasks, results, cancelled, queues, attempt}  reset (counts as deleted; attempt after it)
- {2, plan, tasks, results, cancelled, queues, attempt} preview: nothing written; counts as a reset
-                                                        now would make them; attempt now
+ {1, '', tasks, results, cancelled, queues, attempt, dequeue}  reset (counts as deleted; attempt after it)
+ {2, plan, tasks, results, cancelled, queues, attempt, dequeue} preview: nothing written; counts as a
+                                                                 reset now would make them; attempt now
  {0}                              unknown workflow (no record, no task): nothing written
- {3, '', tasks, results, cancelled, queues, attempt}  the stored summary of the request id
+ {3, '', tasks, results, cancelled, queues, attempt, dequeue}  the stored summary of the request id
+ {4}                              replay mode, and the request id has no stored summary
  {-1}                             the request id names a different reset: nothing written
  {-2, record (1/0), gate, phase}  expected gate or phase does not hold: nothing written
  {-3, 'missing' | 'changed'}      the plan token's plan expired or differs: nothing written
-`queues` is 'fe,qa' (the domains an id leaves). `plan` is the canonical plan: lines split by "\n",
-fields by "\t", each field with '%', tab and newline written %25, %09, %0A:
-  wave-reset-plan 1 | thread <id> | target <gate> pending <clear tasks> <clear results>
+`queues` is 'fe,qa' (the domains whose queues hold ids of the workflow). `dequeue` is what the queues
+hold of the workflow, to be removed after this step, in the form of `queued`. `plan` is the canonical
+plan: lines split by "\n", fields by "\t", each field with '%', tab and newline written %25, %09, %0A:
+  wave-reset-plan 2 | thread <id> | target <gate> pending <clear tasks> <clear results>
   current <record 1/0> <gate> <phase> <attempt>
   task <id> <record 1/0> <status> <result 1/0>   one per task, sorted by id
-  queue <domain> <id>...                         the workflow's entries of a queue, head first
+  queue <domain> <id>...                         the workflow's ids in a queue, each once, sorted
 A plan token confirms a reset only while this string is unchanged.
 Every read comes before the first write: an error (a key of the wrong type) leaves nothing half done.
-Cost, never KEYS or SCAN: with the sweep, the workflow's own keys plus one LRANGE of each queue and
-one owner read per queued id; without it, the workflow's own keys plus one LPOS (preview, planToken)
-or one LREM per task.
 ]]
 --- @include "includes/counter"
 --- @include "includes/decimal"
@@ -45,7 +46,8 @@ or one LREM per task.
 --- @include "includes/jsonString"
 --- @include "includes/namedArguments"
 --- @include "includes/phaseOf"
---- @include "includes/queueDomain"
+--- @include "includes/planFields"
+--- @include "includes/resetAudit"
 --- @include "includes/taskOwner"
 
 local args = namedArguments(ARGV)
@@ -56,28 +58,22 @@ local threadId, taskPrefix, resultPrefix = args.threadId, args.taskKeyPrefix, ar
 local clearTasksFlag, clearResultsFlag = args.clearTasks, args.clearResults
 local clearTasks, clearResults = clearTasksFlag == '1', clearResultsFlag == '1'
 local gate, now, actor, reason = args.gate, args.now, args.actor, args.reason
-local auditMaxLen, workflowAuditMaxLen = args.auditMaxLength, args.workflowAuditMaxLength
-local preview = args.mode == 'preview'
+local preview, replayOnly = args.mode == 'preview', args.mode == 'replay'
 local requestId, requestTtl = args.requestId, args.requestTtlMs
 local expectedGate, expectedPhase, planToken = args.expectedGate, args.expectedPhase, args.planToken
-local knownPhases, eventsChannel, sweepQueues = args.knownPhases, args.eventsChannel, args.sweepQueues == '1'
-local domains, queueKeys = {}, {}  -- queue q is queueKeys[q], the queue of domains[q]
-for domain in string.gmatch(args.domains, '[^,]+') do
-  domains[#domains + 1] = domain
-  queueKeys[#domains] = KEYS[7 + #domains]
-end
-if #KEYS ~= 7 + #domains then
-  error('reset-workflow takes one queue key per domain')
-end
+local knownPhases, eventsChannel = args.knownPhases, args.eventsChannel
 
 -- A request id already used: its stored summary is the answer, unless it named another reset.
 if not preview and requestId ~= '' and redis.call('EXISTS', requestKey) == 1 then
   local s = hmget(requestKey, 'thread_id', 'reset_to_gate', 'clear_tasks', 'clear_results',
-    'tasks', 'results', 'cancelled', 'queues', 'attempt')
+    'tasks', 'results', 'cancelled', 'queues', 'attempt', 'dequeue')
   if s[1] ~= threadId or s[2] ~= gate or s[3] ~= clearTasksFlag or s[4] ~= clearResultsFlag then
     return {-1}
   end
-  return {3, '', s[5] or '0', s[6] or '0', s[7] or '0', s[8] or '', s[9] or '0'}
+  return {3, '', s[5] or '0', s[6] or '0', s[7] or '0', s[8] or '', s[9] or '0', s[10] or ''}
+end
+if replayOnly then
+  return {4}
 end
 
 -- A task's owner, as the service reads it (taskOwner).
@@ -105,66 +101,18 @@ for _, taskId in ipairs(redis.call('SMEMBERS', indexKey)) do
   end
 end
 
-local queuedEntries = {}  -- queue index -> the workflow's entries in it, head first, repeats kept
-local queuedIds = {}      -- queue index -> the same ids, each once
--- Index only, real reset without a plan to match: where the ids sit is not needed before the writes,
--- so each is removed from the queues its record names (LREM) without being looked for first (LPOS).
-local dequeueUnseen = not sweepQueues and not preview and planToken == ''
-local candidateQueue = {}  -- task id -> the queue its record names; nil: every queue
-if sweepQueues then
-  -- The orchestrator may queue a task without indexing it: check the owner of every queued id.
-  -- Costs one owner read per queued id of any workflow.
-  for q = 1, #queueKeys do
-    local entries, ids, seen = {}, {}, {}
-    for _, taskId in ipairs(redis.call('LRANGE', queueKeys[q], 0, -1)) do
-      if not seen[taskId] then
-        seen[taskId] = true
-        if ours[taskId] == nil and ownerOf(taskId) == threadId then
-          own(taskId)
-        end
-        if ours[taskId] then
-          ids[#ids + 1] = taskId
-        end
-      end
-      if ours[taskId] then
-        entries[#entries + 1] = taskId
-      end
+-- The queued ids the sweep found: an indexed one is ours as above, any other only if it still is.
+local queuedOf = {}  -- domain -> set of the workflow's ids the sweep found in its queue
+for _, fields in ipairs(fieldLines(args.queued)) do
+  local ids = queuedOf[fields[1]] or {}
+  queuedOf[fields[1]] = ids
+  for i = 2, #fields do
+    local taskId = fields[i]
+    if ours[taskId] == nil and ownerOf(taskId) == threadId then
+      own(taskId)
     end
-    queuedEntries[q], queuedIds[q] = entries, ids
-  end
-else
-  -- Every producer indexes its tasks: look for each indexed id in the queue its record names
-  -- (every queue when it names none), so the cost is the workflow's, not the queues' length.
-  local queueOfDomain, positioned = {}, {}
-  for q = 1, #queueKeys do
-    queueOfDomain[domains[q]] = q
-    positioned[q], queuedIds[q] = {}, {}
-  end
-  for _, taskId in ipairs(ownedIds) do
-    -- `queue` holds the domain; a full queue key (`wave:tasks:fe`) names it too.
-    local recorded = queueOfDomain[queueDomain(redis.call('HGET', taskPrefix .. taskId, 'queue'))]
-    candidateQueue[taskId] = recorded
-    if not dequeueUnseen then
-      for q = recorded or 1, recorded or #queueKeys do
-        local positions = redis.call('LPOS', queueKeys[q], taskId, 'COUNT', 0)
-        if #positions > 0 then
-          queuedIds[q][#queuedIds[q] + 1] = taskId
-        end
-        for _, position in ipairs(positions) do
-          positioned[q][#positioned[q] + 1] = {position, taskId}
-        end
-      end
-    end
-  end
-  for q = 1, #queueKeys do
-    table.sort(positioned[q], function(a, b) return a[1] < b[1] end)
-    local entries = {}
-    for i, entry in ipairs(positioned[q]) do
-      entries[i] = entry[2]
-    end
-    queuedEntries[q] = entries
-    if dequeueUnseen then
-      redis.call('LLEN', queueKeys[q])  -- a queue key of another type fails here, before the first write
+    if ours[taskId] then
+      ids[taskId] = true
     end
   end
 end
@@ -183,16 +131,12 @@ if (expectedGate ~= '' and (not hasRecord or decimal(beforeGate) ~= expectedGate
   return {-2, hasRecord and '1' or '0', decimal(beforeGate), beforePhase}
 end
 
-local function escaped(value)
-  return (string.gsub(string.gsub(string.gsub(value, '%%', '%%25'), '\t', '%%09'), '\n', '%%0A'))
-end
-
 table.sort(ownedIds)
-local recordExists, statusOf, inFlight = {}, {}, {}
+local recordExists, inFlight = {}, {}
 local tasks, results, cancelled = 0, 0, 0
 local plan = {
-  'wave-reset-plan\t1',
-  'thread\t' .. escaped(threadId),
+  'wave-reset-plan\t2',
+  'thread\t' .. escapedField(threadId),
   'target\t' .. gate .. '\tpending\t' .. clearTasksFlag .. '\t' .. clearResultsFlag,
   'current\t' .. (hasRecord and '1' or '0') .. '\t' .. decimal(beforeGate) .. '\t' .. beforePhase .. '\t'
     .. decimal(beforeAttempt),
@@ -202,32 +146,33 @@ for _, taskId in ipairs(ownedIds) do
   local status = redis.call('HGET', taskKey, 'status')
   local exists = redis.call('EXISTS', taskKey) == 1
   local hasResult = redis.call('EXISTS', resultPrefix .. taskId) == 1
-  recordExists[taskId], statusOf[taskId] = exists, status
+  recordExists[taskId] = exists
   inFlight[taskId] = exists and not isSettledStatus(status)
   if inFlight[taskId] then cancelled = cancelled + 1 end
   if clearTasks and exists then tasks = tasks + 1 end
   if clearResults and hasResult then results = results + 1 end
-  plan[#plan + 1] = 'task\t' .. escaped(taskId) .. '\t' .. (exists and '1' or '0') .. '\t'
-    .. escaped(status or '') .. '\t' .. (hasResult and '1' or '0')
+  plan[#plan + 1] = 'task\t' .. escapedField(taskId) .. '\t' .. (exists and '1' or '0') .. '\t'
+    .. escapedField(status or '') .. '\t' .. (hasResult and '1' or '0')
 end
-local queues = {}
-for q = 1, #queueKeys do
-  local entries = queuedEntries[q]
-  if #entries > 0 then
-    local domain = domains[q]
+local queues, dequeue = {}, {}
+for domain in string.gmatch(args.domains, '[^,]+') do
+  local ids = {}
+  for taskId in pairs(queuedOf[domain] or {}) do
+    ids[#ids + 1] = escapedField(taskId)
+  end
+  if #ids > 0 then
+    table.sort(ids)
     queues[#queues + 1] = domain
-    local line = 'queue\t' .. domain
-    for _, taskId in ipairs(entries) do
-      line = line .. '\t' .. escaped(taskId)
-    end
-    plan[#plan + 1] = line
+    local line = domain .. '\t' .. table.concat(ids, '\t')
+    dequeue[#dequeue + 1] = line
+    plan[#plan + 1] = 'queue\t' .. line
   end
 end
 local canonical = table.concat(plan, '\n')
-local queueList = table.concat(queues, ',')
+local queueList, dequeueText = table.concat(queues, ','), table.concat(dequeue, '\n')
 
 if preview then
-  return {2, canonical, decimal(tasks), decimal(results), decimal(cancelled), queueList, decimal(beforeAttempt)}
+  return {2, canonical, decimal(tasks), decimal(results), decimal(cancelled), queueList, decimal(beforeAttempt), dequeueText}
 end
 
 if planToken ~= '' then
@@ -247,32 +192,6 @@ for _, taskId in ipairs(ownedIds) do
   end
 end
 
--- Queued ids leave the queues whatever clearTasks says: no agent may pick a cancelled task.
-if dequeueUnseen then
-  local removedFrom = {}
-  for _, taskId in ipairs(ownedIds) do
-    local recorded = candidateQueue[taskId]
-    for q = recorded or 1, recorded or #queueKeys do
-      if redis.call('LREM', queueKeys[q], 0, taskId) > 0 then
-        removedFrom[q] = true
-      end
-    end
-  end
-  local dequeued = {}
-  for q = 1, #queueKeys do
-    if removedFrom[q] then
-      dequeued[#dequeued + 1] = domains[q]
-    end
-  end
-  queueList = table.concat(dequeued, ',')
-else
-  for q = 1, #queueKeys do
-    for _, taskId in ipairs(queuedIds[q]) do
-      redis.call('LREM', queueKeys[q], 0, taskId)
-    end
-  end
-end
-
 for _, taskId in ipairs(ownedIds) do
   if clearTasks then
     redis.call('DEL', taskPrefix .. taskId)
@@ -288,8 +207,8 @@ if clearTasks then
   redis.call('DEL', indexKey)
 end
 
--- The attempt fences agents of earlier attempts (record-task-result.lua); HSET, not HINCRBY,
--- so a garbage value reads as 0 instead of failing the script halfway.
+-- The attempt fences agents of earlier attempts (record-task-result.lua, pop-task.lua); HSET, not
+-- HINCRBY, so a garbage value reads as 0 instead of failing the script halfway.
 local attempt = decimal(beforeAttempt + 1)
 -- A workflow known only through its tasks gets a record, so it can be listed and run again.
 local createdAt = record[4]
@@ -305,17 +224,14 @@ if not string.match(createdAt, '^%d+$') then
 end
 redis.call('ZADD', workflowsKey, 'NX', createdAt, threadId)
 
-local before = hasRecord and {decimal(beforeGate), beforePhase, decimal(beforeAttempt)} or {'', '', ''}
-local function audit(key, maxLen)
-  return redis.call('XADD', key, 'MAXLEN', '~', maxLen, '*',
-    'kind', 'reset', 'thread_id', threadId, 'actor', actor, 'reason', reason, 'request_id', requestId,
-    'at', now, 'gate', gate, 'clear_tasks', clearTasksFlag, 'clear_results', clearResultsFlag,
-    'tasks', decimal(tasks), 'results', decimal(results), 'cancelled', decimal(cancelled), 'queues', queueList,
-    'before_gate', before[1], 'before_phase', before[2], 'before_attempt', before[3],
-    'phase', 'pending', 'attempt', attempt, 'plan_token', planToken)
-end
-audit(auditKey, auditMaxLen)
-audit(workflowAuditKey, workflowAuditMaxLen)
+addResetAudit(auditKey, args.auditMaxLength, workflowAuditKey, args.workflowAuditMaxLength, {
+  kind = 'reset', threadId = threadId, actor = actor, reason = reason, requestId = requestId, at = now,
+  gate = gate, clearTasks = clearTasksFlag, clearResults = clearResultsFlag, tasks = decimal(tasks),
+  results = decimal(results), cancelled = decimal(cancelled), queues = queueList,
+  beforeGate = hasRecord and decimal(beforeGate) or '', beforePhase = hasRecord and beforePhase or '',
+  beforeAttempt = hasRecord and decimal(beforeAttempt) or '', phase = 'pending', attempt = attempt,
+  planToken = planToken,
+})
 
 redis.call('PUBLISH', eventsChannel, '{"type":"workflow.reset","threadId":' .. jsonString(threadId)
   .. ',"attempt":' .. attempt .. ',"gate":' .. gate .. ',"at":' .. now .. '}')
@@ -323,12 +239,12 @@ redis.call('PUBLISH', eventsChannel, '{"type":"workflow.reset","threadId":' .. j
 if requestId ~= '' then
   redis.call('HSET', requestKey, 'thread_id', threadId, 'reset_to_gate', gate, 'clear_tasks', clearTasksFlag,
     'clear_results', clearResultsFlag, 'tasks', decimal(tasks), 'results', decimal(results),
-    'cancelled', decimal(cancelled), 'queues', queueList, 'attempt', attempt, 'at', now)
+    'cancelled', decimal(cancelled), 'queues', queueList, 'attempt', attempt, 'dequeue', dequeueText, 'at', now)
   redis.call('PEXPIRE', requestKey, requestTtl)
 end
 if planToken ~= '' then
   redis.call('DEL', planKey)
 end
 
--- One table constructor: ioredis-mock reads a table grown by appends as a map, not an array.
-return {1, '', decimal(tasks), decimal(results), decimal(cancelled), queueList, attempt}
+-- One table constructor: ioredis-mock reads a table grown by appends as nothing.
+return {1, '', decimal(tasks), decimal(results), decimal(cancelled), queueList, attempt, dequeueText}

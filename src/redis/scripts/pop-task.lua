@@ -1,0 +1,75 @@
+--[[
+pop-task: an agent takes its next task, discarding the ids a reset left behind (docs/redis-contract.md,
+"Queues"). A reset leaves the ids of a deep queue where they are; they are dead, and this script drops
+them as it meets them, so an agent never runs one.
+
+KEYS[1] the domain queue
+ARGV[1] task key prefix (wave:task:)   ARGV[2] workflow key prefix (wave:workflow:)
+ARGV[3] agent name   ARGV[4] now (epoch ms)   ARGV[5] most dead ids to drop in this call
+ARGV[6] '' to pop from the tail (RPOP); or an id the agent already popped itself (BRPOP), to check and claim
+
+An id is dead when its task has no record or no owner, its status is settled (completed, failed,
+cancelled), or its attempt is older than its workflow's (a reset came after it was queued).
+A live task is claimed: status in_progress, started_at and heartbeat_at now, agent.
+Replies:
+ {1, id, threadId, attempt, dropped}  claimed: run it, holding `attempt` (record-task-result.lua)
+ {0, dropped}                         the queue is empty
+ {2, dropped}                         dropped ARGV[5] dead ids and claimed none: call again
+ {-1}                                 the id given in ARGV[6] is dead: drop it
+]]
+--- @include "includes/counter"
+--- @include "includes/decimal"
+--- @include "includes/hmget"
+--- @include "includes/isSettledStatus"
+--- @include "includes/taskOwner"
+
+local queue = KEYS[1]
+local taskPrefix, workflowPrefix, agent, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local maxDropped, given = tonumber(ARGV[5]) or 0, ARGV[6] or ''
+
+-- The task's owner and attempt when it is live, else nil.
+local function live(taskId)
+  local taskKey = taskPrefix .. taskId
+  local owner = taskOwner(taskKey)
+  if owner == nil then
+    return nil
+  end
+  local task = hmget(taskKey, 'status', 'attempt')
+  if isSettledStatus(task[1]) then
+    return nil
+  end
+  local attempt = counter(task[2])
+  if attempt < counter(redis.call('HGET', workflowPrefix .. owner, 'attempt')) then
+    return nil
+  end
+  return owner, attempt
+end
+
+local function claim(taskId, owner, attempt, dropped)
+  redis.call('HSET', taskPrefix .. taskId, 'status', 'in_progress', 'started_at', now, 'heartbeat_at', now, 'agent', agent)
+  return {1, taskId, owner, decimal(attempt), decimal(dropped)}
+end
+
+if given ~= '' then
+  local owner, attempt = live(given)
+  if owner == nil then
+    return {-1}
+  end
+  return claim(given, owner, attempt, 0)
+end
+
+local dropped = 0
+while true do
+  local taskId = redis.call('RPOP', queue)
+  if not taskId then
+    return {0, decimal(dropped)}
+  end
+  local owner, attempt = live(taskId)
+  if owner ~= nil then
+    return claim(taskId, owner, attempt, dropped)
+  end
+  dropped = dropped + 1
+  if dropped >= maxDropped then
+    return {2, decimal(dropped)}
+  end
+end
