@@ -28,7 +28,8 @@ only when more than ANCHOR_WINDOW entries before it were removed between two ste
 --- @include "includes/taskOwner"
 
 local ANCHOR_WINDOW = 256
-local TIME_CHECK_EVERY = 64
+-- Entries read per LRANGE; the time is checked after each.
+local READ_AT_ONCE = 64
 
 local args = namedArguments(ARGV)
 local queue = KEYS[1]
@@ -62,21 +63,23 @@ if start > 0 and anchor ~= '' then
   start = anchorAt and anchorAt + 1 or from
 end
 
-local found = {}
-local entries = redis.call('LRANGE', queue, start, start + count - 1)
-local read = 0
-for _, taskId in ipairs(entries) do
-  local workflow = workflowOfId[taskId]
-  if workflow == nil and readOwners then
-    workflow = workflowOfThread[taskOwner(taskPrefix .. taskId) or '']
+-- Read in small ranges, so the time budget bounds the reading too.
+local found, read, last = {}, 0, ''
+while read < count do
+  local entries = redis.call('LRANGE', queue, start + read, start + math.min(read + READ_AT_ONCE, count) - 1)
+  for _, taskId in ipairs(entries) do
+    local workflow = workflowOfId[taskId]
+    if workflow == nil and readOwners then
+      workflow = workflowOfThread[taskOwner(taskPrefix .. taskId) or '']
+    end
+    if workflow ~= nil then
+      found[#found + 1] = decimal(workflow) .. '\t' .. escapedField(taskId)
+    end
   end
-  if workflow ~= nil then
-    found[#found + 1] = decimal(workflow) .. '\t' .. escapedField(taskId)
-  end
-  read = read + 1
-  if read % TIME_CHECK_EVERY == 0 and micros() - began >= budget then
+  read, last = read + #entries, entries[#entries] or last
+  if #entries < READ_AT_ONCE or micros() - began >= budget then
     break
   end
 end
 -- One table constructor: ioredis-mock reads a table grown by appends as nothing.
-return {decimal(start + read), decimal(redis.call('LLEN', queue)), table.concat(found, '\n'), entries[read] or ''}
+return {decimal(start + read), decimal(redis.call('LLEN', queue)), table.concat(found, '\n'), last}
