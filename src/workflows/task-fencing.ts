@@ -2,6 +2,7 @@ import type { RedisClient } from '../redis/client';
 import { runRecordTaskHeartbeat } from '../redis/commands/record-task-heartbeat';
 import { runRecordTaskResult } from '../redis/commands/record-task-result';
 import { PopTaskOutcome, runPopTask } from '../redis/commands/pop-task';
+import { UnexpectedScriptReply } from '../redis/commands/script-io';
 import { TaskWriteOutcome } from '../redis/commands/task-fence';
 import type { RedisKeys } from '../redis/keys';
 import { parseCount, taskOwner } from './workflow.records';
@@ -111,10 +112,11 @@ export class TaskFencing {
       case PopTaskOutcome.Claimed:
         return { task: { taskId: reply.taskId, threadId: reply.threadId, attempt: reply.attempt }, dropped: reply.dropped, more: false };
       case PopTaskOutcome.DropLimit:
-        return { task: null, dropped: reply.dropped, more: true };
       case PopTaskOutcome.Empty:
+        return { task: null, dropped: reply.dropped, more: reply.outcome === PopTaskOutcome.DropLimit };
       case PopTaskOutcome.GivenDead:
-        return { task: null, dropped: reply.outcome === PopTaskOutcome.Empty ? reply.dropped : 1, more: false };
+        // Only a call that gives an id gets this answer.
+        throw new UnexpectedScriptReply('popTask', reply);
     }
   }
 
