@@ -89,6 +89,19 @@ export class ServerProcess {
     await this.signal('SIGKILL');
   }
 
+  /**
+   * Kills the process while Redis holds every write (CLIENT PAUSE WRITE): whatever write it sends
+   * next, it never lands, as in a crash at exactly this point.
+   */
+  async killWhileWritesPaused(redis: { call(command: string, ...args: string[]): Promise<unknown> }): Promise<void> {
+    await redis.call('CLIENT', 'PAUSE', '10000', 'WRITE');
+    try {
+      await this.kill();
+    } finally {
+      await redis.call('CLIENT', 'UNPAUSE');
+    }
+  }
+
   /** Sends `signal` and resolves with the exit code once the process exited (null if a signal ended it). */
   async signal(signal: NodeJS.Signals): Promise<number | null> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return this.child.exitCode;

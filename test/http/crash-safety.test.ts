@@ -78,9 +78,7 @@ describe('a batch reset interrupted by killing the server process', () => {
     const firstReset = watcher.xread('BLOCK', 0, 'STREAMS', 'wave:audit', '$');
     const interrupted = post(doomed).catch(() => 'connection lost');
     await firstReset;
-    await redis.call('CLIENT', 'PAUSE', '10000', 'WRITE');
-    await doomed.kill();
-    await redis.call('CLIENT', 'UNPAUSE');
+    await doomed.killWhileWritesPaused(redis);
     expect(await interrupted).toBe('connection lost');
 
     const afterCrash = await resetsPerWorkflow(redis);

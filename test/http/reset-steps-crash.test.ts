@@ -107,10 +107,8 @@ describe('a reset whose server process is killed between its steps', () => {
     const atomicStepDone = watcher.xread('BLOCK', 0, 'STREAMS', 'wave:audit', '$');
     const interrupted = post(doomed).catch(() => 'connection lost');
     await atomicStepDone;
-    // Freeze writes (the dequeue's LREMs wait), then kill the server mid-dequeue.
-    await redis.call('CLIENT', 'PAUSE', '10000', 'WRITE');
-    await doomed.kill();
-    await redis.call('CLIENT', 'UNPAUSE');
+    // The dequeue's next LREM never lands: killed mid-dequeue.
+    await doomed.killWhileWritesPaused(redis);
     expect(await interrupted).toBe('connection lost');
     expect(await resetEntries(redis)).toBe(1);
     expect(await redis.hget(`wave:workflow:${THREAD}`, 'attempt')).toBe('1');
