@@ -8,6 +8,7 @@ import 'reflect-metadata';
 import { cpus, totalmem } from 'node:os';
 import { dashboardThroughputBenchmark } from './dashboard-throughput.bench';
 import { pagingBenchmark } from './paging.bench';
+import { resetDepthBenchmark } from './reset-depth.bench';
 import { resetBenchmark } from './reset.bench';
 import { roundTripsBenchmark } from './round-trips.bench';
 import { markdownTable, type Benchmark, type Figure } from './support/report';
@@ -17,6 +18,7 @@ const BENCHMARKS: Record<string, Benchmark> = {
   dashboard: dashboardThroughputBenchmark,
   'round-trips': roundTripsBenchmark,
   paging: pagingBenchmark,
+  'reset-depth': resetDepthBenchmark,
 };
 
 function argument(name: string): string | undefined {
