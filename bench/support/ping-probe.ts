@@ -16,7 +16,10 @@ export interface ProbeResult {
   firstError: string | null;
 }
 
-/** A PING refused (BUSY) is sent again this much later, so the count of refusals means about one per millisecond of refusal. */
+/**
+ * A PING refused (BUSY) is sent again this much later. Past busy-reply-threshold Redis answers
+ * clients only between slices of the script, so the count is of refusals, not of milliseconds.
+ */
 const RETRY_AFTER_MS = 1;
 
 type ToProbe = { type: 'begin' } | { type: 'end' };
