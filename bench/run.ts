@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (full, under 15 minutes) or `npm run bench -- --quick` (under 2 minutes).
+ * `npm run bench` (full, under 15 minutes) or `npm run bench -- --quick` (under 3 minutes).
  * `--only reset,paging` runs some. Each benchmark starts its own redis-server on a free port; the
  * build runs first (prebench) because benchmark 2 starts dist/main.js.
  * Figures are printed as a markdown table for bench/README.md; nothing here asserts on time.
