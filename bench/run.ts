@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (full, under 15 minutes) or `npm run bench -- --quick` (under 2 minutes).
+ * `npm run bench` (full, under 15 minutes) or `npm run bench -- --quick` (under 3 minutes).
  * `--only reset,paging` runs some. Each benchmark starts its own redis-server on a free port; the
  * build runs first (prebench) because benchmark 2 starts dist/main.js.
  * Figures are printed as a markdown table for bench/README.md; nothing here asserts on time.
@@ -8,6 +8,7 @@ import 'reflect-metadata';
 import { cpus, totalmem } from 'node:os';
 import { dashboardThroughputBenchmark } from './dashboard-throughput.bench';
 import { pagingBenchmark } from './paging.bench';
+import { resetDepthBenchmark } from './reset-depth.bench';
 import { resetBenchmark } from './reset.bench';
 import { roundTripsBenchmark } from './round-trips.bench';
 import { markdownTable, type Benchmark, type Figure } from './support/report';
@@ -17,6 +18,7 @@ const BENCHMARKS: Record<string, Benchmark> = {
   dashboard: dashboardThroughputBenchmark,
   'round-trips': roundTripsBenchmark,
   paging: pagingBenchmark,
+  'reset-depth': resetDepthBenchmark,
 };
 
 function argument(name: string): string | undefined {
