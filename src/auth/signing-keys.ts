@@ -2,7 +2,7 @@ import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import type { Algorithm, JwtHeader } from 'jsonwebtoken';
 import { JwksClient } from 'jwks-rsa';
 
-/** Same floor as JWT_SECRET in config.ts: a short HMAC secret can be brute-forced offline. */
+/** Same floor as JWT_SECRET in src/config/auth.ts: a short HMAC secret can be brute-forced offline. */
 const MIN_SECRET_LENGTH = 32;
 /** RSA keys shorter than this are factorable by a determined attacker (NIST SP 800-131A). */
 const MIN_RSA_MODULUS_BITS = 2048;
