@@ -1,6 +1,6 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { MAX_PENDING_EVENTS } from '../../src/workflows/workflow-events';
+import { MAX_PENDING_EVENTS } from '../../src/workflows/workflow-event-listener';
 import { RedisServer } from '../helpers/redis-server';
 import { ObservedApp } from '../observability/support';
 import { WORKFLOW_EVENTS, within } from './support';
