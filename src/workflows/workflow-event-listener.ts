@@ -9,7 +9,7 @@ export const MAX_PENDING_EVENTS = 1000;
  * A listener fell more than MAX_PENDING_EVENTS behind; its stream ends with this error. The client's
  * condition, not a fault of ours: a domain error with its own code, logged once as a warning.
  */
-export class EventStreamOverflowError extends WorkflowError {
+class EventStreamOverflowError extends WorkflowError {
   constructor() {
     super(
       ErrorCode.SUBSCRIBER_TOO_SLOW,

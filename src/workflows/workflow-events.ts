@@ -84,11 +84,6 @@ export class WorkflowEventStream {
     return listener;
   }
 
-  /** How many listeners the events of `threadId` go to. */
-  listenerCount(threadId: string): number {
-    return this.listeners.get(threadId)?.size ?? 0;
-  }
-
   /** Ends every listener and closes the subscriber connection. */
   async close(): Promise<void> {
     this.closed = true;

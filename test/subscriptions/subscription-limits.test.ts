@@ -34,7 +34,7 @@ describe('Subscription bounds over graphql-ws, on the real server and a real Red
     expect(await refusal(client('viewer-ids'), threadId)).toMatchObject([
       { message: expect.stringContaining(message), extensions: { code: 'BAD_USER_INPUT', field: 'threadId' } },
     ]);
-    expect(fixture.app.app.workflowEvents.listenerCount(threadId)).toBe(0);
+    expect(fixture.app.eventListeners.of(threadId)).toBe(0);
   });
 
   it(`refuses subscription ${PER_SOCKET + 1} on one socket with TOO_MANY_SUBSCRIPTIONS, and takes a new one once another ends`, async () => {
@@ -44,7 +44,7 @@ describe('Subscription bounds over graphql-ws, on the real server and a real Red
     expect(await refusal(socket, 'wf-socket-extra')).toMatchObject([
       { message: expect.stringContaining(`${PER_SOCKET} subscriptions`), extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } },
     ]);
-    expect(fixture.app.app.workflowEvents.listenerCount('wf-socket-extra')).toBe(0);
+    expect(fixture.app.eventListeners.of('wf-socket-extra')).toBe(0);
 
     const ended = stoppedListening(fixture.app, 'wf-socket-0');
     await streams[0].return!();

@@ -2,9 +2,11 @@ import pino from 'pino';
 import { loadConfig } from '../../src/config';
 import { connectRedis, createEmbeddedRedis, type RedisClient } from '../../src/redis/client';
 import { RedisKeys } from '../../src/redis/keys';
-import { EventStreamOverflowError, MAX_PENDING_EVENTS } from '../../src/workflows/workflow-event-listener';
+import { ErrorCode } from '../../src/error-codes';
+import { MAX_PENDING_EVENTS } from '../../src/workflows/workflow-event-listener';
 import { WorkflowEventStream } from '../../src/workflows/workflow-events';
 import { createWorkflowServices, type WorkflowServices } from '../../src/workflows/workflow-services';
+import { ListenerCount } from '../helpers/listener-count';
 import { RedisServer } from '../helpers/redis-server';
 import { within } from './support';
 
@@ -15,6 +17,7 @@ describe.each(['ioredis-mock', 'redis-server'] as const)('WorkflowEventStream on
   let redis: RedisClient;
   let service: WorkflowServices;
   let stream: WorkflowEventStream;
+  let listeners: ListenerCount;
 
   beforeAll(async () => {
     if (backend === 'redis-server') server = await RedisServer.start();
@@ -25,6 +28,7 @@ describe.each(['ioredis-mock', 'redis-server'] as const)('WorkflowEventStream on
   beforeEach(async () => {
     await redis.flushall();
     stream = new WorkflowEventStream(redis, keys, pino({ level: 'silent' }), { owners: service.fencing });
+    listeners = new ListenerCount(stream);
   });
 
   afterEach(async () => {
@@ -100,11 +104,11 @@ describe.each(['ioredis-mock', 'redis-server'] as const)('WorkflowEventStream on
 
     await returned.return!();
     expect(await within(pendingReturned, 'the returned pull')).toEqual({ value: undefined, done: true });
-    expect(stream.listenerCount('wf-3')).toBe(1);
+    expect(listeners.of('wf-3')).toBe(1);
 
     await stream.close();
     expect(await within(pendingClosed, 'the closed pull')).toEqual({ value: undefined, done: true });
-    expect(stream.listenerCount('wf-3')).toBe(0);
+    expect(listeners.of('wf-3')).toBe(0);
     await expect(stream.subscribe('wf-3')).rejects.toThrow('closed');
   });
 
@@ -117,7 +121,7 @@ describe.each(['ioredis-mock', 'redis-server'] as const)('WorkflowEventStream on
     await pipeline.exec();
 
     await within(removed, 'the slow listener to be removed');
-    await expect(slow.next()).rejects.toBeInstanceOf(EventStreamOverflowError);
+    await expect(slow.next()).rejects.toMatchObject({ name: 'EventStreamOverflowError', code: ErrorCode.SUBSCRIBER_TOO_SLOW });
     expect(await slow.next()).toEqual({ value: undefined, done: true });
   });
 });

@@ -2,12 +2,9 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import { type ExecutionResult, graphql, type GraphQLSchema } from 'graphql';
 import type { Authentication } from '../../../src/auth/identity';
 import type { Role } from '../../../src/auth/roles';
-import {
-  authDirectiveTransformer,
-  nonNullFieldsGuardedAboveParent,
-  rootFieldsMissingAuth,
-} from '../../../src/graphql/directives/auth.directive';
+import { authDirectiveTransformer } from '../../../src/graphql/directives/auth.directive';
 import { authDirectiveTypeDefs } from '../../helpers/directive-type-defs';
+import { nonNullFieldsGuardedAboveParent, rootFieldsMissingAuth } from '../../helpers/schema-audits';
 
 const typeDefs = /* GraphQL */ `
   ${authDirectiveTypeDefs}
