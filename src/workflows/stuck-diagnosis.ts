@@ -154,7 +154,7 @@ const UNITS: Array<[string, number]> = [
 ];
 
 /** `2h 30m`, `55m`, `40s`: at most the two largest units, for a person reading at 3 a.m. */
-export function formatDuration(ms: number): string {
+function formatDuration(ms: number): string {
   const first = UNITS.findIndex(([, size]) => ms >= size);
   if (first === -1) return `${Math.floor(ms)}ms`;
   return UNITS.slice(first, first + 2)
