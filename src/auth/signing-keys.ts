@@ -40,7 +40,10 @@ export interface KeySource {
   keyFor(header: JwtHeader): Promise<PinnedKey | undefined>;
 }
 
-/** The algorithm a public key is used with: `declared` (a JWK's `alg`) when it suits the key, the key type's default when none is declared, else none. */
+/**
+ * The algorithm a public key is used with: `declared` (a JWK's `alg`) when it suits the key, the key
+ * type's default when none is declared, else none.
+ */
 function pinAlgorithm(key: KeyObject, declared?: string): Algorithm | undefined {
   if (key.asymmetricKeyType === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_RSA_MODULUS_BITS) {
     return undefined;

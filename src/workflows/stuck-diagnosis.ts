@@ -67,7 +67,8 @@ function taskReasons(workflow: Workflow, task: Task, thresholds: StuckThresholds
           since,
           now,
           (age) =>
-            `Task ${task.id} stored its ${task.status === 'failed' ? 'failure' : 'result'} ${age} ago and the workflow has not moved since: ` +
+            `Task ${task.id} stored its ${task.status === 'failed' ? 'failure' : 'result'} ${age} ago ` +
+            'and the workflow has not moved since: ' +
             'check the orchestrator is running and receiving results, or reset the workflow to run the gate again.',
         ),
       ];

@@ -26,7 +26,7 @@ describe('a subscriber that falls behind, on the real server and a real Redis', 
     await server.dispose();
   });
 
-  it(`ends a subscription more than ${MAX_PENDING_EVENTS} events behind with SUBSCRIBER_TOO_SLOW and one warn line, no error line`, async () => {
+  it(`ends a subscription over ${MAX_PENDING_EVENTS} events behind with SUBSCRIBER_TOO_SLOW and one warn line, no error line`, async () => {
     let socket: WebSocket | undefined;
     client = createClient({
       url: app.url.replace(/^http/, 'ws'),

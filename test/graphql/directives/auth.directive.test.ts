@@ -179,7 +179,9 @@ describe('nonNullFieldsGuardedAboveParent', () => {
     expect(
       offending(`
         type Query { workflow: Workflow @auth(requires: VIEWER)  audit: [String!]! @auth(requires: OPERATOR) }
-        type Workflow @auth(requires: VIEWER) { id: ID!  resets: [String!]! @auth(requires: OPERATOR)  notes: String @auth(requires: ADMIN) }
+        type Workflow @auth(requires: VIEWER) {
+          id: ID!  resets: [String!]! @auth(requires: OPERATOR)  notes: String @auth(requires: ADMIN)
+        }
       `),
     ).toEqual(['Query.audit', 'Workflow.resets']);
   });
