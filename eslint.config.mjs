@@ -51,6 +51,17 @@ export default tseslint.config(
     },
   },
   {
+    // A server must not drop a promise: an unawaited rejection, a promise where a callback's result is
+    // ignored (an async Express handler, an event listener), an await on a value that is no promise.
+    files: ['src/**/*.ts'],
+    languageOptions: { parserOptions: { project: './tsconfig.json', tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+    },
+  },
+  {
     // Tests read answers as untyped JSON (`body.data.workflows.nodes[0]`); src stays typed.
     files: ['test/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

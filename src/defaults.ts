@@ -1,5 +1,5 @@
 /**
- * Every default and limit with one home: config.ts falls back to these, the services apply them, and
+ * Every default and limit with one home: src/config falls back to these, the services apply them, and
  * the schema's `defaultValue`s and descriptions print them (test/graphql/schema-defaults.test.ts).
  * Durations and rate limits are written as their env vars take them (`15m`, `5/1m`'s parts).
  */

@@ -30,7 +30,9 @@ describe('npm start without REDIS_URL', () => {
 
     const stuck = workflows.find((workflow) => workflow.tasks.length > 0)!;
     const reset = await graphql(
-      `mutation { resetWorkflow(input: { threadId: "${stuck.threadId}", reason: "smoke test" }) { success cleared { tasks } newState { phase } } }`,
+      `mutation {
+        resetWorkflow(input: { threadId: "${stuck.threadId}", reason: "smoke test" }) { success cleared { tasks } newState { phase } }
+      }`,
       token,
     );
     expect(reset.data.resetWorkflow).toMatchObject({ success: true, newState: { phase: 'PENDING' } });

@@ -11,7 +11,7 @@ const isClaims = (value: unknown): value is Claims => typeof value === 'object' 
  * `https://wave.example.com/roles` contain dots), otherwise it is a dotted path like `realm_access.roles`.
  * Only a claim's own properties count, so `__proto__` or `constructor` lead nowhere.
  */
-export function claimAt(claims: Claims, path: string): unknown {
+function claimAt(claims: Claims, path: string): unknown {
   if (Object.hasOwn(claims, path)) return claims[path];
   let value: unknown = claims;
   for (const name of path.split('.')) {
@@ -22,7 +22,7 @@ export function claimAt(claims: Claims, path: string): unknown {
 }
 
 /** Known roles in an array claim; anything but an array grants none, unknown names are ignored. */
-export function rolesAt(claims: Claims, path: string): Role[] {
+function rolesAt(claims: Claims, path: string): Role[] {
   const claimed = claimAt(claims, path);
   return Array.isArray(claimed) ? [...new Set(claimed.filter(isRole))] : [];
 }

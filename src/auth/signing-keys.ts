@@ -2,7 +2,7 @@ import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import type { Algorithm, JwtHeader } from 'jsonwebtoken';
 import { JwksClient } from 'jwks-rsa';
 
-/** Same floor as JWT_SECRET in config.ts: a short HMAC secret can be brute-forced offline. */
+/** Same floor as JWT_SECRET in src/config/auth.ts: a short HMAC secret can be brute-forced offline. */
 const MIN_SECRET_LENGTH = 32;
 /** RSA keys shorter than this are factorable by a determined attacker (NIST SP 800-131A). */
 const MIN_RSA_MODULUS_BITS = 2048;
@@ -40,7 +40,10 @@ export interface KeySource {
   keyFor(header: JwtHeader): Promise<PinnedKey | undefined>;
 }
 
-/** The algorithm a public key is used with: `declared` (a JWK's `alg`) when it suits the key, the key type's default when none is declared, else none. */
+/**
+ * The algorithm a public key is used with: `declared` (a JWK's `alg`) when it suits the key, the key
+ * type's default when none is declared, else none.
+ */
 function pinAlgorithm(key: KeyObject, declared?: string): Algorithm | undefined {
   if (key.asymmetricKeyType === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_RSA_MODULUS_BITS) {
     return undefined;

@@ -1,6 +1,6 @@
 import { registerEnumType } from 'type-graphql';
 import { STUCK_KINDS } from '../workflows/stuck.types';
-import { WORKFLOW_EVENT_TYPES } from '../workflows/workflow-events';
+import { WORKFLOW_EVENT_TYPES } from '../workflows/workflow-event-messages';
 import { DOMAINS, PHASES, TASK_STATUSES } from '../workflows/workflow.types';
 
 /**

@@ -92,8 +92,15 @@ function documentTextOf(error: unknown): string | undefined {
 }
 
 /** graphql-js's execution/values wording for an argument whose value only the variables made wrong. */
-const LATE_ARGUMENT =
-  /^Argument "[^"]*" (?:of non-null type "[^"]*" must not be null|of required type "[^"]*" was (?:not provided|provided the variable)|has invalid value )/;
+const LATE_ARGUMENT = new RegExp(
+  '^Argument "[^"]*" (?:' +
+    [
+      'of non-null type "[^"]*" must not be null',
+      'of required type "[^"]*" was (?:not provided|provided the variable)',
+      'has invalid value ',
+    ].join('|') +
+    ')',
+);
 
 /**
  * An argument graphql-js refused while executing: validation lets a nullable variable fill a non-null

@@ -17,7 +17,8 @@ const FEDERATION_SPEC_URL = 'https://specs.apollo.dev/federation/v2.3';
 /** Federation directives our types use; declared with `@Directive('@key(...)')` on the classes. */
 const FEDERATION_IMPORTS = ['@key'];
 
-const FEDERATION_LINK = `extend schema @link(url: "${FEDERATION_SPEC_URL}", import: [${FEDERATION_IMPORTS.map((name) => JSON.stringify(name)).join(', ')}])`;
+const FEDERATION_IMPORT_LIST = FEDERATION_IMPORTS.map((name) => JSON.stringify(name)).join(', ');
+const FEDERATION_LINK = `extend schema @link(url: "${FEDERATION_SPEC_URL}", import: [${FEDERATION_IMPORT_LIST}])`;
 
 /** The subgraph SDL: the declared schema with its @auth, @rateLimit and @key usages, under the federation @link. */
 export function printSubgraphTypeDefs(declared: GraphQLSchema): string {

@@ -13,7 +13,8 @@ export class ResetResolver {
     description:
       'Clean up a stuck workflow in one atomic step: cancel and remove its tasks, their queue entries and results, ' +
       'move it to `resetToGate` in phase PENDING, and append an audit entry. ' +
-      `Budgets per caller: a real reset, refused or not, spends one of RESET_RATE_LIMIT (default ${DEFAULT_RESET_RATE_LIMIT.max} a minute); ` +
+      'Budgets per caller: a real reset, refused or not, spends one of RESET_RATE_LIMIT ' +
+      `(default ${DEFAULT_RESET_RATE_LIMIT.max} a minute); ` +
       `a preview (dryRun) one of RESET_PREVIEW_RATE_LIMIT (default ${DEFAULT_RESET_PREVIEW_RATE_LIMIT.max} a minute); ` +
       'a repeat of a stored requestId spends nothing. Past a budget: RATE_LIMITED with retryAfter.',
   })

@@ -92,7 +92,8 @@ export class PlanConfirmationInput {
 export class BatchResetError {
   @Field(() => String, {
     description:
-      'The error code the single reset would have given, NOT_STUCK for a planned workflow no longer stuck as asked (left untouched), or RESET_FAILED.',
+      'The error code the single reset would have given, ' +
+      'NOT_STUCK for a planned workflow no longer stuck as asked (left untouched), or RESET_FAILED.',
   })
   code!: StuckResetErrorCode;
 

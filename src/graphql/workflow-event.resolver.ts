@@ -1,7 +1,8 @@
 import { GraphQLError } from 'graphql';
 import { Arg, Directive, ID, Resolver, Root, Subscription, type PubSub, type SubscribeResolverData } from 'type-graphql';
 import { ErrorCode } from '../error-codes';
-import type { WorkflowEvent, WorkflowEventStream } from '../workflows/workflow-events';
+import type { WorkflowEvent } from '../workflows/workflow-event-messages';
+import type { WorkflowEventStream } from '../workflows/workflow-events';
 import type { RequestContext } from './context';
 import { WorkflowEventInterface } from './workflow-event.type';
 

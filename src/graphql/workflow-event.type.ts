@@ -1,5 +1,5 @@
 import { Field, ID, Int, InterfaceType, ObjectType } from 'type-graphql';
-import type { WorkflowEvent, WorkflowEventType } from '../workflows/workflow-events';
+import type { WorkflowEvent, WorkflowEventType } from '../workflows/workflow-event-messages';
 import type { TaskStatus } from '../workflows/workflow.types';
 import { TaskStatusEnum, WorkflowEventTypeEnum } from './enums';
 

@@ -81,7 +81,9 @@ export class Metrics {
 
   readonly workflowEventsIgnored = new Counter({
     name: 'wave_workflow_events_ignored_total',
-    help: 'Messages on wave:results and wave:events that delivered no event, by channel and reason (unreadable, unknown_task, owner_unreadable).',
+    help:
+      'Messages on wave:results and wave:events that delivered no event, ' +
+      'by channel and reason (unreadable, unknown_task, owner_unreadable).',
     labelNames: ['channel', 'reason'] as const,
     registers: [this.registry],
   });

@@ -2,8 +2,19 @@
  * ioredis messages that mean Redis was not reached, or did not answer in time (commandTimeout); the
  * Cluster ones when no node holds the slot, the slot map cannot be read, or redirections ran out.
  */
-const UNAVAILABLE_MESSAGES =
-  /Connection is closed|Stream isn't writeable|connect ETIMEDOUT|Command timed out|Cluster isn't ready|Cluster is ended|Too many Cluster redirections|None of startup nodes is available|Failed to refresh slots cache/;
+const UNAVAILABLE_MESSAGES = new RegExp(
+  [
+    'Connection is closed',
+    "Stream isn't writeable",
+    'connect ETIMEDOUT',
+    'Command timed out',
+    "Cluster isn't ready",
+    'Cluster is ended',
+    'Too many Cluster redirections',
+    'None of startup nodes is available',
+    'Failed to refresh slots cache',
+  ].join('|'),
+);
 
 /**
  * Redis replies that mean "not now" rather than "wrong command": a failover in progress (a demoted

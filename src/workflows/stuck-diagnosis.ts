@@ -67,7 +67,8 @@ function taskReasons(workflow: Workflow, task: Task, thresholds: StuckThresholds
           since,
           now,
           (age) =>
-            `Task ${task.id} stored its ${task.status === 'failed' ? 'failure' : 'result'} ${age} ago and the workflow has not moved since: ` +
+            `Task ${task.id} stored its ${task.status === 'failed' ? 'failure' : 'result'} ${age} ago ` +
+            'and the workflow has not moved since: ' +
             'check the orchestrator is running and receiving results, or reset the workflow to run the gate again.',
         ),
       ];
@@ -154,7 +155,7 @@ const UNITS: Array<[string, number]> = [
 ];
 
 /** `2h 30m`, `55m`, `40s`: at most the two largest units, for a person reading at 3 a.m. */
-export function formatDuration(ms: number): string {
+function formatDuration(ms: number): string {
   const first = UNITS.findIndex(([, size]) => ms >= size);
   if (first === -1) return `${Math.floor(ms)}ms`;
   return UNITS.slice(first, first + 2)

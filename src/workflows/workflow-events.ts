@@ -9,188 +9,18 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { ErrorCode } from '../error-codes';
 import type { RedisClient } from '../redis/client';
 import type { RedisKeys } from '../redis/keys';
-import { MAX_THREAD_ID_LENGTH, validateThreadId } from './workflow.validation';
-import { TASK_STATUSES, WorkflowError, type TaskOwner, type TaskStatus } from './workflow.types';
-
-export const WORKFLOW_EVENT_TYPES = ['task_result', 'workflow_reset'] as const;
-export type WorkflowEventType = (typeof WORKFLOW_EVENT_TYPES)[number];
-
-/** An agent's result was recorded (record-task-result.lua). */
-export interface TaskResultEvent {
-  type: 'task_result';
-  threadId: string;
-  taskId: string;
-  status: TaskStatus;
-  /** The attempt the agent held, which the script checked against the workflow's. */
-  attempt: number;
-  at: Date;
-}
-
-/** The workflow was reset (reset-workflow.lua). */
-export interface WorkflowResetEvent {
-  type: 'workflow_reset';
-  threadId: string;
-  /** The workflow's attempt after the reset. */
-  attempt: number;
-  gate: number;
-  at: Date;
-}
-
-export type WorkflowEvent = TaskResultEvent | WorkflowResetEvent;
-
-/** Events a listener may have waiting before it counts as gone: a client this far behind re-reads instead. */
-export const MAX_PENDING_EVENTS = 1000;
-
-type Json = Record<string, unknown>;
-
-function jsonObject(message: string): Json | undefined {
-  try {
-    const value: unknown = JSON.parse(message);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const isId = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
-const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
-const isEpochMs = (value: unknown): value is number => isCount(value);
-const isTaskStatus = (value: unknown): value is TaskStatus => TASK_STATUSES.includes(value as TaskStatus);
-
-/**
- * A `task.result` notification, or undefined when it is not one. Its `at` is when the script wrote the
- * result; a publisher that leaves it out (an older copy of the script) gets the time it was received.
- */
-export function readTaskResultNotification(message: string, receivedAt: number): TaskResultEvent | undefined {
-  const json = jsonObject(message);
-  if (json?.type !== 'task.result') return undefined;
-  const { threadId, taskId, attempt, status, at } = json;
-  if (!isId(threadId) || !isId(taskId) || !isCount(attempt) || !isTaskStatus(status)) return undefined;
-  if (at !== undefined && !isEpochMs(at)) return undefined;
-  return { type: 'task_result', threadId, taskId, status, attempt, at: new Date(at ?? receivedAt) };
-}
-
-/** A TaskResult an agent published itself: which task, and how it ended. */
-export interface PublishedTaskResult {
-  taskId: string;
-  status: 'completed' | 'failed';
-}
-
-/**
- * A TaskResult as an agent that does not use record-task-result.lua publishes it (the Python side's
- * snake case): no `type`, the task in `task_id`, and `status` (completed | failed) or `success`.
- * Undefined when it is not one; its workflow is the task record's to tell.
- */
-export function readPublishedTaskResult(message: string): PublishedTaskResult | undefined {
-  const json = jsonObject(message);
-  if (!json || json.type !== undefined) return undefined;
-  const { task_id: taskId, status, success } = json;
-  if (!isId(taskId) || taskId.length > MAX_THREAD_ID_LENGTH) return undefined;
-  if (status === 'completed' || status === 'failed') return { taskId, status };
-  if (status === undefined && typeof success === 'boolean') return { taskId, status: success ? 'completed' : 'failed' };
-  return undefined;
-}
-
-/** A `workflow.reset` event, or undefined when it is not one. */
-export function readResetEvent(message: string): WorkflowResetEvent | undefined {
-  const json = jsonObject(message);
-  if (json?.type !== 'workflow.reset') return undefined;
-  const { threadId, attempt, gate, at } = json;
-  if (!isId(threadId) || !isCount(attempt) || !isCount(gate) || !isEpochMs(at)) return undefined;
-  return { type: 'workflow_reset', threadId, attempt, gate, at: new Date(at) };
-}
-
-/**
- * A listener fell more than MAX_PENDING_EVENTS behind; its stream ends with this error. The client's
- * condition, not a fault of ours: a domain error with its own code, logged once as a warning.
- */
-export class EventStreamOverflowError extends WorkflowError {
-  constructor() {
-    super(
-      ErrorCode.SUBSCRIBER_TOO_SLOW,
-      `Live updates fell more than ${MAX_PENDING_EVENTS} events behind; subscribe again and re-read the workflow.`,
-    );
-    this.name = 'EventStreamOverflowError';
-  }
-}
-
-/**
- * One listener's events as an async iterator. Hand-written rather than an async generator: a generator
- * awaiting its next event cannot be returned, so a client's unsubscribe would hang until one arrived.
- */
-class Listener implements AsyncIterableIterator<WorkflowEvent> {
-  private readonly pending: WorkflowEvent[] = [];
-  private waiting?: (result: IteratorResult<WorkflowEvent>) => void;
-  private failure?: Error;
-  private ended = false;
-
-  constructor(
-    private readonly onEnd: () => void,
-    private readonly onOverflow: () => void,
-  ) {}
-
-  push(event: WorkflowEvent): void {
-    if (this.ended) return;
-    if (this.waiting) {
-      const resolve = this.waiting;
-      this.waiting = undefined;
-      resolve({ value: event, done: false });
-    } else if (this.pending.length >= MAX_PENDING_EVENTS) {
-      this.onOverflow();
-      this.fail(new EventStreamOverflowError());
-    } else {
-      this.pending.push(event);
-    }
-  }
-
-  next(): Promise<IteratorResult<WorkflowEvent>> {
-    const event = this.pending.shift();
-    if (event) return Promise.resolve({ value: event, done: false });
-    if (this.failure) {
-      const failure = this.failure;
-      this.failure = undefined;
-      return Promise.reject(failure);
-    }
-    if (this.ended) return Promise.resolve({ value: undefined, done: true });
-    return new Promise((resolve) => {
-      this.waiting = resolve;
-    });
-  }
-
-  return(): Promise<IteratorResult<WorkflowEvent>> {
-    this.end();
-    return Promise.resolve({ value: undefined, done: true });
-  }
-
-  throw(error?: unknown): Promise<IteratorResult<WorkflowEvent>> {
-    this.end();
-    return Promise.reject(error);
-  }
-
-  [Symbol.asyncIterator](): AsyncIterableIterator<WorkflowEvent> {
-    return this;
-  }
-
-  /** Stops delivery; a pending `next` resolves as done. */
-  end(): void {
-    if (this.ended) return;
-    this.ended = true;
-    this.pending.length = 0;
-    this.onEnd();
-    const waiting = this.waiting;
-    this.waiting = undefined;
-    waiting?.({ value: undefined, done: true });
-  }
-
-  /** Only reached with nobody waiting (events pile up only then): the next `next` rejects, then done. */
-  private fail(error: Error): void {
-    this.end();
-    this.failure = error;
-  }
-}
+import { MAX_PENDING_EVENTS, WorkflowEventListener } from './workflow-event-listener';
+import {
+  readPublishedTaskResult,
+  readResetEvent,
+  readTaskResultNotification,
+  type PublishedTaskResult,
+  type WorkflowEvent,
+} from './workflow-event-messages';
+import { validateThreadId } from './workflow.validation';
+import type { TaskOwner } from './workflow.types';
 
 /** Why a message on a channel delivered nothing (the metric's `reason`). */
 export type IgnoredReason =
@@ -219,7 +49,7 @@ interface StreamActivity {
 export class WorkflowEventStream {
   /** Listener bookkeeping, observable so a caller can wait until a listener is in place. */
   readonly activity = new EventEmitter<StreamActivity>();
-  private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly listeners = new Map<string, Set<WorkflowEventListener>>();
   private subscriber?: RedisClient;
   private subscribed?: Promise<void>;
   private closed = false;
@@ -242,9 +72,9 @@ export class WorkflowEventStream {
     validateThreadId(threadId);
     await this.connect();
     if (this.closed) throw new Error('The workflow event stream is closed.');
-    const listeners = this.listeners.get(threadId) ?? new Set<Listener>();
+    const listeners = this.listeners.get(threadId) ?? new Set<WorkflowEventListener>();
     this.listeners.set(threadId, listeners);
-    const listener: Listener = new Listener(
+    const listener: WorkflowEventListener = new WorkflowEventListener(
       () => this.remove(threadId, listener),
       // Once per listener, without the thread id (a client's variable, never logged).
       () => this.logger.warn({ pendingEvents: MAX_PENDING_EVENTS }, 'subscriber fell behind: its subscription was ended'),
@@ -252,11 +82,6 @@ export class WorkflowEventStream {
     listeners.add(listener);
     this.activity.emit('subscribed', threadId);
     return listener;
-  }
-
-  /** How many listeners the events of `threadId` go to. */
-  listenerCount(threadId: string): number {
-    return this.listeners.get(threadId)?.size ?? 0;
   }
 
   /** Ends every listener and closes the subscriber connection. */
@@ -333,7 +158,7 @@ export class WorkflowEventStream {
     for (const listener of this.listeners.get(event.threadId) ?? []) listener.push(event);
   }
 
-  private remove(threadId: string, listener: Listener): void {
+  private remove(threadId: string, listener: WorkflowEventListener): void {
     const listeners = this.listeners.get(threadId);
     if (!listeners?.delete(listener)) return;
     if (listeners.size === 0) this.listeners.delete(threadId);

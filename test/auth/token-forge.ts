@@ -56,7 +56,7 @@ export function hmacSignedWithPublicKey(payload: object, publicKeyPem: string, k
 
 export const bearer = (token: string): string => `Bearer ${token}`;
 
-/** A verifier configuration with the defaults of config.ts; pass the key sources under test. */
+/** A verifier configuration with the defaults of src/config; pass the key sources under test. */
 export function authConfig(overrides: Partial<AuthConfig>): AuthConfig {
   return { clockToleranceSeconds: 5, rolesClaim: 'roles', ...overrides };
 }

@@ -43,7 +43,8 @@ describe('federation entry points of our server, queried directly', () => {
 
     it('keeps Workflow.resets FORBIDDEN to a viewer who fetches the entity', async () => {
       const { body } = await fixture.app.request(
-        'query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Workflow { resets { nodes { id } } } } }',
+        'query ($representations: [_Any!]!) { _entities(representations: $representations) ' +
+          '{ ... on Workflow { resets { nodes { id } } } } }',
         workflowRefs('wf-1'),
         fixture.app.token(['viewer']),
       );

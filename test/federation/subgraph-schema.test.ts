@@ -1,8 +1,8 @@
 import { getDirective } from '@graphql-tools/utils';
 import { isUnionType } from 'graphql';
-import { rootFieldsMissingAuth } from '../../src/graphql/directives';
 import { buildSubgraphFromDeclared } from '../../src/graphql/federation';
 import { buildDeclaredSchema, printDeclaredSchema } from '../../src/graphql/schema';
+import { rootFieldsMissingAuth } from '../helpers/schema-audits';
 
 describe('the Federation 2 subgraph schema', () => {
   it('leaves no root field without @auth except the federation entry points _service and _entities', async () => {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isNonNullType } from 'graphql';
-import { nonNullFieldsGuardedAboveParent, rootFieldsMissingAuth } from '../../src/graphql/directives';
 import { buildDeclaredSchema, printDeclaredSchema } from '../../src/graphql/schema';
+import { nonNullFieldsGuardedAboveParent, rootFieldsMissingAuth } from '../helpers/schema-audits';
 
 describe('the declared schema', () => {
   it('is what schema/schema.graphql holds (run `npm run schema:print` after changing types)', async () => {

@@ -7,6 +7,7 @@ import type { Role } from '../../src/auth/roles';
 import { loadConfig } from '../../src/config';
 import { connectRedis, type RedisClient } from '../../src/redis/client';
 import { createApp, type App } from '../../src/server';
+import { ListenerCount } from './listener-count';
 import { RedisServer } from './redis-server';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256!';
@@ -27,6 +28,8 @@ export class TestApp {
     readonly url: string,
     /** The server's own client, to wait for its reconnection. */
     readonly redis: RedisClient,
+    /** The listeners of the server's event stream, per thread id. */
+    readonly eventListeners: ListenerCount,
   ) {}
 
   /** `logger`: silent unless a test reads what the server logs. */
@@ -34,7 +37,8 @@ export class TestApp {
     const config = loadConfig({ NODE_ENV: 'test', REDIS_URL: redisUrl, JWT_SECRET: TEST_SECRET, ...env });
     const redis = connectRedis(redisUrl, config.redis);
     const app = await createApp({ config, redis, tokens: new TokenVerifier(config.auth), logger });
-    return new TestApp(app, await app.listen(0), redis);
+    const eventListeners = new ListenerCount(app.workflowEvents);
+    return new TestApp(app, await app.listen(0), redis, eventListeners);
   }
 
   token(roles: Role[], sub = `user-${roles.join('-') || 'none'}`): string {

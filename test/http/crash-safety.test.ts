@@ -5,7 +5,11 @@ import { ServerProcess } from '../helpers/server-process';
 
 const SECRET = 'crash-safety-secret-0123456789abcdef';
 const WORKFLOWS = 100;
-const BATCH = `mutation { resetStuckWorkflows(input: { kind: AGENT_GONE, dryRun: false, limit: ${WORKFLOWS}, reason: "outage", requestId: "outage-7" }) { succeeded failed } }`;
+const BATCH = `mutation {
+  resetStuckWorkflows(input: { kind: AGENT_GONE, dryRun: false, limit: ${WORKFLOWS}, reason: "outage", requestId: "outage-7" }) {
+    succeeded failed
+  }
+}`;
 
 /** Workflows whose agent died an hour ago, written as the orchestrator would. */
 async function writeDeadAgents(redis: Redis): Promise<string[]> {

@@ -21,7 +21,10 @@ const RESET = `mutation Reset($input: ResetWorkflowInput!) {
 
 const AUDIT = `query Audit($threadId: ID) {
   resetAudit(threadId: $threadId, first: 10) {
-    nodes { kind threadId actor reason requestId at cleared { tasks results queues } before { gate phase attempt } after { gate phase attempt } }
+    nodes {
+      kind threadId actor reason requestId at
+      cleared { tasks results queues } before { gate phase attempt } after { gate phase attempt }
+    }
     pageInfo { hasNextPage }
   }
 }`;
@@ -115,7 +118,9 @@ describe("the operator's flow over HTTP, with confirmation required: diagnose, p
 
   it('lets an admin preview the stuck set and reset exactly what was previewed', async () => {
     const BATCH = `mutation Batch($input: ResetStuckWorkflowsInput!) {
-      resetStuckWorkflows(input: $input) { dryRun succeeded failed outcomes { threadId kinds error { code } summary { plan { planToken } } } }
+      resetStuckWorkflows(input: $input) {
+        dryRun succeeded failed outcomes { threadId kinds error { code } summary { plan { planToken } } }
+      }
     }`;
     const preview = await fixture.app.request(BATCH, { input: { reason: 'after the outage' } }, admin());
     expect(preview.body.errors).toBeUndefined();

@@ -142,7 +142,8 @@ const PROBES: Probe[] = [
     query:
       'subscription { workflowEvents(threadId: "wf-1") { ... on TaskResultEvent { x: status } ... on WorkflowResetEvent { x: gate } } }',
     masked: [
-      'Fields "x" conflict because they return conflicting types. Use different aliases on the fields to fetch both if this was intentional.',
+      'Fields "x" conflict because they return conflicting types. ' +
+        'Use different aliases on the fields to fetch both if this was intentional.',
     ],
     detail: /conflicting types "TaskStatus!" and "Int!"/,
   },
@@ -165,7 +166,8 @@ const PROBES: Probe[] = [
     query: RESET,
     variables: { input: { threadId: 'wf-1', reason: 'probe', clearTask: true } },
     masked: [
-      'Variable "$input" got invalid value { threadId: "wf-1", reason: "probe", clearTask: true }; Field "clearTask" is not defined by this input object.',
+      'Variable "$input" got invalid value { threadId: "wf-1", reason: "probe", clearTask: true }; ' +
+        'Field "clearTask" is not defined by this input object.',
     ],
     detail: /by type "ResetWorkflowInput"\. Did you mean "clearTasks"/,
   },

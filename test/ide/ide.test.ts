@@ -2,7 +2,10 @@ import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ServerProcess } from '../helpers/server-process';
 
-/** Debian's package `chromium`; npm test's first step installs it (scripts/ensure-test-deps.sh). playwright-core never downloads a browser. */
+/**
+ * Debian's package `chromium`; npm test's first step installs it (scripts/ensure-test-deps.sh).
+ * playwright-core never downloads a browser.
+ */
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--headless',
@@ -77,7 +80,7 @@ describe('the GraphQL IDE in a real browser (Debian chromium, no internet)', () 
     return { page, requested, problems };
   }
 
-  it('runs a workflows query with the pre-filled development token and shows the demo workflows, fetching nothing from outside', async () => {
+  it('queries workflows with the pre-filled development token and shows the demo workflows, fetching nothing from outside', async () => {
     const { page, requested, problems } = await openPage();
     const ide = server.url.replace(/\/graphql$/, '/ide');
     await page.goto(`${ide}?query=${encodeURIComponent(WORKFLOWS_QUERY)}`);

@@ -1,6 +1,6 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { MAX_PENDING_EVENTS } from '../../src/workflows/workflow-events';
+import { MAX_PENDING_EVENTS } from '../../src/workflows/workflow-event-listener';
 import { RedisServer } from '../helpers/redis-server';
 import { ObservedApp } from '../observability/support';
 import { WORKFLOW_EVENTS, within } from './support';
@@ -26,7 +26,7 @@ describe('a subscriber that falls behind, on the real server and a real Redis', 
     await server.dispose();
   });
 
-  it(`ends a subscription more than ${MAX_PENDING_EVENTS} events behind with SUBSCRIBER_TOO_SLOW and one warn line, no error line`, async () => {
+  it(`ends a subscription over ${MAX_PENDING_EVENTS} events behind with SUBSCRIBER_TOO_SLOW and one warn line, no error line`, async () => {
     let socket: WebSocket | undefined;
     client = createClient({
       url: app.url.replace(/^http/, 'ws'),

@@ -34,17 +34,17 @@ describe('Subscription bounds over graphql-ws, on the real server and a real Red
     expect(await refusal(client('viewer-ids'), threadId)).toMatchObject([
       { message: expect.stringContaining(message), extensions: { code: 'BAD_USER_INPUT', field: 'threadId' } },
     ]);
-    expect(fixture.app.app.workflowEvents.listenerCount(threadId)).toBe(0);
+    expect(fixture.app.eventListeners.of(threadId)).toBe(0);
   });
 
-  it(`refuses subscription ${PER_SOCKET + 1} on one socket with TOO_MANY_SUBSCRIPTIONS, and takes a new one once another ends`, async () => {
+  it(`refuses subscription ${PER_SOCKET + 1} on one socket with TOO_MANY_SUBSCRIPTIONS, takes a new one once another ends`, async () => {
     const socket = client('viewer-socket');
     const streams = await subscribeMany(socket, 'wf-socket', PER_SOCKET);
 
     expect(await refusal(socket, 'wf-socket-extra')).toMatchObject([
       { message: expect.stringContaining(`${PER_SOCKET} subscriptions`), extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } },
     ]);
-    expect(fixture.app.app.workflowEvents.listenerCount('wf-socket-extra')).toBe(0);
+    expect(fixture.app.eventListeners.of('wf-socket-extra')).toBe(0);
 
     const ended = stoppedListening(fixture.app, 'wf-socket-0');
     await streams[0].return!();
@@ -52,7 +52,7 @@ describe('Subscription bounds over graphql-ws, on the real server and a real Red
     await expect(subscribeToWorkflow(fixture.app, socket, 'wf-socket-extra')).resolves.toBeDefined();
   });
 
-  it(`refuses a caller's subscription ${PER_CALLER + 1} across its sockets with TOO_MANY_SUBSCRIPTIONS; other callers are not affected`, async () => {
+  it(`refuses a caller's subscription ${PER_CALLER + 1} over its sockets with TOO_MANY_SUBSCRIPTIONS, not another caller's`, async () => {
     await subscribeMany(client('viewer-busy'), 'wf-busy-a', PER_SOCKET);
     const second = client('viewer-busy');
     await subscribeMany(second, 'wf-busy-b', PER_CALLER - PER_SOCKET);

@@ -2,108 +2,22 @@ import pino from 'pino';
 import { loadConfig } from '../../src/config';
 import { connectRedis, createEmbeddedRedis, type RedisClient } from '../../src/redis/client';
 import { RedisKeys } from '../../src/redis/keys';
-import {
-  EventStreamOverflowError,
-  MAX_PENDING_EVENTS,
-  readPublishedTaskResult,
-  readResetEvent,
-  readTaskResultNotification,
-  WorkflowEventStream,
-} from '../../src/workflows/workflow-events';
+import { ErrorCode } from '../../src/error-codes';
+import { MAX_PENDING_EVENTS } from '../../src/workflows/workflow-event-listener';
+import { WorkflowEventStream } from '../../src/workflows/workflow-events';
 import { createWorkflowServices, type WorkflowServices } from '../../src/workflows/workflow-services';
+import { ListenerCount } from '../helpers/listener-count';
 import { RedisServer } from '../helpers/redis-server';
 import { within } from './support';
 
 const keys = new RedisKeys('wave');
-const RECEIVED_AT = 1767225600000;
-
-describe('readTaskResultNotification', () => {
-  const valid = { type: 'task.result', taskId: 't-1', threadId: 'wf-1', attempt: 2, status: 'failed', at: 1767225601234 };
-
-  it('reads what record-task-result.lua publishes', () => {
-    expect(readTaskResultNotification(JSON.stringify(valid), RECEIVED_AT)).toEqual({
-      type: 'task_result',
-      taskId: 't-1',
-      threadId: 'wf-1',
-      attempt: 2,
-      status: 'failed',
-      at: new Date(1767225601234),
-    });
-  });
-
-  it('dates a notification without `at` (an older copy of the script) by when it was received', () => {
-    const { at: _at, ...withoutAt } = valid;
-    expect(readTaskResultNotification(JSON.stringify(withoutAt), RECEIVED_AT)?.at).toEqual(new Date(RECEIVED_AT));
-  });
-
-  it.each([
-    ['text that is not JSON', 'task.result'],
-    ['JSON null', 'null'],
-    ['an array', JSON.stringify([valid])],
-    ['another type', JSON.stringify({ ...valid, type: 'workflow.reset' })],
-    ['no thread id', JSON.stringify({ ...valid, threadId: undefined })],
-    ['an empty task id', JSON.stringify({ ...valid, taskId: '' })],
-    ['an attempt as a string', JSON.stringify({ ...valid, attempt: '2' })],
-    ['a negative attempt', JSON.stringify({ ...valid, attempt: -1 })],
-    ['an unknown status', JSON.stringify({ ...valid, status: 'done' })],
-    ['a fractional at', JSON.stringify({ ...valid, at: 1.5 })],
-  ])('ignores %s', (_label, message) => {
-    expect(readTaskResultNotification(message, RECEIVED_AT)).toBeUndefined();
-  });
-});
-
-describe('readPublishedTaskResult', () => {
-  it.each([
-    ['success true', { task_id: 't-1', success: true, output: { files: 3 } }, 'completed'],
-    ['success false', { task_id: 't-1', success: false, error: 'lint failed' }, 'failed'],
-    ['a final status', { task_id: 't-1', status: 'failed' }, 'failed'],
-  ])('reads a TaskResult an agent published itself, with %s', (_label, message, status) => {
-    expect(readPublishedTaskResult(JSON.stringify(message))).toEqual({ taskId: 't-1', status });
-  });
-
-  it.each([
-    ['text that is not JSON', 'task_id'],
-    ['a script notification', JSON.stringify({ type: 'task.result', task_id: 't-1', success: true })],
-    ['no task id', JSON.stringify({ success: true })],
-    ['a task id that is a number', JSON.stringify({ task_id: 7, success: true })],
-    ['a task id longer than any id', JSON.stringify({ task_id: 't'.repeat(201), success: true })],
-    ['neither status nor success', JSON.stringify({ task_id: 't-1' })],
-    ['a status that is not final', JSON.stringify({ task_id: 't-1', status: 'in_progress', success: true })],
-    ['success as a string', JSON.stringify({ task_id: 't-1', success: 'true' })],
-  ])('ignores %s', (_label, message) => {
-    expect(readPublishedTaskResult(message)).toBeUndefined();
-  });
-});
-
-describe('readResetEvent', () => {
-  const valid = { type: 'workflow.reset', threadId: 'wf-1', attempt: 3, gate: 1, at: 1767225601234 };
-
-  it('reads what reset-workflow.lua publishes', () => {
-    expect(readResetEvent(JSON.stringify(valid))).toEqual({
-      type: 'workflow_reset',
-      threadId: 'wf-1',
-      attempt: 3,
-      gate: 1,
-      at: new Date(1767225601234),
-    });
-  });
-
-  it.each([
-    ['text that is not JSON', '{'],
-    ['another type', JSON.stringify({ ...valid, type: 'task.result' })],
-    ['a thread id that is not a string', JSON.stringify({ ...valid, threadId: 7 })],
-    ['no gate', JSON.stringify({ ...valid, gate: undefined })],
-    ['no at', JSON.stringify({ ...valid, at: undefined })],
-  ])('ignores %s', (_label, message) => {
-    expect(readResetEvent(message)).toBeUndefined();
-  });
-});
 
 describe.each(['ioredis-mock', 'redis-server'] as const)('WorkflowEventStream on %s', (backend) => {
   let server: RedisServer | undefined;
   let redis: RedisClient;
   let service: WorkflowServices;
   let stream: WorkflowEventStream;
+  let listeners: ListenerCount;
 
   beforeAll(async () => {
     if (backend === 'redis-server') server = await RedisServer.start();
@@ -114,6 +28,7 @@ describe.each(['ioredis-mock', 'redis-server'] as const)('WorkflowEventStream on
   beforeEach(async () => {
     await redis.flushall();
     stream = new WorkflowEventStream(redis, keys, pino({ level: 'silent' }), { owners: service.fencing });
+    listeners = new ListenerCount(stream);
   });
 
   afterEach(async () => {
@@ -189,11 +104,11 @@ describe.each(['ioredis-mock', 'redis-server'] as const)('WorkflowEventStream on
 
     await returned.return!();
     expect(await within(pendingReturned, 'the returned pull')).toEqual({ value: undefined, done: true });
-    expect(stream.listenerCount('wf-3')).toBe(1);
+    expect(listeners.of('wf-3')).toBe(1);
 
     await stream.close();
     expect(await within(pendingClosed, 'the closed pull')).toEqual({ value: undefined, done: true });
-    expect(stream.listenerCount('wf-3')).toBe(0);
+    expect(listeners.of('wf-3')).toBe(0);
     await expect(stream.subscribe('wf-3')).rejects.toThrow('closed');
   });
 
@@ -206,7 +121,7 @@ describe.each(['ioredis-mock', 'redis-server'] as const)('WorkflowEventStream on
     await pipeline.exec();
 
     await within(removed, 'the slow listener to be removed');
-    await expect(slow.next()).rejects.toBeInstanceOf(EventStreamOverflowError);
+    await expect(slow.next()).rejects.toMatchObject({ name: 'EventStreamOverflowError', code: ErrorCode.SUBSCRIBER_TOO_SLOW });
     expect(await slow.next()).toEqual({ value: undefined, done: true });
   });
 });

@@ -214,13 +214,13 @@ describe('Subscription.workflowEvents over graphql-ws, on the real server and a 
 
   it('stops listening when a client completes its subscription', async () => {
     const events = await subscribeToWorkflow(fixture.app, viewer(), 'wf-done');
-    expect(fixture.app.app.workflowEvents.listenerCount('wf-done')).toBe(1);
+    expect(fixture.app.eventListeners.of('wf-done')).toBe(1);
     const stopped = stoppedListening(fixture.app, 'wf-done');
 
     await events.return!();
 
     await within(stopped, 'the server to stop listening');
-    expect(fixture.app.app.workflowEvents.listenerCount('wf-done')).toBe(0);
+    expect(fixture.app.eventListeners.of('wf-done')).toBe(0);
   });
 
   it('accepts the token under connectionParams.Authorization too', async () => {
@@ -252,7 +252,7 @@ describe('Subscription.workflowEvents over graphql-ws, on the real server and a 
       // The same socket answers the next operation: the refusal did not close it.
       expect(await refusal(anonymous, 'wf-private')).toMatchObject([{ extensions: { code: 'UNAUTHENTICATED' } }]);
       expect(seen).toEqual({ connected: 1, closed: 0 });
-      expect(fixture.app.app.workflowEvents.listenerCount('wf-private')).toBe(0);
+      expect(fixture.app.eventListeners.of('wf-private')).toBe(0);
     });
 
     it('refuses a token that does not verify with UNAUTHENTICATED', async () => {
@@ -269,7 +269,7 @@ describe('Subscription.workflowEvents over graphql-ws, on the real server and a 
         { message: expect.stringContaining('requires the viewer role'), extensions: { code: 'FORBIDDEN' } },
       ]);
       expect(seen).toEqual({ connected: 1, closed: 0 });
-      expect(fixture.app.app.workflowEvents.listenerCount('wf-private')).toBe(0);
+      expect(fixture.app.eventListeners.of('wf-private')).toBe(0);
     });
 
     it('refuses queries and mutations over WebSocket with BAD_REQUEST: they go over HTTP', async () => {
@@ -297,7 +297,7 @@ describe('Subscription.workflowEvents over graphql-ws, on the real server and a 
     );
     expect(body.data ?? null).toBeNull();
     expect(body.errors?.length).toBeGreaterThan(0);
-    expect(fixture.app.app.workflowEvents.listenerCount('wf-http')).toBe(0);
+    expect(fixture.app.eventListeners.of('wf-http')).toBe(0);
   });
 });
 
@@ -330,7 +330,7 @@ describe('stopping a server with live subscribers', () => {
 
     expect(await within(Promise.all(closes), 'the sockets to close')).toEqual([1001, 1001]);
     for (const end of ends) await expect(within(end, 'the stream to end')).rejects.toMatchObject({ code: 1001 });
-    expect(app.app.workflowEvents.listenerCount('wf-stop')).toBe(0);
+    expect(app.eventListeners.of('wf-stop')).toBe(0);
     expect(await redis.pubsub('NUMSUB', 'wave:results', 'wave:events')).toEqual(['wave:results', 0, 'wave:events', 0]);
     await Promise.all(clients.map((client) => client.dispose()));
   });

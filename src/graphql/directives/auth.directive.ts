@@ -20,10 +20,6 @@ import {
   type GraphQLFieldConfig,
   GraphQLObjectType,
   type GraphQLSchema,
-  getNamedType,
-  isAbstractType,
-  isNonNullType,
-  isObjectType,
 } from 'graphql';
 import type { Authentication } from '../../auth/identity';
 import { hasRole, isRole, type Role, ROLES } from '../../auth/roles';
@@ -32,7 +28,7 @@ import { ErrorCode } from '../../error-codes';
 const AUTH = 'auth';
 
 /** `enum Role { VIEWER OPERATOR ADMIN }`; its internal values are the token's role strings. */
-export const RoleEnum = new GraphQLEnumType({
+const RoleEnum = new GraphQLEnumType({
   name: 'Role',
   description: 'Roles in increasing power: ADMIN includes OPERATOR, which includes VIEWER.',
   values: Object.fromEntries(ROLES.map((role) => [role.toUpperCase(), { value: role }])),
@@ -148,52 +144,4 @@ export function authDirectiveTransformer(schema: GraphQLSchema): GraphQLSchema {
       return required ? guardField(field, `${typeName}.${fieldName}`, required) : field;
     },
   });
-}
-
-/**
- * Root fields (`Query.x`, `Mutation.x`, `Subscription.x`) with no @auth on the field or its root type,
- * except the coordinates in `exempt` (e.g. `Query._service` for federation).
- */
-export function rootFieldsMissingAuth(schema: GraphQLSchema, exempt: readonly string[] = []): string[] {
-  const roots = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()];
-  return roots.flatMap((root) => {
-    if (!root) return [];
-    return Object.values(root.getFields())
-      .filter((field) => requiredRole(schema, field, root) === undefined)
-      .map((field) => `${root.name}.${field.name}`)
-      .filter((coordinate) => !exempt.includes(coordinate));
-  });
-}
-
-/**
- * Non-null fields whose @auth asks more than the weakest role their parent type is reached with:
- * their FORBIDDEN would null the parent too, and with it what the caller may see. A root type counts
- * as reached with the weakest role any of its fields asks.
- */
-export function nonNullFieldsGuardedAboveParent(schema: GraphQLSchema): string[] {
-  const strength = (role: Role | undefined): number => (role === undefined ? -1 : ROLES.indexOf(role));
-  const reachedWith = new Map<string, number>();
-  const pending: GraphQLObjectType[] = [];
-  const reach = (type: GraphQLObjectType, role: number): void => {
-    if ((reachedWith.get(type.name) ?? Infinity) <= role) return;
-    reachedWith.set(type.name, role);
-    pending.push(type);
-  };
-  for (const root of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
-    if (!root) continue;
-    const fields = Object.values(root.getFields());
-    reach(root, Math.min(...fields.map((field) => strength(requiredRole(schema, field, root)))));
-  }
-  const offending = new Set<string>();
-  for (let type = pending.shift(); type; type = pending.shift()) {
-    const parentRole = reachedWith.get(type.name)!;
-    for (const field of Object.values(type.getFields())) {
-      const role = Math.max(parentRole, strength(requiredRole(schema, field, type)));
-      if (role > parentRole && isNonNullType(field.type)) offending.add(`${type.name}.${field.name}`);
-      const child = getNamedType(field.type);
-      const objects = isObjectType(child) ? [child] : isAbstractType(child) ? schema.getPossibleTypes(child) : [];
-      for (const object of objects) reach(object, role);
-    }
-  }
-  return [...offending];
 }

@@ -2,7 +2,7 @@ import type { GraphQLSchema } from 'graphql';
 import { authDirective, authDirectiveTransformer } from './auth.directive';
 import { rateLimitDirective, rateLimitDirectiveTransformer, type RateLimitOptions } from './rate-limit.directive';
 
-export { authDirectiveTransformer, nonNullFieldsGuardedAboveParent, rootFieldsMissingAuth } from './auth.directive';
+export { authDirectiveTransformer } from './auth.directive';
 
 /** For type-graphql: `buildSchema({ resolvers, directives: [...securityDirectives] })`. */
 export const securityDirectives = [authDirective, rateLimitDirective];

@@ -30,6 +30,6 @@ export async function runRateLimitHit(redis: RedisClient, request: RateLimitHitR
 }
 
 /** The scores of a ZRANGE WITHSCORES reply (`member, score, member, score...`). */
-export function scoresOf(reply: readonly unknown[]): number[] {
+function scoresOf(reply: readonly unknown[]): number[] {
   return reply.filter((_, index) => index % 2 === 1).map(Number);
 }

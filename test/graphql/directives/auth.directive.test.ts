@@ -2,12 +2,9 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import { type ExecutionResult, graphql, type GraphQLSchema } from 'graphql';
 import type { Authentication } from '../../../src/auth/identity';
 import type { Role } from '../../../src/auth/roles';
-import {
-  authDirectiveTransformer,
-  nonNullFieldsGuardedAboveParent,
-  rootFieldsMissingAuth,
-} from '../../../src/graphql/directives/auth.directive';
+import { authDirectiveTransformer } from '../../../src/graphql/directives/auth.directive';
 import { authDirectiveTypeDefs } from '../../helpers/directive-type-defs';
+import { nonNullFieldsGuardedAboveParent, rootFieldsMissingAuth } from '../../helpers/schema-audits';
 
 const typeDefs = /* GraphQL */ `
   ${authDirectiveTypeDefs}
@@ -182,7 +179,9 @@ describe('nonNullFieldsGuardedAboveParent', () => {
     expect(
       offending(`
         type Query { workflow: Workflow @auth(requires: VIEWER)  audit: [String!]! @auth(requires: OPERATOR) }
-        type Workflow @auth(requires: VIEWER) { id: ID!  resets: [String!]! @auth(requires: OPERATOR)  notes: String @auth(requires: ADMIN) }
+        type Workflow @auth(requires: VIEWER) {
+          id: ID!  resets: [String!]! @auth(requires: OPERATOR)  notes: String @auth(requires: ADMIN)
+        }
       `),
     ).toEqual(['Query.audit', 'Workflow.resets']);
   });

@@ -1,5 +1,4 @@
 import { SlidingWindowStore } from '../../../src/graphql/directives/rate-limit.store';
-import { scoresOf } from '../../../src/redis/commands/rate-limit-hit';
 import { redisBackends } from './backends';
 
 const WINDOW_MS = 60_000;
@@ -78,11 +77,5 @@ describe('SlidingWindowStore (rate-limit-hit.lua)', () => {
       now.mockReturnValue(1_700_000_000_000 + WINDOW_MS - 1);
       expect(await store.retryAfterSeconds(caller.contextIdentity)).toBe(1);
     });
-  });
-});
-
-describe('scoresOf', () => {
-  it('reads the scores of a ZRANGE WITHSCORES reply as numbers', () => {
-    expect(scoresOf(['a', '1700000000000', 'b', '1700000000001'])).toEqual([1_700_000_000_000, 1_700_000_000_001]);
   });
 });

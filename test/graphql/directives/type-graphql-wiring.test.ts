@@ -1,7 +1,8 @@
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { graphql } from 'graphql';
 import { Directive, Field, ObjectType, Query, Resolver, buildSchema } from 'type-graphql';
-import { authDirectiveTransformer, rootFieldsMissingAuth, securityDirectives } from '../../../src/graphql/directives';
+import { authDirectiveTransformer, securityDirectives } from '../../../src/graphql/directives';
+import { rootFieldsMissingAuth } from '../../helpers/schema-audits';
 
 @ObjectType()
 @Directive('@auth(requires: ADMIN)')

@@ -13,7 +13,8 @@ describe('withoutSuggestions', () => {
       'Value "RUNNIN" does not exist in "WorkflowPhase" enum.',
     ],
     [
-      'Variable "$p" got invalid value "STOPPD"; Value "STOPPD" does not exist in "WorkflowPhase" enum. Did you mean the enum value "STOPPED" or "STUCK"?',
+      'Variable "$p" got invalid value "STOPPD"; ' +
+        'Value "STOPPD" does not exist in "WorkflowPhase" enum. Did you mean the enum value "STOPPED" or "STUCK"?',
       'Variable "$p" got invalid value "STOPPD"; Value "STOPPD" does not exist in "WorkflowPhase" enum.',
     ],
     [
@@ -130,7 +131,8 @@ const VALIDATION: Case[] = [
     'Fragment "W" cannot be spread here as no object here can be of type "Workflow".',
   ],
   [
-    'Fields "x" conflict because they return conflicting types "TaskStatus!" and "Int!". Use different aliases on the fields to fetch both if this was intentional.',
+    'Fields "x" conflict because they return conflicting types "TaskStatus!" and "Int!". ' +
+      'Use different aliases on the fields to fetch both if this was intentional.',
     'subscription { workflowEvents(threadId: "a") { ... on TaskResultEvent { x: status } ... on WorkflowResetEvent { x: gate } } }',
     'Fields "x" conflict because they return conflicting types. Use different aliases on the fields to fetch both if this was intentional.',
   ],
@@ -139,7 +141,8 @@ const VALIDATION: Case[] = [
 /** What variable coercion says; the value and path after "got invalid value" are the caller's own variables. */
 const COERCION: Case[] = [
   [
-    'Variable "$phase" got invalid value "RUNNIN"; Value "RUNNIN" does not exist in "WorkflowPhase" enum. Did you mean the enum value "RUNNING"?',
+    'Variable "$phase" got invalid value "RUNNIN"; ' +
+      'Value "RUNNIN" does not exist in "WorkflowPhase" enum. Did you mean the enum value "RUNNING"?',
     'query Q($phase: WorkflowPhase) { workflows(phase: $phase) { nodes { gate } } }',
     'Variable "$phase" got invalid value "RUNNIN"; Value "RUNNIN" is not a value of this enum.',
   ],
@@ -154,7 +157,8 @@ const COERCION: Case[] = [
     'Variable "$input" got invalid value { threadId: "a" }; A required field of this input object was not provided.',
   ],
   [
-    'Variable "$input" got invalid value { threadId: "a", reasn: "b" }; Field "reasn" is not defined by type "ResetWorkflowInput". Did you mean "reason"?',
+    'Variable "$input" got invalid value { threadId: "a", reasn: "b" }; ' +
+      'Field "reasn" is not defined by type "ResetWorkflowInput". Did you mean "reason"?',
     'mutation M($input: ResetWorkflowInput!) { resetWorkflow(input: $input) { success } }',
     'Variable "$input" got invalid value { threadId: "a", reasn: "b" }; Field "reasn" is not defined by this input object.',
   ],
@@ -226,9 +230,11 @@ const CALLER_WRITTEN: Case[] = [
     'There can be only one argument named "first".',
   ],
   [
-    'Fields "x" conflict because "gate" and "attempt" are different fields. Use different aliases on the fields to fetch both if this was intentional.',
+    'Fields "x" conflict because "gate" and "attempt" are different fields. ' +
+      'Use different aliases on the fields to fetch both if this was intentional.',
     '{ workflow(threadId: "a") { x: gate x: attempt } }',
-    'Fields "x" conflict because "gate" and "attempt" are different fields. Use different aliases on the fields to fetch both if this was intentional.',
+    'Fields "x" conflict because "gate" and "attempt" are different fields. ' +
+      'Use different aliases on the fields to fetch both if this was intentional.',
   ],
   [
     'Fragment cannot condition on non composite type "Int".',
