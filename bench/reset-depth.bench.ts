@@ -1,3 +1,4 @@
+import { DOMAINS } from '../src/workflows/workflow.types';
 /**
  * 6. Reset at queue depth: the reset of one workflow of 50 queued tasks, and a batch reset of 100
  * stuck workflows, with 10k / 100k / 1M other workflows' tasks queued in one queue (quick: 10k /
@@ -25,14 +26,15 @@ const BENCHMARK = '6 reset depth';
 const keys = new RedisKeys('wave');
 /** The service's connection, known by this name in SLOWLOG. */
 const SERVICE_CLIENT = 'bench-reset-depth';
-/** Today's reset is one script that runs for seconds at depth: the default REDIS_COMMAND_TIMEOUT (2 s) would fail the call while the script goes on. */
-const SERVICE_COMMAND_TIMEOUT_MS = 300_000;
 const MAX_GATE = 7;
 
 const SINGLE = { threadId: 'bench-depth-wf', tasks: 50, indexed: 40, gate: 3 };
 const BATCH = { workflows: 100, tasks: 5, gate: 2 };
-/** The batch is skipped at a depth where one reset took longer (median): it would hold Redis some 100 times as long. */
-const BATCH_CAP_MS = 2000;
+/**
+ * The batch is skipped at a depth where one reset took longer (median): a reset that holds Redis in one
+ * script (as before issue 13: 12.7 s at 1M) would hold it some 100 times as long.
+ */
+const BATCH_CAP_MS = 30_000;
 const LONGEST_TARGET_MS = 5;
 const PING_P99_TARGET_MS = 10;
 /** How long the batch's tasks have waited: past every threshold, so each workflow is queued_too_long. */
@@ -98,7 +100,13 @@ async function measureRun(bench: Bench, workflows: SeededWorkflow[], run: () => 
   const cleared = await run();
   const answeredAt = performance.now();
   const probe = await bench.probe.end();
-  const dequeuing = await waitUntilDequeued(bench.admin, keys.queues, ids, answeredAt, bench.plan.pollLimitMs);
+  const dequeuing = await waitUntilDequeued(
+    bench.admin,
+    DOMAINS.map((domain) => keys.queue(domain)),
+    ids,
+    answeredAt,
+    bench.plan.pollLimitMs,
+  );
   const commands = await bench.commandLog.stop();
   await removeWorkflows(bench.admin, keys, workflows, dequeuing.left);
   const unindexedLeft = dequeuing.left.filter((id) => unindexed.has(id)).length;
@@ -188,7 +196,7 @@ function describeRun(run: Run): string {
   return [
     ms(run.wallMs),
     `longest ${longestOf([longest]).text} (inside a script: ${longestOf([longestInScript]).text})`,
-    `${commands} commands`,
+    `${commands} commands (${run.commands.over} over 5 ms)`,
     `PING max ${ms(pingsOf([run]).max)}, ${run.probe.failed} BUSY`,
     left,
   ].join(', ');
@@ -207,8 +215,8 @@ function figuresOf({ depth, loadMs, modes }: DepthFigures, plan: Plan): Figure[]
     figures.push(
       {
         benchmark: BENCHMARK,
-        measure: `${single}: longest command, max of ${singles.length} runs`,
-        value: `${longest.text} (median ${ms(medianLongest)})`,
+        measure: `${single}: longest command, max of ${singles.length} runs (commands over 5 ms)`,
+        value: `${longest.text} (median ${ms(medianLongest)}; ${singles.reduce((sum, run) => sum + run.commands.over, 0)} over)`,
         target: `≤ ${LONGEST_TARGET_MS} ms`,
         met: longest.ms <= LONGEST_TARGET_MS,
       },
@@ -238,8 +246,8 @@ function figuresOf({ depth, loadMs, modes }: DepthFigures, plan: Plan): Figure[]
     figures.push(
       {
         benchmark: BENCHMARK,
-        measure: `${batchOf}: longest command`,
-        value: batchLongest.text,
+        measure: `${batchOf}: longest command (commands over 5 ms)`,
+        value: `${batchLongest.text} (${batch.commands.over} over)`,
         target: `≤ ${LONGEST_TARGET_MS} ms`,
         met: batchLongest.ms <= LONGEST_TARGET_MS,
       },
@@ -269,7 +277,8 @@ export async function resetDepthBenchmark({ quick, log }: BenchOptions): Promise
   const plan = quick ? QUICK : FULL;
   const server = await RedisServer.start();
   const admin = server.client();
-  const service = connectRedis(server.url, { ...loadConfig({}).redis, commandTimeoutMs: SERVICE_COMMAND_TIMEOUT_MS });
+  // The production settings, REDIS_COMMAND_TIMEOUT (2 s) included: no step of a reset may come near it.
+  const service = connectRedis(server.url, loadConfig({}).redis);
   const probe = await PingProbe.start(server.port);
   const bench: Bench = { admin, probe, commandLog: await CommandLog.follow(admin, service, SERVICE_CLIENT), plan };
   const services: ModeServices[] = MODES.map((mode) => ({

@@ -85,7 +85,7 @@ async function scanReset(redis: Redis, threadId: string, count?: number): Promis
   const taskIds = found.filter((key) => key.startsWith(keys.taskKeyPrefix)).map((key) => key.slice(keys.taskKeyPrefix.length));
   const pipeline = redis.pipeline();
   if (found.length > 0) pipeline.del(...found);
-  for (const queue of keys.queues) for (const taskId of taskIds) pipeline.lrem(queue, 0, taskId);
+  for (const queue of DOMAINS.map((domain) => keys.queue(domain))) for (const taskId of taskIds) pipeline.lrem(queue, 0, taskId);
   await pipeline.exec();
 }
 

@@ -36,7 +36,12 @@ export interface CommandLogSummary {
   longest: LoggedCommand | null;
   /** The longest command a script ran (of any client), or null. */
   longestInScript: LoggedCommand | null;
+  /** How many of the client's commands took longer than OVER_MICROS. */
+  over: number;
 }
+
+/** The goal's bound on one command: more than this counts in `over`. */
+export const OVER_MICROS = 5_000;
 
 /** [id, unix time, microseconds, arguments, client address, client name] */
 type SlowlogEntry = [number, number, number, string[], string, string];
@@ -90,12 +95,14 @@ export class CommandLog {
     await this.admin.call('SLOWLOG', 'RESET');
     let longest: LoggedCommand | null = null;
     let longestInScript: LoggedCommand | null = null;
+    let over = 0;
     for (const [, , micros, args, address, name] of entries) {
+      if (name === this.clientName && micros > OVER_MICROS) over += 1;
       if (name === this.clientName && micros > (longest?.micros ?? -1)) longest = { name: this.commandName(args), micros };
       if (address === SCRIPT_CLIENT_ADDRESS && micros > (longestInScript?.micros ?? -1))
         longestInScript = { name: this.commandName(args), micros };
     }
-    return { commands, longest, longestInScript };
+    return { commands, longest, longestInScript, over };
   }
 
   private commandName(args: readonly string[]): string {

@@ -1,3 +1,4 @@
+import { DOMAINS } from '../../src/workflows/workflow.types';
 /**
  * Deep queues for benchmark 6: many other workflows' tasks queued in one domain queue, and the
  * workflows to reset queued around them, written as the orchestrator writes them (enqueue-task.lua).
@@ -139,7 +140,7 @@ export async function removeWorkflows(
   left: readonly string[],
 ): Promise<void> {
   const pipeline = redis.pipeline();
-  for (const taskId of new Set(left)) for (const queue of keys.queues) pipeline.lrem(queue, 0, taskId);
+  for (const taskId of new Set(left)) for (const queue of DOMAINS.map((domain) => keys.queue(domain))) pipeline.lrem(queue, 0, taskId);
   for (const { threadId, taskIds } of workflows) {
     pipeline.del(keys.workflow(threadId), keys.workflowTasks(threadId), keys.workflowAudit(threadId));
     pipeline.zrem(keys.workflowIndex, threadId);

@@ -1,5 +1,3 @@
-import { DOMAINS, type Domain } from '../workflows/workflow.types';
-
 /**
  * The Redis key contract shared with the orchestrator and its agents (docs/redis-contract.md).
  * This is the only module that knows key strings. Every key a script reads or writes starts with the
@@ -44,12 +42,9 @@ export class RedisKeys {
     return this.resultKeyPrefix + taskId;
   }
 
-  queue(domain: Domain): string {
+  /** The queue of a domain (the domains are the domain's vocabulary: workflows/workflow.types.ts). */
+  queue(domain: string): string {
     return `${this.prefix}:tasks:${domain}`;
-  }
-
-  get queues(): string[] {
-    return DOMAINS.map((domain) => this.queue(domain));
   }
 
   get resultsChannel(): string {

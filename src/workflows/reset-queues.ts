@@ -29,7 +29,7 @@ export interface ResetQueuesOptions {
 /** Entries per step: an owner read costs about 6 µs, a look-up of an indexed id well under one. */
 const STEP_ENTRIES_READING_OWNERS = 2_000;
 const STEP_ENTRIES_INDEXED_ONLY = 20_000;
-export const DEFAULT_STEP_BUDGET_MICROS = 1_500;
+export const DEFAULT_STEP_BUDGET_MICROS = 1_000;
 /** LREM compares every entry (about 20 ns each): 100k entries stay near 2 ms. */
 export const DEFAULT_MAX_DEQUEUE_LENGTH = 100_000;
 /** A sweep running longer than this reports its progress, and again after each such interval. */

@@ -1,3 +1,4 @@
+import { DOMAINS } from '../../src/workflows/workflow.types';
 import { RedisKeys } from '../../src/redis/keys';
 
 describe('the key contract', () => {
@@ -10,7 +11,7 @@ describe('the key contract', () => {
         keys.workflowIndex,
         keys.task('t-1'),
         keys.result('t-1'),
-        ...keys.queues,
+        ...DOMAINS.map((domain) => keys.queue(domain)),
         keys.audit,
         keys.workflowAudit('wf-1'),
         keys.resetRequest('ab'),

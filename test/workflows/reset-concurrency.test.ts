@@ -2,7 +2,7 @@ import { DOMAINS } from '../../src/workflows/workflow.types';
 import { TaskFencing } from '../../src/workflows/task-fencing';
 import { connectRedis } from '../../src/redis/client';
 import { loadConfig } from '../../src/config';
-import { keys, resetRequest, useBackend } from './support';
+import { keys, resetRequest, useBackend, queueKeys } from './support';
 
 const TASKS_PER_WORKFLOW = 300;
 const AGENTS = 4;
@@ -84,6 +84,6 @@ describe('resetWorkflow under concurrent agents on redis-server', () => {
     const claimedKept = claims.filter((claim) => KEPT.includes(claim.threadId)).map((claim) => claim.taskId);
     expect(claimedKept.sort()).toEqual(keptTasks.sort());
     expect(claims.length).toBeGreaterThanOrEqual(50);
-    expect((await Promise.all(keys.queues.map((queue) => backend.redis.llen(queue)))).every((length) => length === 0)).toBe(true);
+    expect((await Promise.all(queueKeys.map((queue) => backend.redis.llen(queue)))).every((length) => length === 0)).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import type { RedisClient } from '../../src/redis/client';
-import { BACKENDS, dumpKeys, keys, resetRequest, useBackend, writeTask, writeWorkflow } from './support';
+import { BACKENDS, dumpKeys, keys, resetRequest, useBackend, writeTask, writeWorkflow, queueKeys } from './support';
 
 const UNRELATED_KEYS = 5000;
 
@@ -63,12 +63,12 @@ describe.each(BACKENDS)('resetWorkflow neighbour safety on %s', (backendName) =>
 
     expect(summary.cleared).toEqual({ tasks: 2, results: 1, queues: ['fe', 'qa'] });
     const after = await dumpKeys(redis);
-    const changed = new Set([...resetKeys, ...keys.queues, keys.audit, keys.workflowAudit('wf-1'), keys.workflowIndex]);
+    const changed = new Set([...resetKeys, ...queueKeys, keys.audit, keys.workflowAudit('wf-1'), keys.workflowIndex]);
     // ioredis-mock keeps its own bookkeeping of stream entries under `stream:<key>:<id>`.
     const mockBookkeeping = `stream:${keys.audit}:`;
     const untouched = (dump: Map<string, unknown>) => [...dump].filter(([key]) => !changed.has(key) && !key.startsWith(mockBookkeeping));
     expect(untouched(after)).toEqual(untouched(before));
-    for (const queue of keys.queues) {
+    for (const queue of queueKeys) {
       const expected = ((before.get(queue) as { value: string[] } | undefined)?.value ?? []).filter((id) => !resetIds.includes(id));
       expect(await redis.lrange(queue, 0, -1)).toEqual(expected);
     }

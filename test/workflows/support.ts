@@ -1,7 +1,7 @@
 import { loadConfig } from '../../src/config';
 import { connectRedis, createEmbeddedRedis, type RedisClient } from '../../src/redis/client';
 import { RedisKeys } from '../../src/redis/keys';
-import type { Domain, Task } from '../../src/workflows/workflow.types';
+import { DOMAINS, type Domain, type Task } from '../../src/workflows/workflow.types';
 import type { ResetService } from '../../src/workflows/reset.service';
 import type { WorkflowReads } from '../../src/workflows/workflow-reads';
 import { createWorkflowServices, type WorkflowServices, type WorkflowServicesOptions } from '../../src/workflows/workflow-services';
@@ -9,6 +9,8 @@ import { RedisServer } from '../helpers/redis-server';
 export { dumpKeys } from '../helpers/keyspace';
 
 export const keys = new RedisKeys('wave');
+/** Every domain's queue key. */
+export const queueKeys = DOMAINS.map((domain) => keys.queue(domain));
 export const MAX_GATE = 7;
 export const NOW = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 

@@ -1,5 +1,4 @@
 import type { RedisClient } from '../client';
-import type { Domain } from '../../workflows/workflow.types';
 import type { RedisKeys } from '../keys';
 import { runScript } from '../scripts';
 import { countOf, outcomeOf, positionalArguments, replyList } from './script-io';
@@ -16,7 +15,8 @@ export interface EnqueueTaskScriptRequest {
   taskId: string;
   /** The task's data, already JSON. */
   data: string;
-  domain: Domain;
+  /** A domain (workflows/workflow.types.ts), the queue's name. */
+  domain: string;
   now: number;
 }
 

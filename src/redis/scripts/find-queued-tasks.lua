@@ -28,8 +28,8 @@ only when more than ANCHOR_WINDOW entries before it were removed between two ste
 --- @include "includes/taskOwner"
 
 local ANCHOR_WINDOW = 256
--- Entries read per LRANGE; the time is checked after each.
-local READ_AT_ONCE = 64
+-- Entries read per LRANGE; the time is checked after each, so a step ends at most 32 reads past its budget.
+local READ_AT_ONCE = 32
 
 local args = namedArguments(ARGV)
 local queue = KEYS[1]
