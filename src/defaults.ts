@@ -41,6 +41,16 @@ export const DEFAULT_RESET_IDEMPOTENCY_TTL = '24h';
 /** How long a preview's planToken confirms a reset (RESET_PLAN_TTL). */
 export const DEFAULT_RESET_PLAN_TTL = '15m';
 
+/**
+ * The longest queue a reset removes its ids from (RESET_DEQUEUE_MAX_QUEUE_LENGTH): one LREM per id
+ * compares every entry, about 20 ns each, so 100k entries cost about 2 ms. Deeper queues keep them, dead.
+ */
+export const DEFAULT_RESET_DEQUEUE_MAX_QUEUE_LENGTH = 100_000;
+/** Most of Redis's time one step of a reset's queue sweep takes (find-queued-tasks.lua). */
+export const RESET_SWEEP_STEP_BUDGET_MICROS = 1_000;
+/** Dead ids one pop-task call drops at most before it answers: each costs a few reads. */
+export const POP_TASK_MAX_DROPPED = 100;
+
 /** When a workflow counts as stuck (STUCK_QUEUED_AFTER, STUCK_RUNNING_AFTER, STUCK_RESULT_AFTER). */
 export const DEFAULT_STUCK_QUEUED_AFTER = '10m';
 export const DEFAULT_STUCK_RUNNING_AFTER = '5m';

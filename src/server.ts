@@ -70,6 +70,7 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
     idempotencyTtlMs: config.reset.idempotencyTtlMs,
     planTtlMs: config.reset.planTtlMs,
     sweepQueues: config.reset.sweepQueues,
+    maxDequeueLength: config.reset.maxDequeueLength,
     thresholds: config.stuck,
     logger,
     observer: observability.resets,

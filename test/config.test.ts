@@ -30,6 +30,7 @@ describe('configuration from the environment', () => {
         idempotencyTtlMs: 86_400_000,
         planTtlMs: 900_000,
         sweepQueues: true,
+        maxDequeueLength: 100_000,
       },
       stuck: { queuedAfterMs: 600_000, runningAfterMs: 300_000, resultAfterMs: 300_000 },
       auth: {
@@ -83,6 +84,9 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ ...production, REQUIRE_RESET_CONFIRMATION: 'false' }).reset.requireConfirmation).toBe(false);
     expect(loadConfig({ RESET_SWEEP_QUEUES: 'false' }).reset.sweepQueues).toBe(false);
     expect(problemsOf({ RESET_SWEEP_QUEUES: 'no' })).toEqual([expect.stringMatching(/^RESET_SWEEP_QUEUES: /)]);
+    expect(loadConfig({}).reset.maxDequeueLength).toBe(100_000);
+    expect(loadConfig({ RESET_DEQUEUE_MAX_QUEUE_LENGTH: '0' }).reset.maxDequeueLength).toBe(0);
+    expect(problemsOf({ RESET_DEQUEUE_MAX_QUEUE_LENGTH: '-1' })).toEqual([expect.stringMatching(/^RESET_DEQUEUE_MAX_QUEUE_LENGTH: /)]);
     expect(loadConfig({ STUCK_QUEUED_AFTER: '90s' }).stuck.queuedAfterMs).toBe(90_000);
     expect(problemsOf({ STUCK_RUNNING_AFTER: 'soon' })).toEqual(['STUCK_RUNNING_AFTER: must be a duration like 30s, 10m or 24h']);
   });

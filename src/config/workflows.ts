@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   DEFAULT_MAX_GATE,
+  DEFAULT_RESET_DEQUEUE_MAX_QUEUE_LENGTH,
   DEFAULT_RESET_IDEMPOTENCY_TTL,
   DEFAULT_RESET_PLAN_TTL,
   DEFAULT_RESET_PREVIEW_RATE_LIMIT,
@@ -20,6 +21,7 @@ export const workflowsEnv = z.object({
   RESET_IDEMPOTENCY_TTL: duration(DEFAULT_RESET_IDEMPOTENCY_TTL),
   RESET_PLAN_TTL: duration(DEFAULT_RESET_PLAN_TTL),
   RESET_SWEEP_QUEUES: flag,
+  RESET_DEQUEUE_MAX_QUEUE_LENGTH: z.coerce.number().int().min(0).max(100_000_000).default(DEFAULT_RESET_DEQUEUE_MAX_QUEUE_LENGTH),
   STUCK_QUEUED_AFTER: duration(DEFAULT_STUCK_QUEUED_AFTER),
   STUCK_RUNNING_AFTER: duration(DEFAULT_STUCK_RUNNING_AFTER),
   STUCK_RESULT_AFTER: duration(DEFAULT_STUCK_RESULT_AFTER),
@@ -39,6 +41,8 @@ export interface ResetConfig {
   planTtlMs: number;
   /** Look through every queued id for tasks queued without being indexed (costs a read per queued id). */
   sweepQueues: boolean;
+  /** The longest queue a reset removes its ids from; a deeper one keeps them, dead, for agents to drop. */
+  maxDequeueLength: number;
 }
 
 /** When a workflow counts as stuck (Workflow.health). */
@@ -61,6 +65,7 @@ export function resetConfigOf(value: WorkflowsEnv, isProduction: boolean): Reset
     idempotencyTtlMs: value.RESET_IDEMPOTENCY_TTL,
     planTtlMs: value.RESET_PLAN_TTL,
     sweepQueues: value.RESET_SWEEP_QUEUES !== 'false',
+    maxDequeueLength: value.RESET_DEQUEUE_MAX_QUEUE_LENGTH,
   };
 }
 

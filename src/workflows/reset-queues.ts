@@ -1,3 +1,4 @@
+import { DEFAULT_RESET_DEQUEUE_MAX_QUEUE_LENGTH, RESET_SWEEP_STEP_BUDGET_MICROS } from '../defaults';
 import type { RedisClient } from '../redis/client';
 import { runFindQueuedTasks, type SweepTarget } from '../redis/commands/find-queued-tasks';
 import type { QueuedIds } from '../redis/commands/reset-workflow';
@@ -29,9 +30,6 @@ export interface ResetQueuesOptions {
 /** Entries per step: an owner read costs about 6 µs, a look-up of an indexed id well under one. */
 const STEP_ENTRIES_READING_OWNERS = 2_000;
 const STEP_ENTRIES_INDEXED_ONLY = 20_000;
-export const DEFAULT_STEP_BUDGET_MICROS = 1_000;
-/** LREM compares every entry (about 20 ns each): 100k entries stay near 2 ms. */
-export const DEFAULT_MAX_DEQUEUE_LENGTH = 100_000;
 /** A sweep running longer than this reports its progress, and again after each such interval. */
 const PROGRESS_EVERY_MS = 1_000;
 
@@ -89,7 +87,7 @@ export class ResetQueues {
         start,
         anchor,
         count: readOwners ? STEP_ENTRIES_READING_OWNERS : STEP_ENTRIES_INDEXED_ONLY,
-        budgetMicros: this.options.stepBudgetMicros ?? DEFAULT_STEP_BUDGET_MICROS,
+        budgetMicros: this.options.stepBudgetMicros ?? RESET_SWEEP_STEP_BUDGET_MICROS,
         readOwners,
         targets,
       });
@@ -111,7 +109,7 @@ export class ResetQueues {
    * bumped the attempt), and the agent that pops one drops it (pop-task.lua).
    */
   async remove(dequeue: readonly QueuedIds[]): Promise<DequeueOutcome> {
-    const maxLength = this.options.maxDequeueLength ?? DEFAULT_MAX_DEQUEUE_LENGTH;
+    const maxLength = this.options.maxDequeueLength ?? DEFAULT_RESET_DEQUEUE_MAX_QUEUE_LENGTH;
     const outcome: DequeueOutcome = { removed: 0, left: [] };
     for (const { domain, taskIds } of dequeue) {
       if (!DOMAINS.includes(domain as Domain)) continue;

@@ -35,9 +35,9 @@ export interface ResetServiceOptions {
    * (RESET_SWEEP_QUEUES). Default true; false when every producer indexes its tasks.
    */
   sweepQueues?: boolean;
-  /** The longest queue a reset removes its ids from; deeper ones keep them for agents to drop. Default DEFAULT_MAX_DEQUEUE_LENGTH. */
+  /** The longest queue a reset removes its ids from; deeper ones keep them for agents to drop. Default DEFAULT_RESET_DEQUEUE_MAX_QUEUE_LENGTH (RESET_DEQUEUE_MAX_QUEUE_LENGTH). */
   maxDequeueLength?: number;
-  /** Most of Redis's time one step of a queue sweep may take. Default DEFAULT_STEP_BUDGET_MICROS. */
+  /** Most of Redis's time one step of a queue sweep may take. Default RESET_SWEEP_STEP_BUDGET_MICROS. */
   sweepStepBudgetMicros?: number;
   /** Told of every reset and preview answered, of long sweeps and of failed dequeues (observability's logs and metrics). */
   observer?: Partial<Pick<ResetObserver, 'resetAnswered' | 'sweepProgress' | 'dequeueFailed'>>;

@@ -1,3 +1,4 @@
+import { POP_TASK_MAX_DROPPED } from '../defaults';
 import type { RedisClient } from '../redis/client';
 import { runRecordTaskHeartbeat } from '../redis/commands/record-task-heartbeat';
 import { runRecordTaskResult } from '../redis/commands/record-task-result';
@@ -8,9 +9,6 @@ import type { RedisKeys } from '../redis/keys';
 import { parseCount, taskOwner } from './workflow.records';
 import { serializeTaskResult, validateTaskAttempt } from './workflow.validation';
 import type { Domain, RecordTaskResultRequest, TaskAttempt, TaskOwner, TaskResultOutcome, TaskResultRefusal } from './workflow.types';
-
-/** Dead ids one popTask drops at most before it answers: each costs a few reads. */
-const DEFAULT_MAX_DROPPED = 100;
 
 /** A claimed task (null when there was none), with the dead ids dropped before it. */
 export interface PoppedTask {
@@ -105,7 +103,7 @@ export class TaskFencing {
       queue: this.keys.queue(request.domain),
       agent: request.agent,
       now: this.now(),
-      maxDropped: request.maxDropped ?? DEFAULT_MAX_DROPPED,
+      maxDropped: request.maxDropped ?? POP_TASK_MAX_DROPPED,
       taskId: null,
     });
     switch (reply.outcome) {
