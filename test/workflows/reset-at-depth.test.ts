@@ -79,7 +79,7 @@ describe('a reset over deep queues on redis-server', () => {
     const own = await queueOwn(backend.redis, 'own', 4);
     const failures: string[] = [];
     const faulty = Object.create(backend.redis) as RedisClient;
-    faulty.lrem = () => Promise.reject(new Error('Connection is closed.'));
+    faulty.llen = () => Promise.reject(new Error('Connection is closed.'));
     const crashing = new ResetService(faulty, keys, {
       maxGate: MAX_GATE,
       now: () => NOW,
