@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { DOMAINS } from '../src/workflows/workflow.types';
 /**
  * 6. Reset at queue depth: the reset of one workflow of 50 queued tasks, and a batch reset of 100
@@ -65,6 +67,8 @@ interface Run extends Dequeuing {
   unindexedLeft: number;
   /** Task records the summary says were deleted. */
   cleared: number;
+  /** Share of the machine's CPU time the hypervisor gave to others during the run (steal). */
+  stealPercent: number;
 }
 
 interface Bench {
@@ -91,14 +95,27 @@ interface DepthFigures {
  * until the queues hold no entry of `workflows` (or the poll limit), so steps it takes after its
  * answer count too. The queues are read after the probe stopped, then the workflows are removed.
  */
+/** The machine's CPU times (jiffies) from /proc/stat: all of them and the stolen ones. */
+function cpuTimes(): { total: number; steal: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  return { total: fields.reduce((sum, value) => sum + value, 0), steal: fields[7] ?? 0 };
+}
+
+function stealBetween(before: { total: number; steal: number }, after: { total: number; steal: number }): number {
+  const total = after.total - before.total;
+  return total > 0 ? (100 * (after.steal - before.steal)) / total : 0;
+}
+
 async function measureRun(bench: Bench, workflows: SeededWorkflow[], run: () => Promise<number>): Promise<Run> {
   const ids = new Set(workflows.flatMap((workflow) => workflow.taskIds));
   const unindexed = new Set(workflows.flatMap((workflow) => workflow.unindexed));
   await bench.probe.begin();
   await bench.commandLog.start();
+  const stolenBefore = cpuTimes();
   const started = performance.now();
   const cleared = await run();
   const answeredAt = performance.now();
+  const stealPercent = stealBetween(stolenBefore, cpuTimes());
   const probe = await bench.probe.end();
   const dequeuing = await waitUntilDequeued(
     bench.admin,
@@ -110,7 +127,7 @@ async function measureRun(bench: Bench, workflows: SeededWorkflow[], run: () => 
   const commands = await bench.commandLog.stop();
   await removeWorkflows(bench.admin, keys, workflows, dequeuing.left);
   const unindexedLeft = dequeuing.left.filter((id) => unindexed.has(id)).length;
-  return { ...dequeuing, wallMs: answeredAt - started, commands, probe, unindexedLeft, cleared };
+  return { ...dequeuing, wallMs: answeredAt - started, commands, probe, unindexedLeft, cleared, stealPercent };
 }
 
 async function singleReset(bench: Bench, { resets }: ModeServices, depth: number): Promise<Run> {
@@ -198,6 +215,7 @@ function describeRun(run: Run): string {
     `longest ${longestOf([longest]).text} (inside a script: ${longestOf([longestInScript]).text})`,
     `${commands} commands (${run.commands.over} over 5 ms)`,
     `PING max ${ms(pingsOf([run]).max)}, ${run.probe.failed} BUSY`,
+    `steal ${run.stealPercent.toFixed(0)}%`,
     left,
   ].join(', ');
 }
@@ -215,8 +233,8 @@ function figuresOf({ depth, loadMs, modes }: DepthFigures, plan: Plan): Figure[]
     figures.push(
       {
         benchmark: BENCHMARK,
-        measure: `${single}: longest command, max of ${singles.length} runs (commands over 5 ms)`,
-        value: `${longest.text} (median ${ms(medianLongest)}; ${singles.reduce((sum, run) => sum + run.commands.over, 0)} over)`,
+        measure: `${single}: longest command, max of ${singles.length} runs (commands over 5 ms; CPU stolen by the host)`,
+        value: `${longest.text} (median ${ms(medianLongest)}; ${singles.reduce((sum, run) => sum + run.commands.over, 0)} over; steal ≤ ${Math.max(...singles.map((run) => run.stealPercent)).toFixed(0)}%)`,
         target: `≤ ${LONGEST_TARGET_MS} ms`,
         met: longest.ms <= LONGEST_TARGET_MS,
       },
@@ -246,8 +264,8 @@ function figuresOf({ depth, loadMs, modes }: DepthFigures, plan: Plan): Figure[]
     figures.push(
       {
         benchmark: BENCHMARK,
-        measure: `${batchOf}: longest command (commands over 5 ms)`,
-        value: `${batchLongest.text} (${batch.commands.over} over)`,
+        measure: `${batchOf}: longest command (commands over 5 ms; CPU stolen by the host)`,
+        value: `${batchLongest.text} (${batch.commands.over} over; steal ${batch.stealPercent.toFixed(0)}%)`,
         target: `≤ ${LONGEST_TARGET_MS} ms`,
         met: batchLongest.ms <= LONGEST_TARGET_MS,
       },
@@ -273,9 +291,19 @@ function figuresOf({ depth, loadMs, modes }: DepthFigures, plan: Plan): Figure[]
   return figures;
 }
 
+async function prioritise(server: RedisServer): Promise<void> {
+  const admin = server.client();
+  const pid = /process_id:(\d+)/.exec(String(await admin.info('server')))?.[1];
+  admin.disconnect();
+  if (pid) execFileSync('renice', ['-n', '-15', '-p', pid], { stdio: 'ignore' });
+}
+
 export async function resetDepthBenchmark({ quick, log }: BenchOptions): Promise<Figure[]> {
   const plan = quick ? QUICK : FULL;
   const server = await RedisServer.start();
+  // The bench's client, probe and seeding share the 2 cores with redis-server: ahead of them, as on a
+  // host of its own, so SLOWLOG times Redis's work rather than the scheduler's turns.
+  await prioritise(server);
   const admin = server.client();
   // The production settings, REDIS_COMMAND_TIMEOUT (2 s) included: no step of a reset may come near it.
   const service = connectRedis(server.url, loadConfig({}).redis);

@@ -39,8 +39,10 @@ const PROGRESS_EVERY_MS = 1_000;
 export interface DequeueOutcome {
   /** Ids removed (each from one queue). */
   removed: number;
-  /** Ids left in queues too deep to remove them from: dead, dropped by the agent that pops them. */
-  left: Array<{ domain: Domain; taskIds: string[]; queueLength: number }>;
+  /** Ids left in queues too deep to remove them from (or all of them, when it failed): dead, dropped by the agent that pops them. */
+  left: Array<{ domain: Domain; taskIds: string[]; queueLength: number | null }>;
+  /** Removing them failed (Redis went away): every id counts as left. */
+  failed: boolean;
 }
 
 /**
@@ -113,7 +115,7 @@ export class ResetQueues {
    */
   async remove(dequeue: readonly QueuedIds[]): Promise<DequeueOutcome> {
     const maxLength = this.options.maxDequeueLength ?? DEFAULT_RESET_DEQUEUE_MAX_QUEUE_LENGTH;
-    const outcome: DequeueOutcome = { removed: 0, left: [] };
+    const outcome: DequeueOutcome = { removed: 0, left: [], failed: false };
     for (const { domain, taskIds } of dequeue) {
       if (!DOMAINS.includes(domain as Domain)) continue;
       const queue = this.keys.queue(domain);

@@ -3,16 +3,19 @@ import { DEFAULT_RESET_IDEMPOTENCY_TTL, DEFAULT_RESET_PLAN_TTL, defaultDurationM
 import { ErrorCode } from '../error-codes';
 import type { RedisClient } from '../redis/client';
 import { runRecordResetPreview } from '../redis/commands/record-reset-preview';
-import {
-  ResetScriptOutcome,
-  runResetWorkflow,
-  type QueuedIds,
-  type ResetPreconditionState,
-  type ResetScriptRequest,
-} from '../redis/commands/reset-workflow';
+import { ResetScriptOutcome, runResetWorkflow, type QueuedIds, type ResetScriptRequest } from '../redis/commands/reset-workflow';
 import { UnexpectedScriptReply } from '../redis/commands/script-io';
 import type { RedisKeys } from '../redis/keys';
 import { AUDIT_MAX_LENGTH, WORKFLOW_AUDIT_MAX_LENGTH, parseDomains } from './reset-audit';
+import {
+  preconditionFailed,
+  previewSummary,
+  requestIdConflict,
+  resetSummary,
+  stalePlan,
+  unknownWorkflowSummary,
+  type ClearingCounts,
+} from './reset-answers';
 import type { ResetObserver } from './reset-observer';
 import { parseCanonicalPlan, planTokenOf } from './reset-plan';
 import { ResetQueues, type DequeueOutcome, type QueuedEntries } from './reset-queues';
@@ -149,58 +152,19 @@ export class ResetService {
       case ResetScriptOutcome.NotStored:
         throw new UnexpectedScriptReply('resetWorkflow', reply);
       case ResetScriptOutcome.UnknownWorkflow:
-        return {
-          success: false,
-          threadId,
-          cleared: { tasks: 0, results: 0, queues: [] },
-          newState: null,
-          message: `No workflow "${threadId}": it has no record and no task; nothing was changed`,
-          dryRun,
-          plan: null,
-          requestId: requestId || null,
-          replayed: false,
-          queuedIdsLeft: null,
-        };
+        return unknownWorkflowSummary(request);
       case ResetScriptOutcome.RequestIdConflict:
-        throw new WorkflowError(
-          ErrorCode.IDEMPOTENCY_CONFLICT,
-          `requestId "${requestId}" was already used for a different reset (another workflow, gate or clear option); use a new requestId`,
-          'requestId',
-        );
+        throw requestIdConflict(requestId);
       case ResetScriptOutcome.PreconditionFailed:
         throw preconditionFailed(request, reply.current);
       case ResetScriptOutcome.StalePlan:
-        throw new WorkflowError(
-          ErrorCode.STALE_PLAN,
-          reply.reason === 'missing'
-            ? `The planToken expired or was not issued by a preview of this reset; preview "${threadId}" again`
-            : `Workflow "${threadId}" changed since the preview; nothing was reset. Preview it again and confirm the new plan`,
-          'planToken',
-        );
+        throw stalePlan(threadId, reply.reason);
     }
     const counts: ClearingCounts = { ...reply.counts, queues: parseDomains(reply.counts.queues) };
     if (reply.outcome === ResetScriptOutcome.Previewed) return this.recordPreview(request, reply.plan, counts, now);
     // The reset is done; a repeat (replayed) finishes a dequeue that an earlier call did not.
     const dequeued = await this.dequeue(threadId, reply.dequeue);
-    const left = dequeued.left.reduce((sum, queue) => sum + queue.taskIds.length, 0);
-    const leftNote =
-      left > 0
-        ? `; ${left} queued id(s) left in ${dequeued.left.map((queue) => `${queue.domain} (${queue.queueLength} entries)`).join(', ')}, ` +
-          'too deep to remove now: they are dead, and agents drop them when they pop them'
-        : '';
-    return {
-      success: true,
-      threadId,
-      cleared: { tasks: counts.tasks, results: counts.results, queues: counts.queues },
-      newState: { gate: resetToGate, phase: 'pending', attempt: reply.attempt },
-      message: `Workflow "${threadId}" reset to gate ${resetToGate}: ${describeClearing(counts, 'done')}${leftNote}`,
-      dryRun: false,
-      plan: null,
-      requestId: requestId || null,
-      // The stored summary of an earlier call with this requestId; nothing was written now.
-      replayed: reply.outcome === ResetScriptOutcome.Replayed,
-      queuedIdsLeft: left,
-    };
+    return resetSummary(request, { counts, attempt: reply.attempt, replayed: reply.outcome === ResetScriptOutcome.Replayed, dequeued });
   }
 
   /**
@@ -213,9 +177,9 @@ export class ResetService {
     } catch (error) {
       this.options.observer?.dequeueFailed?.(threadId, error);
       const left = dequeue.flatMap(({ domain, taskIds }) =>
-        DOMAINS.includes(domain as Domain) ? [{ domain: domain as Domain, taskIds, queueLength: -1 }] : [],
+        DOMAINS.includes(domain as Domain) ? [{ domain: domain as Domain, taskIds, queueLength: null }] : [],
       );
-      return { removed: 0, left };
+      return { removed: 0, left, failed: true };
     }
   }
 
@@ -241,56 +205,12 @@ export class ResetService {
       auditMaxLength: AUDIT_MAX_LENGTH,
       workflowAuditMaxLength: WORKFLOW_AUDIT_MAX_LENGTH,
     });
-    return {
-      success: true,
-      threadId,
-      cleared: { tasks: counts.tasks, results: counts.results, queues: counts.queues },
-      newState: null,
-      message:
-        `Preview of the reset of "${threadId}" to gate ${resetToGate}: it would ${describeClearing(counts, 'planned')}. ` +
-        `Nothing was changed; confirm with the planToken before ${new Date(now + this.planTtlMs).toISOString()}`,
-      dryRun: true,
-      plan: { ...planned, planToken, expiresAt: new Date(now + this.planTtlMs) },
-      requestId: request.requestId ?? null,
-      replayed: false,
-      queuedIdsLeft: null,
-    };
+    return previewSummary(request, { counts, planned, planToken, expiresAt: new Date(now + this.planTtlMs) });
   }
-}
-
-interface ClearingCounts {
-  tasks: number;
-  results: number;
-  cancelled: number;
-  queues: Domain[];
 }
 
 /** The idempotency key of a request id: per actor, so two users never share one. */
 function requestHash(actor: string, requestId: string): string {
   // Request ids have no control characters, so the NUL separates actor and id unambiguously.
   return createHash('sha256').update(`${actor}\0${requestId}`, 'utf8').digest('hex');
-}
-
-function describeClearing(counts: ClearingCounts, mode: 'done' | 'planned'): string {
-  const { cancelled, tasks, results, queues } = counts;
-  if (mode === 'planned') {
-    const dequeue = queues.length > 0 ? `, dequeue from ${queues.join(', ')}` : '';
-    return `cancel ${cancelled} task(s), delete ${tasks} task record(s) and ${results} result(s)${dequeue}`;
-  }
-  const dequeued = queues.length > 0 ? `, dequeued from ${queues.join(', ')}` : '';
-  return `${cancelled} task(s) cancelled, ${tasks} task record(s) and ${results} result(s) deleted${dequeued}`;
-}
-
-function preconditionFailed(request: ResetRequest, current: ResetPreconditionState): WorkflowError {
-  const { hasRecord, gate, phase } = current;
-  const expected = [
-    request.expectedGate == null ? null : `gate ${request.expectedGate}`,
-    request.expectedPhase == null ? null : `phase ${request.expectedPhase}`,
-  ].filter(Boolean);
-  const actual = hasRecord ? `is at gate ${gate}, phase ${phase}` : 'has no record';
-  return new WorkflowError(
-    ErrorCode.PRECONDITION_FAILED,
-    `Workflow "${request.threadId}" ${actual}, not ${expected.join(', ')} as expected; nothing was reset`,
-    request.expectedGate == null ? 'expectedPhase' : 'expectedGate',
-  );
 }
