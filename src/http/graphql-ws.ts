@@ -3,7 +3,7 @@
  * `/graphql`, for subscriptions only: queries and mutations keep the HTTP pipeline (Apollo, CSRF
  * prevention, rate-limit status). Every operation is parsed with the same token limit and validated with
  * the same query limits as over HTTP, runs with the same request context built from the connection's
- * `authorization` parameter, and its errors go through the same formatter. A connection, and a caller
+ * token (`authorization` in `connection_init`, else the upgrade request's Authorization header), and its errors go through the same formatter. A connection, and a caller
  * over all its connections, hold a bounded number of subscriptions (SubscriptionQuota).
  */
 import type { IncomingMessage, Server } from 'node:http';
@@ -70,12 +70,14 @@ export interface GraphQLWebSocketServer {
 }
 
 /**
- * The bearer value a client put in its `connection_init` payload: `authorization`, else `Authorization`,
- * in the form of the HTTP header (`Bearer <token>`). Anything but a string reads as an invalid token.
+ * The bearer value of a connection, in the form of the HTTP header (`Bearer <token>`): what the client put
+ * in its `connection_init` payload (`authorization`, else `Authorization`), else the Authorization header
+ * of its upgrade request (what gateways and many clients send). Anything but a string reads as an
+ * invalid token; either way it goes through the same checks as over HTTP.
  */
-function authorizationOf(connectionParams: Readonly<Record<string, unknown>> | undefined): string | undefined {
+function authorizationOf(connectionParams: Readonly<Record<string, unknown>> | undefined, upgrade: IncomingMessage): string | undefined {
   const value = connectionParams?.authorization ?? connectionParams?.Authorization;
-  if (value === undefined || value === null) return undefined;
+  if (value === undefined || value === null) return upgrade.headers.authorization;
   return typeof value === 'string' ? value : '';
 }
 
@@ -265,7 +267,10 @@ export function serveGraphQLOverWebSocket(options: GraphQLWebSocketOptions): Gra
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
       },
       context: async (ctx) => {
-        const { context, validUntil, caller } = await createContext(authorizationOf(ctx.connectionParams), clientIpOf(ctx.extra.request));
+        const { context, validUntil, caller } = await createContext(
+          authorizationOf(ctx.connectionParams, ctx.extra.request),
+          clientIpOf(ctx.extra.request),
+        );
         connectionOf.set(context, { socket: ctx.extra.socket, caller });
         // One token per connection (connection_init), so one deadline: armed by its first operation.
         if (validUntil && !expiring.has(ctx.extra.socket)) {

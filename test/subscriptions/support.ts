@@ -33,15 +33,25 @@ export async function within<T>(promise: Promise<T>, what: string): Promise<T> {
 export function wsClient(
   app: TestApp,
   connectionParams?: Record<string, unknown>,
-  options: Pick<ClientOptions, 'lazy' | 'on'> = {},
+  options: Pick<ClientOptions, 'lazy' | 'on'> & { upgradeHeaders?: Record<string, string> } = {},
 ): Client {
+  const { upgradeHeaders, ...clientOptions } = options;
   return createClient({
     url: app.url.replace(/^http/, 'ws'),
-    webSocketImpl: WebSocket,
+    webSocketImpl: upgradeHeaders ? withUpgradeHeaders(upgradeHeaders) : WebSocket,
     connectionParams,
     retryAttempts: 0,
-    ...options,
+    ...clientOptions,
   });
+}
+
+/** A WebSocket class that sends `headers` with its upgrade request, as a gateway or a server-side client does. */
+function withUpgradeHeaders(headers: Record<string, string>): unknown {
+  return class extends WebSocket {
+    constructor(address: string | URL, protocols?: string | string[]) {
+      super(address, protocols, { headers });
+    }
+  };
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

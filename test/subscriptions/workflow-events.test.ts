@@ -16,7 +16,10 @@ describe('Subscription.workflowEvents over graphql-ws, on the real server and a 
     await Promise.all(clients.splice(0).map((client) => client.dispose()));
   });
 
-  function client(connectionParams?: Record<string, unknown>, options?: { lazy?: boolean }): Client {
+  function client(
+    connectionParams?: Record<string, unknown>,
+    options?: { lazy?: boolean; upgradeHeaders?: Record<string, string> },
+  ): Client {
     const created = wsClient(fixture.app, connectionParams, options);
     clients.push(created);
     return created;
@@ -231,6 +234,20 @@ describe('Subscription.workflowEvents over graphql-ws, on the real server and a 
     );
     await publishReset(fixture.redis, 'wf-capital');
     expect(await nextEvent(events)).toMatchObject({ type: 'WORKFLOW_RESET', threadId: 'wf-capital' });
+  });
+
+  it('accepts the token as the Authorization header of the upgrade request, as gateways send it', async () => {
+    const headerOnly = client(undefined, { upgradeHeaders: { authorization: `Bearer ${fixture.app.token(['viewer'])}` } });
+    const events = await subscribeToWorkflow(fixture.app, headerOnly, 'wf-upgrade-header');
+    await publishReset(fixture.redis, 'wf-upgrade-header');
+    expect(await nextEvent(events)).toMatchObject({ type: 'WORKFLOW_RESET', threadId: 'wf-upgrade-header' });
+  });
+
+  it('checks a token in the upgrade header as any other, and prefers the one in connection_init', async () => {
+    const forged = client(undefined, { upgradeHeaders: { authorization: 'Bearer not-a-jwt' } });
+    expect(await refusal(forged, 'wf-private')).toMatchObject([{ extensions: { code: 'UNAUTHENTICATED' } }]);
+    const both = client(bearer(fixture.app.token([])), { upgradeHeaders: { authorization: `Bearer ${fixture.app.token(['viewer'])}` } });
+    expect(await refusal(both, 'wf-private')).toMatchObject([{ extensions: { code: 'FORBIDDEN' } }]);
   });
 
   describe('refusals, as graphql-ws error messages on a connection that stays open', () => {
