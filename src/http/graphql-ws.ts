@@ -17,24 +17,22 @@ import {
   validate,
   type DocumentNode,
   type ExecutionArgs,
+  type ExecutionResult,
   type GraphQLFormattedError,
   type GraphQLSchema,
   type ParseOptions,
   type ValidationRule,
 } from 'graphql';
-import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { SubscriptionLimits } from '../config';
 import { ErrorCode } from '../error-codes';
 import { SubscriptionQuota } from './subscription-quota';
+import { answeringFailures, expiryOfToken, observed, untilExpired } from './subscription-streams';
 import type { ResolvedOperation } from '../graphql/security/query-limits';
 
 /** A subscribe message is one small document and its variables; ws would otherwise accept 100 MiB. */
 const MAX_MESSAGE_BYTES = 64 * 1024;
-
-/** setTimeout's longest delay: a longer one fires at once. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface GraphQLWebSocketOptions {
   httpServer: Server;
@@ -91,42 +89,12 @@ class SubscriptionRefused extends Error {
   }
 }
 
-/**
- * `stream`, calling `ended` once when it finishes, fails or its consumer stops it (graphql-ws calls
- * return()). Not an async generator: its return() would wait behind a pending next(), i.e. until
- * the next event, so an unsubscribe would not reach the stream and its listener would stay.
- */
-function observed<T>(stream: AsyncGenerator<T>, ended: () => void): AsyncGenerator<T> {
-  let finished = false;
-  const finish = () => {
-    if (finished) return;
-    finished = true;
-    ended();
-  };
-  const settle = async (step: Promise<IteratorResult<T>>) => {
-    try {
-      const result = await step;
-      if (result.done) finish();
-      return result;
-    } catch (error) {
-      finish();
-      throw error;
-    }
-  };
-  return {
-    next: (...args) => settle(stream.next(...args)),
-    return: (value) => {
-      finish();
-      return stream.return(value);
-    },
-    throw: (error) => {
-      finish();
-      return stream.throw(error);
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  } as AsyncGenerator<T>;
+/** What an event stream threw (a domain error such as SUBSCRIBER_TOO_SLOW), as the formatter takes it. */
+function asGraphQLError(error: unknown): GraphQLError {
+  if (error instanceof GraphQLError) return error;
+  return new GraphQLError(error instanceof Error ? error.message : String(error), {
+    originalError: error instanceof Error ? error : undefined,
+  });
 }
 
 function parseFailure(error: unknown): GraphQLError {
@@ -152,6 +120,9 @@ const filedAs =
       extensions: { code },
     });
 
+/** Stands in for an operation refused before it runs; never executed (see refusedOperation). */
+const REFUSED_DOCUMENT = parse('subscription { __typename }');
+
 /** Already formatted: the code is this module's, not a domain error for the formatter to map. */
 const tooManySubscriptions = (reason: string) =>
   new SubscriptionRefused([{ message: reason, extensions: { code: ErrorCode.TOO_MANY_SUBSCRIPTIONS } }]);
@@ -163,26 +134,6 @@ const notASubscription = () =>
 
 function clientIpOf(request: IncomingMessage): string {
   return request.socket.remoteAddress ?? 'unknown';
-}
-
-/**
- * Closes `socket` with 4403 Forbidden once its token stops being valid, which ends its subscriptions:
- * a subscription must not outlive the credentials it was authorised with. Checked at subscribe time
- * as well (@auth), so this only ends streams that were allowed when they started.
- */
-function closeWhenExpired(socket: WebSocket, validUntil: Date): void {
-  let timer: NodeJS.Timeout | undefined;
-  const check = () => {
-    const remaining = validUntil.getTime() - Date.now();
-    if (remaining <= 0) {
-      socket.close(CloseCode.Forbidden, 'Forbidden: the token expired');
-      return;
-    }
-    timer = setTimeout(check, Math.min(remaining, MAX_TIMER_MS));
-    timer.unref();
-  };
-  check();
-  socket.once('close', () => clearTimeout(timer));
 }
 
 export function serveGraphQLOverWebSocket(options: GraphQLWebSocketOptions): GraphQLWebSocketServer {
@@ -205,12 +156,14 @@ export function serveGraphQLOverWebSocket(options: GraphQLWebSocketOptions): Gra
     args.operationName ?? getOperationAST(args.document, args.operationName)?.name?.value ?? null;
 
   /**
-   * graphql-js reports a `subscribe` that throws as a plain result, which graphql-ws would send as a
-   * `next` followed by `complete`. Failing the stream instead makes it an `error` message, which a
-   * client receives in its sink's `error`; the connection stays open for other operations.
+   * A refusal (@auth, a quota, Redis unreachable) is answered as one `next` holding the errors, then
+   * `complete`, as graphql-js reports a `subscribe` that fails: unlike a protocol `error` message, that
+   * reaches a client behind a gateway with its code. The connection stays open for other operations.
    */
   async function subscribeOrRefuse(args: ExecutionArgs) {
     const context = args.contextValue as object;
+    const refused = refusedBeforeExecution.get(args.rootValue as object);
+    if (refused) return refuse(context, args, refused);
     const { socket, caller } = connectionOf.get(context)!;
     const slot = quota.acquire(socket, caller);
     if (!slot.granted) return refuse(context, args, tooManySubscriptions(slot.reason));
@@ -220,7 +173,10 @@ export function serveGraphQLOverWebSocket(options: GraphQLWebSocketOptions): Gra
     });
     if (Symbol.asyncIterator in result) {
       const ended = options.observer?.started(context, operationNameOf(args));
-      return observed(result, () => {
+      const endedWithToken = expiryOf.get(socket);
+      const answered = answeringFailures(result, (error) => formatOperationError(asGraphQLError(error)));
+      const stream = endedWithToken ? untilExpired(answered, endedWithToken) : answered;
+      return observed(stream, () => {
         slot.release();
         ended?.();
       });
@@ -229,17 +185,26 @@ export function serveGraphQLOverWebSocket(options: GraphQLWebSocketOptions): Gra
     return refuse(context, args, new SubscriptionRefused(format(result.errors ?? [])));
   }
 
-  function refuse(context: object, args: ExecutionArgs, refusal: SubscriptionRefused) {
+  function refuse(context: object, args: ExecutionArgs, refusal: SubscriptionRefused): ExecutionResult {
     options.observer?.refused(context, operationNameOf(args), refusal.formatted);
-    // An iterator that has nothing to yield: its first next() throws the refusal.
-    // eslint-disable-next-line require-yield
-    return (async function* refused() {
-      throw refusal;
-    })();
+    return { errors: refusal.formatted as unknown as GraphQLError[] };
   }
 
+  /**
+   * An operation refused before it runs (it does not parse or validate, is no subscription, or its
+   * variables do not coerce): onSubscribe hands subscribe a stand-in document with these errors under
+   * its root value, so they too are answered as `next` + `complete`, formatted as over HTTP.
+   */
+  const refusedBeforeExecution = new WeakMap<object, SubscriptionRefused>();
+  const refusedOperation = (errors: readonly GraphQLError[]): ExecutionArgs => {
+    const rootValue = {};
+    refusedBeforeExecution.set(rootValue, new SubscriptionRefused(format(errors)));
+    return { schema, document: REFUSED_DOCUMENT, rootValue };
+  };
+
   const wsServer = new WebSocketServer({ server: httpServer, path, maxPayload: MAX_MESSAGE_BYTES });
-  const expiring = new WeakSet<WebSocket>();
+  /** Each socket's token expiry, which ends its event streams. */
+  const expiryOf = new WeakMap<WebSocket, Promise<void>>();
   const quota = new SubscriptionQuota(options.limits);
   /** Each operation's context to the socket and caller its subscription counts for. */
   const connectionOf = new WeakMap<object, { socket: WebSocket; caller?: string }>();
@@ -253,17 +218,17 @@ export function serveGraphQLOverWebSocket(options: GraphQLWebSocketOptions): Gra
         try {
           document = parse(payload.query, parseOptions);
         } catch (error) {
-          return [parseFailure(error)];
+          return refusedOperation([parseFailure(error)]);
         }
         const errors = validate(schema, document, rules);
-        if (errors.length > 0) return errors.map(filedAs(ErrorCode.GRAPHQL_VALIDATION_FAILED));
+        if (errors.length > 0) return refusedOperation(errors.map(filedAs(ErrorCode.GRAPHQL_VALIDATION_FAILED)));
         const operation = getOperationAST(document, payload.operationName);
-        if (operation?.operation !== 'subscription') return [notASubscription()];
+        if (operation?.operation !== 'subscription') return refusedOperation([notASubscription()]);
         // Coerced here, as Apollo does before executing: in subscribe() a bad variable would be an internal error.
         const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {});
-        if (coerced.errors) return coerced.errors.map(filedAs(ErrorCode.BAD_USER_INPUT));
+        if (coerced.errors) return refusedOperation(coerced.errors.map(filedAs(ErrorCode.BAD_USER_INPUT)));
         const refusal = refuseResolved({ schema, document, operationName: payload.operationName, variables: payload.variables });
-        if (refusal) return [refusal];
+        if (refusal) return refusedOperation([refusal]);
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
       },
       context: async (ctx) => {
@@ -272,15 +237,16 @@ export function serveGraphQLOverWebSocket(options: GraphQLWebSocketOptions): Gra
           clientIpOf(ctx.extra.request),
         );
         connectionOf.set(context, { socket: ctx.extra.socket, caller });
-        // One token per connection (connection_init), so one deadline: armed by its first operation.
-        if (validUntil && !expiring.has(ctx.extra.socket)) {
-          expiring.add(ctx.extra.socket);
-          closeWhenExpired(ctx.extra.socket, validUntil);
-        }
+        // One token per connection, so one deadline: armed by its first operation.
+        if (validUntil && !expiryOf.has(ctx.extra.socket)) expiryOf.set(ctx.extra.socket, expiryOfToken(ctx.extra.socket, validUntil));
         return context;
       },
       subscribe: subscribeOrRefuse,
-      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: format(result.errors) } : undefined),
+      // Refusals and the expiry arrive formatted (plain objects); a stream's own errors are GraphQLErrors.
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors
+          ? { ...result, errors: result.errors.flatMap((error) => (error instanceof GraphQLError ? format([error]) : [error])) }
+          : undefined,
       onError: (_ctx, _id, _payload, errors) => errors.flatMap(formatOperationError),
     },
     wsServer,

@@ -1,7 +1,7 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { RedisServer } from '../helpers/redis-server';
-import { WORKFLOW_EVENTS, within } from '../subscriptions/support';
+import { WORKFLOW_EVENTS, refusal, within } from '../subscriptions/support';
 import { ObservedApp } from './support';
 
 /** The value of one sample of the exposition, e.g. `wave_subscriptions_active{operation="Events"}`. */
@@ -65,9 +65,7 @@ describe('subscriptions in the logs and metrics', () => {
 
   it('logs and counts a refused subscription with its error code', async () => {
     const anonymous = client();
-    await expect(
-      within(anonymous.iterate({ query: WORKFLOW_EVENTS, variables: { threadId: 'wf-1' } }).next(), 'the refusal'),
-    ).rejects.toBeDefined();
+    expect(await refusal(anonymous, 'wf-1')).toMatchObject([{ extensions: { code: 'UNAUTHENTICATED' } }]);
 
     const refused = await within(
       app.logs.line((line) => line.msg === 'subscription refused'),

@@ -1,4 +1,4 @@
-import { createClient, type Client, type ClientOptions, type FormattedExecutionResult } from 'graphql-ws';
+import { createClient, type Client, type ClientOptions, type FormattedExecutionResult, type SubscribePayload } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { TestApp } from '../helpers/app';
 
@@ -92,17 +92,22 @@ export async function nextEvent(events: EventsIterator): Promise<Record<string, 
   return result.value.data!.workflowEvents;
 }
 
-/** The error a subscription was refused with: graphql-ws rejects the iteration with the error message's payload. */
-export async function refusal(client: Client, threadId: string): Promise<unknown> {
-  const events = client.iterate({ query: WORKFLOW_EVENTS, variables: { threadId } });
-  return within(
-    events.next().then(
-      (result) => ({ unexpected: result }),
-      (error: unknown) => error,
-    ),
-    'the refusal',
-  );
+/**
+ * The errors the server answers a refused operation with: one `next` holding them, then `complete`, as
+ * graphql-js reports a failed subscribe (a protocol `error` message would reject here: gateways lose
+ * its errors). Anything else comes back as `{ unexpected }`, which no expectation of errors matches.
+ */
+export async function refusalOf(client: Client, payload: SubscribePayload): Promise<unknown> {
+  const events = client.iterate(payload);
+  const first = await within(events.next(), 'the refusal');
+  if (first.done || first.value.data != null) return { unexpected: first };
+  const end = await within(events.next(), 'the completion after the refusal');
+  if (!end.done) return { unexpected: end };
+  return first.value.errors;
 }
+
+/** The errors a subscription to `threadId`'s events is refused with (refusalOf). */
+export const refusal = (client: Client, threadId: string) => refusalOf(client, { query: WORKFLOW_EVENTS, variables: { threadId } });
 
 /** The value of one sample on the app's GET /metrics, e.g. `wave_workflow_events_ignored_total{...}`; 0 when absent. */
 export async function metricValue(app: TestApp, series: string): Promise<number> {

@@ -2,7 +2,7 @@ import type { Client } from 'graphql-ws';
 import type Redis from 'ioredis';
 import { TestApp, useTestApp } from '../helpers/app';
 import { RedisServer } from '../helpers/redis-server';
-import { bearer, metricValue, nextEvent, refusal, stoppedListening, subscribeToWorkflow, within, wsClient } from './support';
+import { bearer, metricValue, nextEvent, refusal, refusalOf, stoppedListening, subscribeToWorkflow, within, wsClient } from './support';
 
 const RESET = `mutation Reset($input: ResetWorkflowInput!) {
   resetWorkflow(input: $input) { success }
@@ -250,7 +250,7 @@ describe('Subscription.workflowEvents over graphql-ws, on the real server and a 
     expect(await refusal(both, 'wf-private')).toMatchObject([{ extensions: { code: 'FORBIDDEN' } }]);
   });
 
-  describe('refusals, as graphql-ws error messages on a connection that stays open', () => {
+  describe('refusals, as one next holding the errors and then complete, on a connection that stays open', () => {
     /** A client that keeps its socket between operations, counting connections and closes: a refusal must not cost the socket. */
     function watched(connectionParams?: Record<string, unknown>) {
       const refused = client(connectionParams, { lazy: false });
@@ -291,16 +291,14 @@ describe('Subscription.workflowEvents over graphql-ws, on the real server and a 
 
     it('refuses queries and mutations over WebSocket with BAD_REQUEST: they go over HTTP', async () => {
       const { client: viewerClient } = watched(bearer(fixture.app.token(['viewer'])));
-      const events = viewerClient.iterate({ query: '{ queues { domain length } }' });
-      await expect(within(events.next(), 'the refusal')).rejects.toEqual([
+      expect(await refusalOf(viewerClient, { query: '{ queues { domain length } }' })).toEqual([
         expect.objectContaining({ extensions: { code: 'BAD_REQUEST' } }),
       ]);
     });
 
     it('refuses an operation that does not validate with GRAPHQL_VALIDATION_FAILED', async () => {
       const { client: viewerClient } = watched(bearer(fixture.app.token(['viewer'])));
-      const events = viewerClient.iterate({ query: 'subscription { workflowEvents(threadId: "x") { nope } }' });
-      await expect(within(events.next(), 'the refusal')).rejects.toEqual([
+      expect(await refusalOf(viewerClient, { query: 'subscription { workflowEvents(threadId: "x") { nope } }' })).toEqual([
         expect.objectContaining({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }),
       ]);
     });
