@@ -1,5 +1,5 @@
 import { useTestApps, type TestApp } from '../helpers/app';
-import { bearer, within, wsClient } from '../subscriptions/support';
+import { bearer, refusalOf, wsClient } from '../subscriptions/support';
 
 /** The dashboard's page query: what a legitimate client asks for most. */
 const dashboardPage = (first: number, alias = 'workflows') => `
@@ -180,17 +180,11 @@ describe('query limits', () => {
   });
 
   describe('over graphql-ws', () => {
-    /** The codes of the errors a subscription is refused with. */
+    /** The codes of the errors a subscription is refused with (one next holding them, then complete: refusalOf). */
     const refusalCodes = async (app: TestApp, query: string) => {
       const client = wsClient(app, bearer(app.token(['viewer'])));
       try {
-        const refused = new Promise<unknown[]>((resolve, reject) => {
-          client.subscribe(
-            { query },
-            { next: () => reject(new Error('an event')), error: (errors) => resolve(errors as unknown[]), complete: () => resolve([]) },
-          );
-        });
-        const errors = (await within(refused, 'the refusal')) as Array<{ extensions?: Record<string, unknown> }>;
+        const errors = (await refusalOf(client, { query })) as Array<{ extensions?: Record<string, unknown> }>;
         return errors.map((error) => error.extensions);
       } finally {
         await client.dispose();
