@@ -28,7 +28,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { SubscriptionLimits } from '../config';
 import { ErrorCode } from '../error-codes';
 import { SubscriptionQuota } from './subscription-quota';
-import { answeringFailures, expiryOfToken, observed, untilExpired } from './subscription-streams';
+import { endingWithReason, expiryOfToken, observed } from './subscription-streams';
 import type { ResolvedOperation } from '../graphql/security/query-limits';
 
 /** A subscribe message is one small document and its variables; ws would otherwise accept 100 MiB. */
@@ -173,9 +173,8 @@ export function serveGraphQLOverWebSocket(options: GraphQLWebSocketOptions): Gra
     });
     if (Symbol.asyncIterator in result) {
       const ended = options.observer?.started(context, operationNameOf(args));
-      const endedWithToken = expiryOf.get(socket);
-      const answered = answeringFailures(result, (error) => formatOperationError(asGraphQLError(error)));
-      const stream = endedWithToken ? untilExpired(answered, endedWithToken) : answered;
+      const failure = (error: unknown) => formatOperationError(asGraphQLError(error));
+      const stream = endingWithReason(result, failure, expiryOf.get(socket));
       return observed(stream, () => {
         slot.release();
         ended?.();

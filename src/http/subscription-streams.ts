@@ -68,56 +68,38 @@ export function expiryOfToken(socket: WebSocket, validUntil: Date): Promise<void
   });
 }
 
-/**
- * `stream` with a failure answered as one last result holding `failure(error)`'s errors (graphql-ws sends
- * it as `next`, then `complete`) instead of a protocol `error` message, whose errors gateways lose.
- */
-export function answeringFailures<T>(stream: AsyncGenerator<T>, failure: (error: unknown) => GraphQLFormattedError[]): AsyncGenerator<T> {
-  let done = false;
-  return {
-    next: async (...args) => {
-      if (done) return { done: true, value: undefined };
-      try {
-        return await stream.next(...args);
-      } catch (error) {
-        done = true;
-        return { done: false, value: { errors: failure(error) } as T };
-      }
-    },
-    return: (value) => {
-      done = true;
-      return stream.return(value);
-    },
-    throw: (error) => {
-      done = true;
-      return stream.throw(error);
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  } as AsyncGenerator<T>;
-}
-
 const TOKEN_EXPIRED: GraphQLFormattedError = {
   message: 'The token expired: connect again with a fresh token to go on receiving events.',
   extensions: { code: ErrorCode.UNAUTHENTICATED, reason: 'token_expired' },
 };
 
 /**
- * `stream` until `expired` resolves: then one result with TOKEN_EXPIRED and the end (graphql-ws sends it
- * as `next`, then `complete`), so a client, a gateway's too, reads why and gets a fresh token.
+ * `stream`, ending with one last result that says why when it fails (`failure(error)`'s errors) or when
+ * `expired` resolves first (TOKEN_EXPIRED): graphql-ws sends that as `next`, then `complete`, which a
+ * client behind a gateway reads with its code, unlike a protocol `error` message.
  */
-export function untilExpired<T>(stream: AsyncGenerator<T>, expired: Promise<void>): AsyncGenerator<T> {
+export function endingWithReason<T>(
+  stream: AsyncGenerator<T>,
+  failure: (error: unknown) => GraphQLFormattedError[],
+  expired: Promise<void> = new Promise<void>(() => {}),
+): AsyncGenerator<T> {
   let done = false;
   const expiry = expired.then(() => 'expired' as const);
+  const last = (errors: GraphQLFormattedError[]): IteratorResult<T> => {
+    done = true;
+    return { done: false, value: { errors } as T };
+  };
   return {
     next: async (...args) => {
       if (done) return { done: true, value: undefined };
-      const step = await Promise.race([stream.next(...args), expiry]);
-      if (step !== 'expired') return step;
-      done = true;
-      void stream.return(undefined as never);
-      return { done: false, value: { errors: [TOKEN_EXPIRED] } as T };
+      try {
+        const step = await Promise.race([stream.next(...args), expiry]);
+        if (step !== 'expired') return step;
+        void stream.return(undefined as never);
+        return last([TOKEN_EXPIRED]);
+      } catch (error) {
+        return last(failure(error));
+      }
     },
     return: (value) => {
       done = true;
