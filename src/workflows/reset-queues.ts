@@ -47,7 +47,7 @@ export interface DequeueOutcome {
 
 /**
  * The queue part of a reset, outside its atomic step: finding the workflows' ids in the domain queues
- * in bounded steps (find-queued-tasks.lua), and removing them afterwards one command at a time.
+ * in bounded steps (find-queued-tasks.lua), and removing them afterwards, a few LREMs per round trip.
  */
 export class ResetQueues {
   private readonly now: () => number;
