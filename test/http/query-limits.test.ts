@@ -27,7 +27,7 @@ const withFirst = (query: string, argumentList: string) => query.replace(FIRST, 
 const TIGHT = { MAX_DEPTH: '2', MAX_ALIASES: '2', MAX_TOKENS: '60', MAX_DIRECTIVES: '2', MAX_COST: '20' };
 
 describe('query limits', () => {
-  const fixture = useTestApps({ defaults: {}, tight: TIGHT, pageCost: { MAX_COST: '50' } });
+  const fixture = useTestApps({ defaults: {}, tight: TIGHT, pageCost: { MAX_COST: '50' }, aliases: { MAX_ALIASES: '2' } });
   const viewer = () => fixture.apps.defaults.token(['viewer']);
 
   describe('with the default limits', () => {
@@ -176,6 +176,48 @@ describe('query limits', () => {
       // toContainEqual: other validation errors may come along (today the schema lacks @include).
       expect(body.errors).toContainEqual(expect.objectContaining({ message: expect.stringMatching(message), extensions: { code } }));
       expect(await fixture.redis.keys('*')).toEqual([]);
+    });
+  });
+
+  describe('MAX_ALIASES, counting the aliases that run a field again', () => {
+    const aliasCount = async (query: string) => {
+      const { status, body } = await fixture.apps.aliases.request(query, {}, fixture.apps.aliases.token(['viewer']));
+      if (body.errors === undefined) return { status, ran: true };
+      return { status, codes: body.errors.map((error) => error.extensions?.code), message: body.errors[0]?.message };
+    };
+    const workflowFragment = 'fragment Ids on Workflow { first: threadId again: threadId }';
+
+    it('lets aliases that only rename fields run, however many', async () => {
+      const renamed = '{ q: queues { d: domain l: length } w: workflows(first: 1) { n: nodes { t: threadId g: gate } } }';
+      expect(await aliasCount(renamed)).toEqual({ status: 200, ran: true });
+    });
+
+    it('lets a gateway-style rewrite run: every root field renamed `_vN_<field>`, once each', async () => {
+      const rewritten = '{ _v0_queues: queues { length } _v1_workflows: workflows(first: 1) { nodes { threadId } } }';
+      expect(await aliasCount(rewritten)).toEqual({ status: 200, ran: true });
+    });
+
+    it('counts each extra name of a repeated field, the unaliased one free', async () => {
+      expect(await aliasCount('{ queues { length } a: queues { length } b: queues { length } }')).toEqual({ status: 200, ran: true });
+      expect(await aliasCount('{ a: queues { length } b: queues { length } c: queues { length } }')).toEqual({
+        status: 400,
+        codes: ['TOO_MANY_ALIASES'],
+        message: 'Aliases limit of 2 exceeded, found 3.',
+      });
+    });
+
+    it('counts the aliases of a fragment at every place it is spread', async () => {
+      const once = `{ workflow(threadId: "wf-1") { ...Ids } } ${workflowFragment}`;
+      const twice = `{ workflow(threadId: "wf-1") { ...Ids } workflows(first: 1) { nodes { ...Ids } } } ${workflowFragment}`;
+      expect(await aliasCount(once)).toEqual({ status: 200, ran: true });
+      expect(await aliasCount(twice)).toMatchObject({ status: 400, message: 'Aliases limit of 2 exceeded, found 4.' });
+    });
+
+    it('counts fragments that spread each other twice over, thirty levels deep, once per selection set', async () => {
+      const levels = Array.from({ length: 30 }, (_, n) => `fragment F${n} on Query { ...F${n + 1} ...F${n + 1} }`);
+      const query = `{ ...F0 } ${levels.join(' ')} fragment F30 on Query { a: queues { length } b: queues { length } }`;
+      // Merged, the two aliases run once; the cost estimate, which multiplies per spread, refuses it.
+      expect(await aliasCount(query)).toMatchObject({ status: 400, codes: ['QUERY_TOO_COMPLEX'] });
     });
   });
 

@@ -3,7 +3,7 @@
  *
  * Codes a client sees, all with HTTP 400 and nothing executed:
  *   QUERY_TOO_DEEP       more nested selections than MAX_DEPTH
- *   TOO_MANY_ALIASES     more aliases than MAX_ALIASES
+ *   TOO_MANY_ALIASES     more aliases that run a field again than MAX_ALIASES (repeated-fields.rule.ts)
  *   TOO_MANY_TOKENS      a document of more lexical tokens than MAX_TOKENS (parsing stops there)
  *   TOO_MANY_DIRECTIVES  more directive uses than MAX_DIRECTIVES
  *   QUERY_TOO_COMPLEX    an estimated cost above MAX_COST (see COST_WEIGHTS), page sizes as they coerce
@@ -36,6 +36,7 @@ import type { QueryLimits } from '../../config';
 import { ErrorCode, type QueryLimitCode } from '../../error-codes';
 import { MAX_PAGE_SIZE } from '../../defaults';
 import { pageSizeMessage } from '../../workflows/workflow.validation';
+import { repeatedFieldsRule } from './repeated-fields.rule';
 
 /**
  * The cost estimate: every field costs `scalarCost` or `objectCost`, a child selection counts
@@ -111,7 +112,7 @@ export interface QueryProtection {
 }
 
 /**
- * Armor's depth, alias and directive rules, from the config, in validation. The cost is estimated once
+ * Armor's depth and directive rules and our alias rule, from the config, in validation. The cost is estimated once
  * the request's variables are known (refuseResolved), since page sizes decide it (suggestions are cut
  * in the error formatter, which every transport's errors pass through).
  * The token limit is graphql-js's `maxTokens` parse option rather than Armor's Apollo plugin, which
@@ -121,8 +122,8 @@ export interface QueryProtection {
 export function createQueryProtection(limits: QueryLimits): QueryProtection {
   const { plugins, validationRules } = new ApolloArmor({
     maxDepth: { n: limits.maxDepth, flattenFragments: true, ...reportAs(ErrorCode.QUERY_TOO_DEEP) },
-    maxAliases: { n: limits.maxAliases, ...reportAs(ErrorCode.TOO_MANY_ALIASES) },
     maxDirectives: { n: limits.maxDirectives, ...reportAs(ErrorCode.TOO_MANY_DIRECTIVES) },
+    maxAliases: { enabled: false },
     costLimit: { enabled: false },
     maxTokens: { enabled: false },
     blockFieldSuggestion: { enabled: false },
@@ -136,9 +137,12 @@ export function createQueryProtection(limits: QueryLimits): QueryProtection {
     blockFieldSuggestion: { enabled: false },
   }).protect().validationRules;
   const refuseResolved = (operation: ResolvedOperation) => refusalOfResolved(operation, costRules);
+  const repeatedFields = repeatedFieldsRule(limits.maxAliases, (context, found) =>
+    context.reportError(new QueryLimitError(ErrorCode.TOO_MANY_ALIASES, `Aliases limit of ${limits.maxAliases} exceeded, found ${found}.`)),
+  );
   return {
     plugins: [...plugins, refuseResolvedOperations(refuseResolved)],
-    validationRules,
+    validationRules: [...validationRules, repeatedFields],
     parseOptions: { maxTokens: limits.maxTokens },
     refuseResolved,
   };
