@@ -23,7 +23,8 @@ export const ERROR_CODES = {
   RATE_LIMITED: 'past a rate-limit budget; wait `extensions.retryAfter` seconds (HTTP 429 with `Retry-After` when nothing ran)',
   TOO_MANY_SUBSCRIPTIONS: 'past the subscriptions a connection or a caller may hold',
   QUERY_TOO_DEEP: 'the operation nests deeper than `MAX_DEPTH`',
-  TOO_MANY_ALIASES: 'the operation asks for a field again, under another alias, more than `MAX_ALIASES` times (an alias that only renames is free)',
+  TOO_MANY_ALIASES:
+    'the operation asks for a field again, under another alias, more than `MAX_ALIASES` times (an alias that only renames is free)',
   TOO_MANY_TOKENS: 'the document has more tokens than `MAX_TOKENS`',
   TOO_MANY_DIRECTIVES: 'the operation has more directives than `MAX_DIRECTIVES`',
   QUERY_TOO_COMPLEX: 'the estimated cost, page sizes included, is above `MAX_COST`',

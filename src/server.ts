@@ -9,6 +9,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
+import type { ValidationRule } from 'graphql';
 import type { Logger } from 'pino';
 import type { TokenVerifier } from './auth/tokens';
 import type { Config } from './config';
@@ -24,6 +25,7 @@ import { requestErrorHandler } from './http/body-errors';
 import { corsPolicy } from './http/cors';
 import { serveGraphQLOverWebSocket } from './http/graphql-ws';
 import { ideRouter } from './http/ide';
+import { routeTrustedGateway } from './http/trusted-gateway';
 import { createObservability } from './observability';
 import type { RedisClient } from './redis/client';
 import { RedisKeys } from './redis/keys';
@@ -92,37 +94,62 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
   const isProduction = config.nodeEnv === 'production';
   const queryProtection = createQueryProtection(config.queryLimits);
   const formatError = createErrorFormatter(logger, { suggestions: config.http.fieldSuggestions });
-  const apollo = new ApolloServer<RequestContext>({
-    schema: recordRootFieldOutcomes(schema),
-    formatError,
-    // Not even in development: a stack tells an attacker more than it tells us (the log has it).
-    includeStacktraceInErrorResponses: false,
-    introspection: config.http.introspection,
-    csrfPrevention: { requestHeaders: CSRF_PREFLIGHT_HEADERS },
-    allowBatchedHttpRequests: config.http.allowBatchedRequests,
-    parseOptions: queryProtection.parseOptions,
-    validationRules: [...queryProtection.validationRules, ...(config.http.introspection ? [] : [NoServiceSdl])],
-    // main.ts owns the signals: it stops the server, then closes Redis, then exits 0.
-    stopOnTerminationSignals: false,
-    plugins: [
-      // On stop, in-flight requests get SHUTDOWN_TIMEOUT to finish; then their connections are closed.
-      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownTimeoutMs }),
-      subscriptionsOverWebSocketOnly(),
-      ...queryProtection.plugins,
-      refusalStatusPlugin(),
-      // After refusalStatusPlugin, so the logged status is the 429 or 503 it may set.
-      observability.apolloPlugin,
-      // Our bundled IDE is the landing page; Apollo's would load from a CDN.
-      ApolloServerPluginLandingPageDisabled(),
-      // Per-field timings (ftv1) are for a trusted gateway's usage reporting, which we do not run.
-      ApolloServerPluginInlineTraceDisabled(),
-      // No field declares a cache hint, so every answer was `no-store` anyway (set below), and the
-      // plugin's hook ran for every field of every answer: thousands per dashboard poll.
-      ApolloServerPluginCacheControlDisabled(),
-    ],
-  });
-  await apollo.start();
+  const withoutServiceSdl = config.http.introspection ? [] : [NoServiceSdl];
+  const executedSchema = recordRootFieldOutcomes(schema);
+  /**
+   * One Apollo server for clients and, with GATEWAY_SECRET, one for the trusted gateway: each parses
+   * with its own token limit and keeps its own cache of parsed documents, so a long document a gateway
+   * sent is never served from that cache to a client. The gateway may read `_service` (to compose) even
+   * with introspection off.
+   */
+  const newApolloServer = ({
+    maxTokens,
+    validationRules,
+    drain,
+  }: {
+    maxTokens: number;
+    validationRules: ValidationRule[];
+    drain: boolean;
+  }) =>
+    new ApolloServer<RequestContext>({
+      schema: executedSchema,
+      formatError,
+      // Not even in development: a stack tells an attacker more than it tells us (the log has it).
+      includeStacktraceInErrorResponses: false,
+      introspection: config.http.introspection,
+      csrfPrevention: { requestHeaders: CSRF_PREFLIGHT_HEADERS },
+      allowBatchedHttpRequests: config.http.allowBatchedRequests,
+      parseOptions: { maxTokens },
+      validationRules: [...queryProtection.validationRules, ...validationRules],
+      // main.ts owns the signals: it stops the server, then closes Redis, then exits 0.
+      stopOnTerminationSignals: false,
+      plugins: [
+        // On stop, in-flight requests get SHUTDOWN_TIMEOUT to finish; then their connections are closed
+        // (once, by the clients' server: the drain covers every connection of the HTTP server).
+        ...(drain ? [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownTimeoutMs })] : []),
+        subscriptionsOverWebSocketOnly(),
+        ...queryProtection.plugins,
+        refusalStatusPlugin(),
+        // After refusalStatusPlugin, so the logged status is the 429 or 503 it may set.
+        observability.apolloPlugin,
+        // Our bundled IDE is the landing page; Apollo's would load from a CDN.
+        ApolloServerPluginLandingPageDisabled(),
+        // Per-field timings (ftv1) are for Apollo's usage reporting through a router, which we do not run.
+        ApolloServerPluginInlineTraceDisabled(),
+        // No field declares a cache hint, so every answer was `no-store` anyway (set below), and the
+        // plugin's hook ran for every field of every answer: thousands per dashboard poll.
+        ApolloServerPluginCacheControlDisabled(),
+      ],
+    });
+  const apollo = newApolloServer({ maxTokens: config.queryLimits.maxTokens, validationRules: withoutServiceSdl, drain: true });
+  const gateway = config.http.gateway;
+  const gatewayApollo = gateway && newApolloServer({ maxTokens: gateway.maxTokens, validationRules: [], drain: false });
+  await Promise.all([apollo.start(), gatewayApollo?.start()]);
 
+  const serve = (server: ApolloServer<RequestContext>) =>
+    expressMiddleware(server, {
+      context: async ({ req }) => createRequestContext(services, await tokens.authenticate(req.headers.authorization), req.ip ?? 'unknown'),
+    });
   app.use(observability.routes);
   // Before /graphql: a browser's GET /graphql gets the IDE; every other request passes to Apollo.
   app.use(ideRouter({ enabled: config.http.ide, developmentToken: isProduction ? undefined : developmentToken }));
@@ -131,9 +158,9 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
     ...corsPolicy(config.http),
     express.json({ limit: config.http.bodyLimit }),
     noStore,
-    expressMiddleware(apollo, {
-      context: async ({ req }) => createRequestContext(services, await tokens.authenticate(req.headers.authorization), req.ip ?? 'unknown'),
-    }),
+    gateway && gatewayApollo
+      ? routeTrustedGateway(gateway.secret, { gateway: serve(gatewayApollo), clients: serve(apollo) }, logger)
+      : serve(apollo),
   );
   app.use(requestErrorHandler(config.http.bodyLimit, logger));
 
@@ -147,7 +174,7 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
     path: '/graphql',
     schema,
     parseOptions: queryProtection.parseOptions,
-    validationRules: [...queryProtection.validationRules, ...(config.http.introspection ? [] : [NoServiceSdl])],
+    validationRules: [...queryProtection.validationRules, ...withoutServiceSdl],
     refuseResolved: queryProtection.refuseResolved,
     formatError,
     observer: observability.subscriptions,
@@ -178,7 +205,8 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
     // clients are closed; closing the sockets ends their subscriptions before the Redis subscriber goes.
     stop: async () => {
       const closeSubscriptions = subscriptions.dispose().then(() => workflowEvents.close());
-      await Promise.all([apollo.stop(), closeSubscriptions]);
+      // The gateway's server after the drain, which waits for its requests too.
+      await Promise.all([apollo.stop().then(() => gatewayApollo?.stop()), closeSubscriptions]);
     },
   };
 }

@@ -65,6 +65,16 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ IDE: 'false' }).http.ide).toBe(false);
   });
 
+  it('trusts a federation gateway only with GATEWAY_SECRET, giving it MAX_TOKENS x (MAX_ALIASES + 1) tokens by default', () => {
+    const secret = 's'.repeat(32);
+    expect(loadConfig({}).http.gateway).toBeUndefined();
+    expect(loadConfig({ GATEWAY_SECRET: secret }).http.gateway).toEqual({ secret, maxTokens: 16_000 });
+    expect(loadConfig({ GATEWAY_SECRET: secret, MAX_TOKENS: '500', MAX_ALIASES: '3' }).http.gateway?.maxTokens).toBe(2000);
+    expect(loadConfig({ GATEWAY_SECRET: secret, GATEWAY_MAX_TOKENS: '3000' }).http.gateway?.maxTokens).toBe(3000);
+    expect(problemsOf({ GATEWAY_SECRET: 'short' })).toEqual(['GATEWAY_SECRET: must be at least 32 characters']);
+    expect(problemsOf({ GATEWAY_MAX_TOKENS: '3000' })).toEqual(['GATEWAY_MAX_TOKENS: needs GATEWAY_SECRET']);
+  });
+
   it('listens on 127.0.0.1 outside production and on every interface in production, unless HOST says otherwise', () => {
     const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), REDIS_URL: 'redis://r:6379' };
     expect(loadConfig({ NODE_ENV: 'test' }).host).toBe('127.0.0.1');

@@ -8,6 +8,8 @@ export const httpEnv = z.object({
   MAX_TOKENS: positiveInt(1000),
   MAX_DIRECTIVES: positiveInt(50),
   MAX_COST: positiveInt(5000),
+  GATEWAY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  GATEWAY_MAX_TOKENS: z.coerce.number().int().min(1).optional(),
   MAX_SUBSCRIPTIONS_PER_SOCKET: positiveInt(20),
   MAX_SUBSCRIPTIONS_PER_CALLER: positiveInt(100),
   BODY_LIMIT: z
@@ -44,8 +46,21 @@ export interface SubscriptionLimits {
   perCaller: number;
 }
 
+/**
+ * A federation gateway that proves itself with the shared secret (GATEWAY_SECRET, sent as
+ * X-Gateway-Secret): its rewrite of a client's operation is longer than what the client sent (a copy of
+ * each fragment per root field, literals turned into variables), so it parses up to `maxTokens`; the
+ * gateway holds its clients to MAX_TOKENS itself. Every other limit is the same for it.
+ */
+export interface TrustedGateway {
+  secret: string;
+  maxTokens: number;
+}
+
 export interface HttpConfig {
   bodyLimit: string;
+  /** Absent: no caller is a trusted gateway. */
+  gateway?: TrustedGateway;
   introspection: boolean;
   /** The offline GraphQL IDE at GET /ide (and GET /graphql from a browser). */
   ide: boolean;
@@ -78,6 +93,9 @@ export function httpConfigOf(value: HttpEnv, isProduction: boolean): HttpConfig 
   const developmentDefault = (setting: 'true' | 'false' | undefined): boolean => (setting ? setting === 'true' : !isProduction);
   return {
     bodyLimit: value.BODY_LIMIT,
+    gateway: value.GATEWAY_SECRET
+      ? { secret: value.GATEWAY_SECRET, maxTokens: value.GATEWAY_MAX_TOKENS ?? value.MAX_TOKENS * (value.MAX_ALIASES + 1) }
+      : undefined,
     introspection: developmentDefault(value.INTROSPECTION),
     ide: developmentDefault(value.IDE),
     fieldSuggestions: developmentDefault(value.FIELD_SUGGESTIONS),
@@ -86,6 +104,11 @@ export function httpConfigOf(value: HttpEnv, isProduction: boolean): HttpConfig 
     corsCredentials: value.CORS_CREDENTIALS === 'true',
     trustProxy: parseTrustProxy(value.TRUST_PROXY),
   };
+}
+
+/** Settings that only make sense together, checked on the raw environment. */
+export function gatewayProblems(env: NodeJS.ProcessEnv): string[] {
+  return env.GATEWAY_MAX_TOKENS !== undefined && !env.GATEWAY_SECRET ? ['GATEWAY_MAX_TOKENS: needs GATEWAY_SECRET'] : [];
 }
 
 function parseTrustProxy(value: string): HttpConfig['trustProxy'] {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { authConfigOf, authEnv, namesTokenKey, type AuthConfig } from './auth';
 import { flag, duration } from './env-values';
 import {
+  gatewayProblems,
   httpConfigOf,
   httpEnv,
   queryLimitsOf,
@@ -25,7 +26,7 @@ import { resetConfigOf, stuckThresholdsOf, workflowsEnv, type ResetConfig, type 
 
 export type { AuthConfig } from './auth';
 export type { RateLimitPolicy } from './env-values';
-export type { HttpConfig, QueryLimits, SubscriptionLimits } from './http';
+export type { HttpConfig, QueryLimits, SubscriptionLimits, TrustedGateway } from './http';
 export type { RedisConfig, RedisCredentials, RedisNode, RedisTarget } from './redis';
 export type { ResetConfig, StuckThresholds } from './workflows';
 
@@ -106,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems = [
     ...(parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)),
     ...redisTargetProblems(env),
+    ...gatewayProblems(env),
     ...productionProblems(env),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id';
 import { requestScopeOf, runInRequestScope } from './request-scope';
+import { GATEWAY_SECRET_HEADER } from '../http/trusted-gateway';
 
 /** Probes and scrapes: answered every few seconds, they would drown the access log. */
 export const PROBE_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
@@ -34,7 +35,7 @@ export function httpLogging(logger: Logger): RequestHandler {
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
     // The serializers keep headers out already; this stays in case one is ever added.
-    redact: ['req.headers.authorization', 'req.headers.cookie'],
+    redact: ['req.headers.authorization', 'req.headers.cookie', `req.headers["${GATEWAY_SECRET_HEADER}"]`],
     autoLogging: { ignore: (req) => PROBE_PATHS.has(pathOf(req.url)) },
     customLogLevel: (req, res, error) => {
       if ((requestScopeOf(req)?.operationsLogged ?? 0) > 0) return 'silent';
