@@ -1,4 +1,5 @@
 import { registerEnumType } from 'type-graphql';
+import { ROLES } from '../auth/roles';
 import { STUCK_KINDS } from '../workflows/stuck.types';
 import { WORKFLOW_EVENT_TYPES } from '../workflows/workflow-event-messages';
 import { DOMAINS, PHASES, TASK_STATUSES } from '../workflows/workflow.types';
@@ -17,6 +18,9 @@ export const TaskDomainEnum = graphqlEnumOf(DOMAINS);
 export const StuckKindEnum = graphqlEnumOf(STUCK_KINDS);
 export const WorkflowEventTypeEnum = graphqlEnumOf(WORKFLOW_EVENT_TYPES);
 export const AuditKindEnum = graphqlEnumOf(['reset', 'preview'] as const);
+export const RoleEnum = graphqlEnumOf(ROLES);
+
+export const ROLES_DESCRIPTION = 'Roles in increasing power: ADMIN includes OPERATOR, which includes VIEWER.';
 
 registerEnumType(WorkflowPhaseEnum, { name: 'WorkflowPhase', description: 'Where a workflow is in its life cycle.' });
 registerEnumType(TaskStatusEnum, { name: 'TaskStatus', description: 'Where a task is in its life cycle.' });
@@ -31,6 +35,7 @@ registerEnumType(StuckKindEnum, {
     SAFETY_BLOCKED: { description: 'Blocked at the safety gate with no path forward.' },
   },
 });
+registerEnumType(RoleEnum, { name: 'Role', description: ROLES_DESCRIPTION });
 registerEnumType(AuditKindEnum, { name: 'AuditKind', description: 'A reset, or a preview of one (dryRun).' });
 registerEnumType(WorkflowEventTypeEnum, {
   name: 'WorkflowEventType',

@@ -2,18 +2,20 @@ import { specifiedDirectives, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import type { RedisClient } from '../redis/client';
 import type { RedisKeys } from '../redis/keys';
-import { applySecurityDirectives, securityDirectives } from './directives';
+import { applySecurityDirectives, declareAuthDirective, securityDirectives } from './directives';
 import { buildSubgraphFromDeclared, printSubgraphTypeDefs } from './federation';
 import { ResetAuditResolver, WorkflowResetsResolver } from './audit.resolver';
+import { CallerResolver } from './caller.resolver';
 import { ResetResolver } from './reset.resolver';
 import { StuckReasonResolver, StuckResolver, WorkflowHealthResolver } from './stuck.resolver';
 import { WorkflowResolver } from './workflow.resolver';
 import { noTopicPubSub, WorkflowEventResolver } from './workflow-event.resolver';
 
 /** The schema as declared in code, directives included: what schema/schema.graphql shows. */
-export function buildDeclaredSchema(): Promise<GraphQLSchema> {
-  return buildSchema({
+export async function buildDeclaredSchema(): Promise<GraphQLSchema> {
+  const built = await buildSchema({
     resolvers: [
+      CallerResolver,
       WorkflowResolver,
       WorkflowHealthResolver,
       WorkflowResetsResolver,
@@ -30,6 +32,7 @@ export function buildDeclaredSchema(): Promise<GraphQLSchema> {
     // Inputs are validated by the domain service, which names the offending field.
     validate: false,
   });
+  return declareAuthDirective(built);
 }
 
 const SCHEMA_FILE_HEADER = '# Generated from the code by `npm run schema:print`; do not edit by hand.\n\n';

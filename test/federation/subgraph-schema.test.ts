@@ -1,5 +1,5 @@
 import { getDirective } from '@graphql-tools/utils';
-import { isUnionType } from 'graphql';
+import { getNamedType, isInputObjectType, isInterfaceType, isObjectType, isUnionType, type GraphQLNamedType } from 'graphql';
 import { buildSubgraphFromDeclared } from '../../src/graphql/federation';
 import { buildDeclaredSchema, printDeclaredSchema } from '../../src/graphql/schema';
 import { rootFieldsMissingAuth } from '../helpers/schema-audits';
@@ -20,6 +20,26 @@ describe('the Federation 2 subgraph schema', () => {
     for (const type of entities) {
       expect(getDirective(subgraph, type, 'auth')).toEqual([{ requires: 'viewer' }]);
     }
+  });
+
+  it("publishes no type that no field or argument uses (a gateway would compose it into every client's schema)", async () => {
+    const declared = await buildDeclaredSchema();
+    const used = new Set<string>();
+    for (const type of Object.values(declared.getTypeMap())) {
+      if (isUnionType(type)) type.getTypes().forEach((member) => used.add(member.name));
+      // An implementation is reached through its interface, which a field returns.
+      if ((isObjectType(type) || isInterfaceType(type)) && type.getInterfaces().length > 0) used.add(type.name);
+      if (!isObjectType(type) && !isInterfaceType(type) && !isInputObjectType(type)) continue;
+      for (const field of Object.values(type.getFields())) {
+        used.add(getNamedType(field.type).name);
+        for (const argument of 'args' in field ? field.args : []) used.add(getNamedType(argument.type).name);
+      }
+    }
+    const roots = [declared.getQueryType(), declared.getMutationType(), declared.getSubscriptionType()];
+    const published = Object.values(declared.getTypeMap()).filter(
+      (type: GraphQLNamedType) => !type.name.startsWith('__') && !roots.includes(type as never),
+    );
+    expect(published.map((type) => type.name).filter((name) => !used.has(name))).toEqual([]);
   });
 
   it('is printed in schema/schema.graphql under the federation @link, with the Workflow key', async () => {

@@ -2,10 +2,11 @@
  * `@auth(requires: Role = VIEWER)` on a field or an object type, enforced by a schema transform.
  *
  * Wiring (type-graphql 2):
- *   buildSchema({ resolvers, directives: [authDirective, rateLimitDirective] })
+ *   declareAuthDirective(await buildSchema({ resolvers, directives: [rateLimitDirective] }))
  *   and `@Directive('@auth(requires: OPERATOR)')` on a field or an `@ObjectType` class.
- * The `Role` enum enters the schema through the directive's argument: do NOT `registerEnumType`
- * another enum named `Role`, that would be two types with one name.
+ * The directive is declared over the schema's own `Role` enum when a field uses one (`Caller.roles`,
+ * registered in ../enums.ts), else over RoleEnum, which then enters the schema through it: declared
+ * before the build, it would be a second type named `Role`.
  * Then apply the transforms with `applySecurityDirectives` (./index.ts), which fixes their order.
  *
  * Context: `context.auth` (an `Authentication`); a context without it is treated as anonymous.
@@ -19,27 +20,40 @@ import {
   GraphQLError,
   type GraphQLFieldConfig,
   GraphQLObjectType,
-  type GraphQLSchema,
+  GraphQLSchema,
 } from 'graphql';
 import type { Authentication } from '../../auth/identity';
 import { hasRole, isRole, type Role, ROLES } from '../../auth/roles';
 import { ErrorCode } from '../../error-codes';
+import { ROLES_DESCRIPTION } from '../enums';
 
 const AUTH = 'auth';
 
-/** `enum Role { VIEWER OPERATOR ADMIN }`; its internal values are the token's role strings. */
+/** `enum Role { VIEWER OPERATOR ADMIN }`, for a schema without its own; its internal values are the token's role strings. */
 const RoleEnum = new GraphQLEnumType({
   name: 'Role',
-  description: 'Roles in increasing power: ADMIN includes OPERATOR, which includes VIEWER.',
+  description: ROLES_DESCRIPTION,
   values: Object.fromEntries(ROLES.map((role) => [role.toUpperCase(), { value: role }])),
 });
 
-export const authDirective = new GraphQLDirective({
-  name: AUTH,
-  description: 'The least role a caller needs; on an object type it applies to every field without its own @auth.',
-  locations: [DirectiveLocation.FIELD_DEFINITION, DirectiveLocation.OBJECT],
-  args: { requires: { type: RoleEnum, defaultValue: 'viewer' satisfies Role } },
-});
+const authDirectiveOver = (role: GraphQLEnumType) =>
+  new GraphQLDirective({
+    name: AUTH,
+    description: 'The least role a caller needs; on an object type it applies to every field without its own @auth.',
+    locations: [DirectiveLocation.FIELD_DEFINITION, DirectiveLocation.OBJECT],
+    args: { requires: { type: role, defaultValue: 'viewer' satisfies Role } },
+  });
+
+/** The directive over RoleEnum, for schemas built from SDL. */
+export const authDirective = authDirectiveOver(RoleEnum);
+
+/** Declares @auth on a built schema, over the schema's `Role` enum if it has one. */
+export function declareAuthDirective(schema: GraphQLSchema): GraphQLSchema {
+  const declared = schema.getType(RoleEnum.name);
+  if (declared && !(declared instanceof GraphQLEnumType)) throw new Error(`${RoleEnum.name} must be an enum for @auth`);
+  const directive = declared ? authDirectiveOver(declared) : authDirective;
+  return new GraphQLSchema({ ...schema.toConfig(), directives: [...schema.getDirectives(), directive] });
+}
 
 /** Anything getDirective reads: a field, a field config or a type. */
 type Directable = Parameters<typeof getDirective>[1];

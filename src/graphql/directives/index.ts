@@ -1,11 +1,14 @@
 import type { GraphQLSchema } from 'graphql';
-import { authDirective, authDirectiveTransformer } from './auth.directive';
+import { authDirectiveTransformer } from './auth.directive';
 import { rateLimitDirective, rateLimitDirectiveTransformer, type RateLimitOptions } from './rate-limit.directive';
 
-export { authDirectiveTransformer } from './auth.directive';
+export { authDirectiveTransformer, declareAuthDirective } from './auth.directive';
 
-/** For type-graphql: `buildSchema({ resolvers, directives: [...securityDirectives] })`. */
-export const securityDirectives = [authDirective, rateLimitDirective];
+/**
+ * For type-graphql: `declareAuthDirective(await buildSchema({ resolvers, directives: [...securityDirectives] }))`;
+ * @auth is declared after the build, over the schema's own Role enum (auth.directive.ts).
+ */
+export const securityDirectives = [rateLimitDirective];
 
 /**
  * Enforces @auth and @rateLimit on a built schema. Each transform wraps the resolvers it finds, so the

@@ -1,7 +1,7 @@
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { graphql } from 'graphql';
 import { Directive, Field, ObjectType, Query, Resolver, buildSchema } from 'type-graphql';
-import { authDirectiveTransformer, securityDirectives } from '../../../src/graphql/directives';
+import { authDirectiveTransformer, declareAuthDirective, securityDirectives } from '../../../src/graphql/directives';
 import { rootFieldsMissingAuth } from '../../helpers/schema-audits';
 
 @ObjectType()
@@ -27,13 +27,13 @@ class WiringResolver {
   }
 }
 
-const build = () => buildSchema({ resolvers: [WiringResolver], directives: [...securityDirectives] });
+const build = async () => declareAuthDirective(await buildSchema({ resolvers: [WiringResolver], directives: [...securityDirectives] }));
 const as = (...roles: ('viewer' | 'operator' | 'admin')[]) => ({
   auth: { kind: 'authenticated', identity: { sub: 'someone', roles } },
 });
 
 describe('the directives in a type-graphql schema', () => {
-  it('bring the Role enum into the schema through the @auth argument, with no registerEnumType', async () => {
+  it('bring the Role enum into a schema that has none through the @auth argument', async () => {
     const printed = printSchemaWithDirectives(await build());
     expect(printed).toContain('enum Role {\n  VIEWER\n  OPERATOR\n  ADMIN\n}');
     expect(printed).toContain('directive @auth(requires: Role = VIEWER) on FIELD_DEFINITION | OBJECT');
