@@ -6,6 +6,7 @@ import { ConfigError, loadConfig, type Config, type RedisTarget } from './config
 import { createLogger } from './logger';
 import { closeRedis, connectRedis, createEmbeddedRedis } from './redis/client';
 import { RedisKeys } from './redis/keys';
+import { CONSOLE_PATH } from './http/console';
 import { createApp } from './server';
 import { seedDemoWorkflows } from './workflows/demo-seed';
 
@@ -62,11 +63,14 @@ async function main(): Promise<void> {
 /** What a developer needs to make a first call: where, with which token, and an example. */
 function developmentBanner(config: Config, url: string, developmentToken: string | undefined): string {
   const ide = url.replace(/\/graphql$/, '/ide');
+  const operatorConsole = url.replace(/\/graphql$/, CONSOLE_PATH);
   const token = developmentToken
     ? `Development operator token (valid ${DEVELOPMENT_TOKEN_LIFETIME}):\n\n  ${developmentToken}\n\n` +
-      (config.http.ide ? `GraphQL IDE (token pre-filled from this machine): ${ide}\n\n` : '')
+      (config.http.ide ? `GraphQL IDE (token pre-filled from this machine): ${ide}\n\n` : '') +
+      (config.http.console ? `Operator console (token offered to this machine): ${operatorConsole}\n\n` : '')
     : 'No development token: tokens are verified with the configured JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URL.\n\n' +
-      (config.http.ide ? `GraphQL IDE: ${ide}\n\n` : '');
+      (config.http.ide ? `GraphQL IDE: ${ide}\n\n` : '') +
+      (config.http.console ? `Operator console: ${operatorConsole}\n\n` : '');
   return (
     `\nWAVE control API on ${url} (${describeRedis(config.redisTarget)}` +
     `${config.seedDemo ? ', demo workflows seeded' : ''})\n` +

@@ -23,6 +23,7 @@ import { subscriptionsOverWebSocketOnly } from './graphql/subscriptions-over-htt
 import { NoServiceSdl } from './graphql/security/service-sdl.rule';
 import { requestErrorHandler } from './http/body-errors';
 import { corsPolicy } from './http/cors';
+import { consoleRouter } from './http/console';
 import { serveGraphQLOverWebSocket } from './http/graphql-ws';
 import { ideRouter } from './http/ide';
 import { routeTrustedGateway } from './http/trusted-gateway';
@@ -153,6 +154,7 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
   app.use(observability.routes);
   // Before /graphql: a browser's GET /graphql gets the IDE; every other request passes to Apollo.
   app.use(ideRouter({ enabled: config.http.ide, developmentToken: isProduction ? undefined : developmentToken }));
+  app.use(consoleRouter({ enabled: config.http.console, developmentToken: isProduction ? undefined : developmentToken }));
   app.use(
     '/graphql',
     ...corsPolicy(config.http),

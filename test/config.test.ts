@@ -48,6 +48,7 @@ describe('configuration from the environment', () => {
         bodyLimit: '100kb',
         introspection: true,
         ide: true,
+        console: true,
         fieldSuggestions: true,
         allowBatchedRequests: false,
         corsOrigins: [],
@@ -57,9 +58,11 @@ describe('configuration from the environment', () => {
     });
   });
 
-  it('turns introspection, field suggestions and the IDE off in production unless asked for', () => {
+  it('turns introspection, field suggestions, the IDE and the console off in production unless asked for', () => {
     const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), REDIS_URL: 'redis://r:6379' };
-    expect(loadConfig(production).http).toMatchObject({ introspection: false, fieldSuggestions: false, ide: false });
+    expect(loadConfig(production).http).toMatchObject({ introspection: false, fieldSuggestions: false, ide: false, console: false });
+    expect(loadConfig({ ...production, CONSOLE: 'true' }).http.console).toBe(true);
+    expect(loadConfig({ CONSOLE: 'false' }).http.console).toBe(false);
     expect(loadConfig({ ...production, INTROSPECTION: 'true' }).http.introspection).toBe(true);
     expect(loadConfig({ ...production, IDE: 'true' }).http.ide).toBe(true);
     expect(loadConfig({ IDE: 'false' }).http.ide).toBe(false);

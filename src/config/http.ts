@@ -18,6 +18,7 @@ export const httpEnv = z.object({
     .default('100kb'),
   INTROSPECTION: flag,
   IDE: flag,
+  CONSOLE: flag,
   FIELD_SUGGESTIONS: flag,
   ALLOW_BATCHED_REQUESTS: flag,
   CORS_ORIGINS: commaSeparated
@@ -64,6 +65,8 @@ export interface HttpConfig {
   introspection: boolean;
   /** The offline GraphQL IDE at GET /ide (and GET /graphql from a browser). */
   ide: boolean;
+  /** The operator console at GET /console. */
+  console: boolean;
   fieldSuggestions: boolean;
   allowBatchedRequests: boolean;
   corsOrigins: string[];
@@ -98,6 +101,7 @@ export function httpConfigOf(value: HttpEnv, isProduction: boolean): HttpConfig 
       : undefined,
     introspection: developmentDefault(value.INTROSPECTION),
     ide: developmentDefault(value.IDE),
+    console: developmentDefault(value.CONSOLE),
     fieldSuggestions: developmentDefault(value.FIELD_SUGGESTIONS),
     allowBatchedRequests: value.ALLOW_BATCHED_REQUESTS === 'true',
     corsOrigins: value.CORS_ORIGINS,

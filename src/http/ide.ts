@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { BlockList, isIPv6 } from 'node:net';
 import { join } from 'node:path';
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
+import { isVisitorOnThisMachine, sameHostSockets } from './local-visitor';
 
 /** Where `npm run build` (scripts/build-ide.js) puts the bundle; the same path from src/http and dist/http. */
 const IDE_ASSETS_DIR = join(__dirname, '..', '..', 'dist', 'ide');
@@ -13,17 +13,6 @@ const BUNDLE_FILES = ['ide.js', 'ide.css'];
 
 /** What a GraphQL client can ask for at /graphql; a browser's navigation ranks text/html above all of them. */
 const GRAPHQL_MEDIA_TYPES = ['application/json', 'application/graphql-response+json', 'multipart/mixed', 'text/html'];
-
-/** Host names that only this machine can reach; a DNS-rebound name is never one of them. */
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-/** 127.0.0.0/8 and ::1; BlockList also matches their IPv4-mapped forms (::ffff:127.0.0.1). */
-const LOOPBACK_ADDRESSES = new BlockList();
-LOOPBACK_ADDRESSES.addSubnet('127.0.0.0', 8, 'ipv4');
-LOOPBACK_ADDRESSES.addAddress('::1', 'ipv6');
-
-/** A Host header fit to be written into the CSP (a name or address with an optional port). */
-const PLAIN_HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 
 export interface IdeOptions {
   /** HttpConfig.ide: when false, the router answers nothing and GET /ide is a 404. */
@@ -93,33 +82,12 @@ function sendPage(req: Request, res: Response, developmentToken: string | undefi
 }
 
 /**
- * Decided by the socket's peer, which a client cannot choose, never by Host or X-Forwarded-For, which
- * it can. The Host must be a loopback name as well, so a page on a DNS-rebound name cannot read the
- * token through the visitor's browser. A forwarded request is refused: behind a proxy on this machine
- * every visitor's peer is loopback.
- */
-function isVisitorOnThisMachine(req: Request): boolean {
-  const peer = req.socket.remoteAddress;
-  return (
-    peer !== undefined &&
-    LOOPBACK_ADDRESSES.check(peer, isIPv6(peer) ? 'ipv6' : 'ipv4') &&
-    LOOPBACK_HOSTS.has(hostName(req.headers.host ?? '')) &&
-    req.headers['x-forwarded-for'] === undefined &&
-    req.headers.forwarded === undefined
-  );
-}
-
-function hostName(host: string): string {
-  return host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0];
-}
-
-/**
  * Everything from this origin only; GraphiQL sets inline styles (hence 'unsafe-inline' for styles,
  * never for scripts) and its fonts are data: URLs inside the CSS. Subscriptions use the same host's
  * WebSocket.
  */
 function contentSecurityPolicy(host: string): string {
-  const sockets = PLAIN_HOST.test(host) ? ` ws://${host} wss://${host}` : '';
+  const sockets = sameHostSockets(host);
   return [
     "default-src 'self'",
     "script-src 'self'",
