@@ -1,0 +1,65 @@
+// The overview: queue lengths, stuck workflows by kind, and the stuck list to open one from.
+import { useQuery } from '@apollo/client/react';
+import { ConsoleOverviewDocument, type StuckKind } from '../../generated/console-operations';
+import { KIND_LABELS, Refusals, STUCK_KINDS, WorkflowTable } from '../components';
+import { refusalsOf } from '../errors';
+
+export function OverviewPage({ now }: { now: number }) {
+  const { data, error } = useQuery(ConsoleOverviewDocument);
+  const stuck = data?.stuckWorkflows.nodes ?? [];
+  const byKind = new Map<StuckKind, number>();
+  for (const workflow of stuck) for (const reason of workflow.health.reasons) byKind.set(reason.kind, (byKind.get(reason.kind) ?? 0) + 1);
+
+  return (
+    <section aria-labelledby="overview-title">
+      <h1 id="overview-title">Overview</h1>
+      <Refusals refusals={refusalsOf(error)} />
+      <div className="cards">
+        <section className="card" aria-labelledby="queues-title">
+          <h2 id="queues-title">Queues</h2>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Domain</th>
+                <th scope="col">Waiting tasks</th>
+              </tr>
+            </thead>
+            <tbody>
+              {(data?.queues ?? []).map((queue) => (
+                <tr key={queue.domain} data-domain={queue.domain}>
+                  <td>{queue.domain}</td>
+                  <td>{queue.length}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+        <section className="card" aria-labelledby="kinds-title">
+          <h2 id="kinds-title">Stuck by kind</h2>
+          <dl className="counts">
+            {STUCK_KINDS.map((kind) => (
+              <div key={kind} data-kind={kind}>
+                <dt>{KIND_LABELS[kind]}</dt>
+                <dd>
+                  <a href={`#/workflows?kind=${kind}`}>{byKind.get(kind) ?? 0}</a>
+                </dd>
+              </div>
+            ))}
+          </dl>
+        </section>
+      </div>
+      <section aria-labelledby="stuck-title">
+        <h2 id="stuck-title">Stuck workflows</h2>
+        {data && (
+          <WorkflowTable
+            workflows={stuck}
+            now={now}
+            caption={
+              data.stuckWorkflows.pageInfo.hasNextPage ? 'The first 100 stuck workflows (more in Workflows)' : 'Every stuck workflow'
+            }
+          />
+        )}
+      </section>
+    </section>
+  );
+}
