@@ -1,0 +1,351 @@
+import { existsSync } from 'node:fs';
+import type Redis from 'ioredis';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { issueToken } from '../../src/auth/tokens';
+import { loadConfig } from '../../src/config';
+import { connectRedis } from '../../src/redis/client';
+import { RedisKeys } from '../../src/redis/keys';
+import { seedDemoWorkflows } from '../../src/workflows/demo-seed';
+import { TaskFencing } from '../../src/workflows/task-fencing';
+import { TEST_SECRET } from '../helpers/app';
+import { dumpWorkflowState } from '../helpers/keyspace';
+import { RedisServer } from '../helpers/redis-server';
+import { ServerProcess } from '../helpers/server-process';
+
+/** Debian's package `chromium`, launched as test/ide/ide.test.ts does; playwright-core never downloads a browser. */
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];
+/** Upper bounds for the page to get somewhere, not waits: each wait ends as soon as the page is there. */
+const PAGE_TIMEOUT_MS = 15_000;
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1']);
+
+const DEAD_AGENT = 'WAVE1-FE-002-dead-agent';
+const DEAD_AGENT_TASK = 'demo-fe-002-checkout';
+const UNADVANCED = 'WAVE1-QA-001-unadvanced';
+const HEALTHY = 'WAVE1-FE-001-healthy';
+const HEALTHY_RUNNING_TASK = 'demo-fe-001-build';
+const SAFETY_BLOCKED = 'WAVE1-PM-001-safety-block';
+const AGENT_CRASH = 'WAVE1-BE-002-agent-crash';
+
+const keys = new RedisKeys('wave');
+
+/** The address `npm start` printed for the console. */
+function consoleAddress(server: ServerProcess): string {
+  return /Operator console[^:]*: (\S+)/.exec(server.output)![1];
+}
+
+interface OpenedPage {
+  page: Page;
+  /** Every URL the page requested. */
+  requested: string[];
+  /** Console errors and uncaught exceptions: a CSP refusal shows up here. */
+  problems: string[];
+}
+
+describe('the operator console in a real browser (Debian chromium, no internet), on real Redis with the demo workflows', () => {
+  let redisServer: RedisServer;
+  let redis: Redis;
+  let server: ServerProcess;
+  let browser: Browser;
+  let consoleUrl: string;
+  const opened: OpenedPage[] = [];
+
+  beforeAll(async () => {
+    // Never skipped: a missing browser fails the suite, with the way to get one.
+    if (!existsSync(CHROMIUM))
+      throw new Error(`${CHROMIUM} is missing: apt-get install chromium (scripts/ensure-test-deps.sh, run before npm test, does)`);
+    redisServer = await RedisServer.start();
+    redis = redisServer.client();
+    await seedDemoWorkflows(redis as never, keys, Date.now());
+    server = await ServerProcess.start({ REDIS_URL: redisServer.url, JWT_SECRET: TEST_SECRET });
+    consoleUrl = consoleAddress(server);
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    expect(await server?.stop()).toBe(0);
+    redis?.disconnect();
+    await redisServer?.dispose();
+  });
+
+  afterEach(() => {
+    // Whatever a test did, its pages asked nothing of another host and nothing was blocked or thrown.
+    for (const { requested, problems } of opened.splice(0)) {
+      expect(requested.length).toBeGreaterThan(0);
+      expect(requested.filter((url) => !LOCAL_HOSTS.has(new URL(url).hostname))).toEqual([]);
+      expect(problems).toEqual([]);
+    }
+  });
+
+  /** A fresh page that records every request it makes and stops any that would leave this machine. */
+  async function openPage(): Promise<Page> {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    page.setDefaultTimeout(PAGE_TIMEOUT_MS);
+    const entry: OpenedPage = { page, requested: [], problems: [] };
+    page.on('request', (request) => entry.requested.push(request.url()));
+    page.on('console', (message) => {
+      // Expected: a refused GraphQL call (the browser logs a 4xx resource), and the offline test's failed reads.
+      if (message.type() === 'error' && !/favicon|status of 4\d\d|ERR_INTERNET_DISCONNECTED/.test(message.text()))
+        entry.problems.push(message.text());
+    });
+    page.on('pageerror', (error) => entry.problems.push(error.message));
+    await context.route('**/*', (route) => {
+      const { hostname } = new URL(route.request().url());
+      return LOCAL_HOSTS.has(hostname) ? route.continue() : route.abort('blockedbyclient');
+    });
+    opened.push(entry);
+    return page;
+  }
+
+  /** Opens the console and signs in by pasting a token with these roles; resolves once the page shows who. */
+  async function signIn(roles: Array<'viewer' | 'operator' | 'admin'>, subject: string): Promise<Page> {
+    const page = await openPage();
+    await page.goto(consoleUrl);
+    await page.getByLabel('Bearer token').fill(issueToken(TEST_SECRET, { sub: subject, roles }, '15m'));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('who').getByText(subject).waitFor();
+    return page;
+  }
+
+  async function openWorkflow(page: Page, threadId: string): Promise<void> {
+    await page.getByRole('link', { name: 'Workflows', exact: true }).click();
+    await page.getByRole('textbox', { name: 'Thread id' }).fill(threadId);
+    await page.getByRole('button', { name: 'Open' }).click();
+    await page.getByRole('heading', { name: `Workflow ${threadId}` }).waitFor();
+    await page.locator('[data-field="phase"]').waitFor();
+  }
+
+  it('walks the 3 a.m. flow: signs in, sees the stuck list, opens the dead-agent workflow, previews, confirms once, sees the summary and the audit entry', async () => {
+    const page = await signIn(['operator'], 'alice');
+    await expect(page.getByTestId('who').textContent()).resolves.toMatch(/alice.*role OPERATOR/);
+
+    // The overview's stuck list names the dead-agent workflow with its kind.
+    const stuckRow = page.locator(`tr[data-thread-id="${DEAD_AGENT}"]`);
+    await stuckRow.getByText(/AGENT_GONE/).waitFor();
+    await stuckRow.getByRole('link', { name: DEAD_AGENT }).click();
+
+    await page.getByRole('heading', { name: `Workflow ${DEAD_AGENT}` }).waitFor();
+    const task = page.locator(`tr[data-task-id="${DEAD_AGENT_TASK}"]`);
+    await task.getByText('fe-agent-2').waitFor();
+    await expect(task.locator('[data-field="status"]').textContent()).resolves.toBe('IN_PROGRESS');
+    await page
+      .locator('li[data-kind="AGENT_GONE"]')
+      .getByText(/Suggested fix: \S+/)
+      .waitFor();
+
+    await page.getByLabel('Reason (recorded in the audit trail)').fill('fe-agent-2 died at 03:10');
+    await page.getByRole('button', { name: 'Preview reset' }).click();
+    const preview = page.getByTestId('reset-preview');
+    await expect(preview.locator('[data-field="tasks"]').textContent()).resolves.toBe(DEAD_AGENT_TASK);
+    await expect(preview.locator('[data-field="target"]').textContent()).resolves.toBe('gate 0, PENDING');
+
+    const before = await dumpWorkflowState(redis as never);
+    // A double click sends one confirmation at most, and its requestId would make a second one a replay.
+    await page.getByRole('button', { name: 'Confirm reset' }).dblclick();
+    const summary = page.getByTestId('reset-summary');
+    await summary.getByRole('heading', { name: 'Reset done', exact: true }).waitFor();
+    await summary.getByText('Cleared 1 tasks and 0 results. Now at gate 0, PENDING, attempt 1.').waitFor();
+    await page.locator('[data-field="attempt"]').getByText('1').waitFor();
+    await page.locator('tr[data-audit-kind="RESET"]').getByText('fe-agent-2 died at 03:10').waitFor();
+    await expect(page.locator('tr[data-audit-kind="RESET"]').count()).resolves.toBe(1);
+
+    // In Redis, only that workflow's own keys and the trail's bookkeeping changed.
+    const after = await dumpWorkflowState(redis as never);
+    const changed = [...new Set([...before.keys(), ...after.keys()])].filter(
+      (key) => JSON.stringify(before.get(key)) !== JSON.stringify(after.get(key)),
+    );
+    const own = [keys.workflow(DEAD_AGENT), keys.workflowTasks(DEAD_AGENT), keys.task(DEAD_AGENT_TASK), keys.workflowAudit(DEAD_AGENT)];
+    const trail = (key: string) => key === keys.audit || key.startsWith(keys.resetRequest('')) || key.startsWith(keys.resetPlan(''));
+    expect(changed.filter((key) => !own.includes(key) && !trail(key))).toEqual([]);
+    expect(changed).toEqual(expect.arrayContaining([keys.workflow(DEAD_AGENT), keys.task(DEAD_AGENT_TASK), keys.audit]));
+    expect(await redis.hget(keys.workflow(DEAD_AGENT), 'phase')).toBe('pending');
+
+    // The global trail shows the reset first, with who and why.
+    await page.getByRole('link', { name: 'Audit' }).click();
+    const newest = page.locator('table.audit tbody tr').first();
+    await newest.getByText('fe-agent-2 died at 03:10').waitFor();
+    await expect(newest.getAttribute('data-audit-kind')).resolves.toBe('RESET');
+    await expect(newest.textContent()).resolves.toContain('alice');
+
+    // The token lived in memory only.
+    const stored = await page.evaluate(() => JSON.stringify([{ ...localStorage }, { ...sessionStorage }, document.cookie]));
+    expect(stored).toBe('[{},{},""]');
+  });
+
+  it('explains STALE_PLAN when the workflow changed between preview and confirm, and resets after a new preview', async () => {
+    const page = await signIn(['operator'], 'bob');
+    await openWorkflow(page, UNADVANCED);
+    await page.getByLabel('Reason (recorded in the audit trail)').fill('orchestrator missed the e2e result');
+    await page.getByRole('button', { name: 'Preview reset' }).click();
+    await page.getByTestId('reset-preview').waitFor();
+
+    // The orchestrator queues another task for the workflow in the meantime.
+    await redis.hset(keys.task('stale-extra'), {
+      thread_id: UNADVANCED,
+      status: 'pending',
+      queue: 'qa',
+      data: '{}',
+      enqueued_at: String(Date.now()),
+    });
+    await redis.sadd(keys.workflowTasks(UNADVANCED), 'stale-extra');
+    await page.getByRole('button', { name: 'Confirm reset' }).click();
+    await page
+      .locator('.refusal[data-code="STALE_PLAN"]')
+      .getByText(/changed since this preview/)
+      .waitFor();
+    expect(await redis.hget(keys.workflow(UNADVANCED), 'phase')).toBe('running');
+
+    await page.getByRole('button', { name: 'Preview again' }).click();
+    await page.getByTestId('reset-preview').locator('[data-field="tasks"]').getByText('stale-extra').waitFor();
+    await page.getByRole('button', { name: 'Confirm reset' }).click();
+    await page.getByTestId('reset-summary').getByRole('heading', { name: 'Reset done' }).waitFor();
+    expect(await redis.hget(keys.workflow(UNADVANCED), 'phase')).toBe('pending');
+  });
+
+  it("shows a viewer every mutating control disabled with the reason, and the server refuses the viewer's reset anyway", async () => {
+    const page = await signIn(['viewer'], 'victor');
+    await expect(page.getByTestId('who').textContent()).resolves.toMatch(/victor.*role VIEWER/);
+    await openWorkflow(page, SAFETY_BLOCKED);
+    const preview = page.getByRole('button', { name: 'Preview reset' });
+    expect(await preview.isDisabled()).toBe(true);
+    const describedBy = (await preview.getAttribute('aria-describedby'))!;
+    await expect(page.locator(`[id="${describedBy}"]`).textContent()).resolves.toMatch(/Needs the OPERATOR role.*victor \(VIEWER\)/);
+    expect(await page.getByLabel('Reason (recorded in the audit trail)').isDisabled()).toBe(true);
+    await page
+      .locator('#history-title + .disabled-reason')
+      .getByText(/Needs the OPERATOR role/)
+      .waitFor();
+
+    await page.getByRole('link', { name: 'Bulk reset' }).click();
+    expect(await page.getByRole('button', { name: 'Preview batch' }).isDisabled()).toBe(true);
+    await page.getByText(/Needs the ADMIN role/).waitFor();
+    await page.getByRole('link', { name: 'Audit' }).click();
+    await page.getByText(/Needs the OPERATOR role/).waitFor();
+
+    // Disabled on the page is a courtesy: the server itself refuses the viewer.
+    const token = issueToken(TEST_SECRET, { sub: 'victor', roles: ['viewer'] }, '5m');
+    const answer = await page.evaluate(
+      async ([threadId, bearer]) => {
+        const response = await fetch('/graphql', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
+          body: JSON.stringify({
+            query: 'mutation($t: ID!) { resetWorkflow(input: { threadId: $t, reason: "viewer tries", dryRun: true }) { success } }',
+            variables: { t: threadId },
+          }),
+        });
+        return response.json();
+      },
+      [SAFETY_BLOCKED, token] as const,
+    );
+    expect(answer.errors.map((error: { extensions: { code: string } }) => error.extensions.code)).toEqual(['FORBIDDEN']);
+    expect(await redis.hget(keys.workflow(SAFETY_BLOCKED), 'phase')).toBe('blocked');
+  });
+
+  it('shows a result an agent records while the workflow is open, without a reload', async () => {
+    const page = await signIn(['operator'], 'carol');
+    await openWorkflow(page, HEALTHY);
+    await page.locator('[data-live="open"]').waitFor();
+    const result = page.locator(`tr[data-task-id="${HEALTHY_RUNNING_TASK}"] [data-field="result"]`);
+    await expect(result.textContent()).resolves.toBe('—');
+
+    // An agent of its own, as a real one is: a connection with the project's scripts, not the server's.
+    const agentRedis = connectRedis(
+      redisServer.url,
+      loadConfig({ NODE_ENV: 'test', REDIS_URL: redisServer.url, JWT_SECRET: TEST_SECRET }).redis,
+    );
+    try {
+      const agent = new TaskFencing(agentRedis, keys);
+      await expect(
+        agent.recordTaskResult({
+          taskId: HEALTHY_RUNNING_TASK,
+          attempt: 0,
+          result: { success: true, summary: 'login form built' },
+          status: 'completed',
+        }),
+      ).resolves.toMatchObject({ recorded: true });
+    } finally {
+      agentRedis.disconnect();
+    }
+
+    await page.locator('li[data-event="TASK_RESULT"]').getByText(`result of ${HEALTHY_RUNNING_TASK}: COMPLETED`).waitFor();
+    await result.getByText('"summary": "login form built"').waitFor();
+    await expect(page.locator(`tr[data-task-id="${HEALTHY_RUNNING_TASK}"] [data-field="status"]`).textContent()).resolves.toBe('COMPLETED');
+  });
+
+  it('lets an admin preview and confirm a batch reset of the workflows stuck in one kind, with each outcome shown', async () => {
+    const page = await signIn(['admin'], 'dana');
+    await page.getByRole('link', { name: 'Bulk reset' }).click();
+    await page.getByLabel('Stuck kind').selectOption('QUEUED_TOO_LONG');
+    await page.getByLabel('Reason (recorded for every workflow)').fill('be agents crashed overnight');
+    await page.getByRole('button', { name: 'Preview batch' }).click();
+    const preview = page.getByTestId('batch-preview');
+    await preview
+      .locator(`li[data-thread-id="${AGENT_CRASH}"]`)
+      .getByText(/would clear 2 tasks/)
+      .waitFor();
+    await expect(preview.locator('li[data-outcome]').count()).resolves.toBe(1);
+    expect(await redis.hget(keys.workflow(AGENT_CRASH), 'phase')).toBe('running');
+
+    await page.getByRole('button', { name: 'Confirm batch reset' }).click();
+    const summary = page.getByTestId('batch-summary');
+    await summary.getByRole('heading', { name: 'Batch done: 1 reset, 0 failed' }).waitFor();
+    await summary
+      .locator(`li[data-thread-id="${AGENT_CRASH}"]`)
+      .getByText(/cleared 2 tasks.*attempt 1/)
+      .waitFor();
+    expect(await redis.hget(keys.workflow(AGENT_CRASH), 'phase')).toBe('pending');
+    expect(await redis.lrange(keys.queue('be'), 0, -1)).toEqual([]);
+  });
+
+  it('pauses and resumes the refresh of the lists, says when data was last read and when the server is out of reach', async () => {
+    const page = await signIn(['viewer'], 'erin');
+    const lastRead = page.getByTestId('last-read');
+    await lastRead.getByText(/^Last read \d/).waitFor();
+    await page.context().setOffline(true);
+    await page.getByRole('button', { name: 'Refresh now' }).click();
+    await lastRead.getByText(/^Server unreachable: last read \d/).waitFor();
+    await page.context().setOffline(false);
+    await page.getByRole('button', { name: 'Refresh now' }).click();
+    await lastRead.getByText(/^Last read \d/).waitFor();
+
+    await page.getByRole('button', { name: 'Pause auto-refresh' }).click();
+    await page.getByText('Auto-refresh paused').waitFor();
+    await page.getByRole('button', { name: 'Resume auto-refresh' }).click();
+    await page.getByText(/Auto-refresh every \d+ s/).waitFor();
+  });
+});
+
+describe('the operator console on `npm start` in development (embedded Redis, development token)', () => {
+  let server: ServerProcess;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await ServerProcess.start({});
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    expect(await server?.stop()).toBe(0);
+  });
+
+  it('offers the development token to this machine and signs in with it as the development operator', async () => {
+    const page = await browser.newPage();
+    page.setDefaultTimeout(PAGE_TIMEOUT_MS);
+    await page.goto(consoleAddress(server));
+    await page.getByRole('button', { name: 'Use the development token' }).click();
+    await page.getByTestId('who').getByText('dev-operator').waitFor();
+    await page.locator(`tr[data-thread-id="${DEAD_AGENT}"]`).waitFor();
+    await page.context().close();
+  });
+});
