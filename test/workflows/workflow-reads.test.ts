@@ -1,15 +1,19 @@
-import type { Phase } from '../../src/workflows/workflow.types';
+import type { ListWorkflowsOptions, Phase } from '../../src/workflows/workflow.types';
 import { BACKENDS, keys, tasksOf, useBackend, writeTask, writeWorkflow } from './support';
 
 describe.each(BACKENDS)('WorkflowReads on %s', (backendName) => {
   const backend = useBackend(backendName);
 
-  async function listAll(first: number, phase?: Phase): Promise<{ ids: string[]; pages: number }> {
+  async function listAll(
+    first: number,
+    phase?: Phase,
+    filters: Omit<ListWorkflowsOptions, 'first'> = {},
+  ): Promise<{ ids: string[]; pages: number }> {
     const ids: string[] = [];
     let after: string | null = null;
     let pages = 0;
     for (;;) {
-      const page = await backend.workflows.listWorkflows({ first, after, phase });
+      const page = await backend.workflows.listWorkflows({ ...filters, first, after, phase });
       pages += 1;
       ids.push(...page.nodes.map(({ workflow }) => workflow.threadId));
       if (!page.hasNextPage) return { ids, pages };
@@ -87,6 +91,48 @@ describe.each(BACKENDS)('WorkflowReads on %s', (backendName) => {
       expect(page.hasNextPage).toBe(true);
       const rest = await listAll(5, 'blocked');
       expect(rest).toEqual({ ids: ['wf-0003', 'wf-1100'], pages: 3 });
+    });
+
+    it('pages newest first, ties of creation time in reverse thread id order, without skipping or repeating any', async () => {
+      for (const threadId of ['t-2', 't-1', 't-3']) await writeWorkflow(backend.redis, threadId, { createdAt: 1000 });
+      await writeWorkflow(backend.redis, 'earlier', { createdAt: 500 });
+      await writeWorkflow(backend.redis, 'later', { createdAt: 2000 });
+      expect(await listAll(2, undefined, { order: 'newest_first' })).toEqual({ ids: ['later', 't-3', 't-2', 't-1', 'earlier'], pages: 3 });
+    });
+
+    /** `count` workflows `wf-0000`…, created in that order; those at `others` are named `other-…` instead. */
+    async function writeMany(count: number, others: readonly number[], phaseAt: (i: number) => string = () => 'running') {
+      const pipeline = backend.redis.pipeline();
+      for (let i = 0; i < count; i++) {
+        const threadId = `${others.includes(i) ? 'other' : 'wf'}-${String(i).padStart(4, '0')}`;
+        pipeline.hset(keys.workflow(threadId), 'thread_id', threadId, 'gate', '1', 'phase', phaseAt(i), 'created_at', String(i));
+        pipeline.zadd(keys.workflowIndex, i, threadId);
+      }
+      await pipeline.exec();
+    }
+
+    it('finds workflows by thread id prefix, examining at most 5000 index entries a page', async () => {
+      await writeMany(6000, [10, 5500]);
+      const page = await backend.workflows.listWorkflows({ first: 5, threadIdPrefix: 'other-' });
+      expect(page.nodes.map(({ workflow }) => workflow.threadId)).toEqual(['other-0010']);
+      expect(page.hasNextPage).toBe(true);
+      expect(await listAll(5, undefined, { threadIdPrefix: 'other-' })).toEqual({ ids: ['other-0010', 'other-5500'], pages: 2 });
+      expect(await listAll(5, undefined, { threadIdPrefix: 'other-', order: 'newest_first' })).toEqual({
+        ids: ['other-5500', 'other-0010'],
+        pages: 2,
+      });
+    });
+
+    it("combines a thread id prefix with a phase, within the phase filter's budget", async () => {
+      await writeMany(30, [3, 7, 20], (i) => (i === 7 || i === 20 ? 'blocked' : 'running'));
+      expect(await listAll(10, 'blocked', { threadIdPrefix: 'other-' })).toEqual({ ids: ['other-0007', 'other-0020'], pages: 1 });
+    });
+
+    it.each([
+      ['threadIdPrefix', { threadIdPrefix: 'x'.repeat(1000) }],
+      ['order', { order: 'sideways' as ListWorkflowsOptions['order'] }],
+    ])('refuses a malformed %s with BAD_USER_INPUT naming it', async (field, filters) => {
+      await expect(backend.workflows.listWorkflows({ first: 1, ...filters })).rejects.toMatchObject({ code: 'BAD_USER_INPUT', field });
     });
 
     it('returns an empty last page for an empty index', async () => {
