@@ -1,16 +1,18 @@
 import type { Logger } from 'pino';
-import { examinedBudget, PREFIX_EXAMINED } from '../defaults';
+import { examinedBudget, PREFIX_EXAMINED, QUEUE_TAIL_LOOKED } from '../defaults';
 import { ErrorCode } from '../error-codes';
 import type { RedisClient } from '../redis/client';
 import { isWrongType } from '../redis/errors';
 import type { RedisKeys } from '../redis/keys';
+import { OldestQueuedOutcome, runOldestQueued } from '../redis/commands/oldest-queued';
 import { execValues } from '../redis/pipeline';
 import { decodeCursor, encodeCursor, isAfterIn, type IndexPosition } from './workflow.cursor';
-import { byEnqueueTime, toTask, toWorkflow } from './workflow.records';
+import { byEnqueueTime, parseTimestamp, toTask, toWorkflow } from './workflow.records';
 import { validateFirst, validateId, validateThreadId } from './workflow.validation';
 import {
   DOMAINS,
   INDEX_ORDERS,
+  type Domain,
   PHASES,
   WorkflowError,
   type IndexOrder,
@@ -127,6 +129,16 @@ export class WorkflowReads {
     for (const domain of DOMAINS) pipeline.llen(this.keys.queue(domain));
     const lengths = await execValues<number>(pipeline);
     return DOMAINS.map((domain, i) => ({ domain, length: Number(lengths[i] ?? 0) }));
+  }
+
+  /**
+   * When the oldest live task waiting in the domain's queue was enqueued: null when none waits, when
+   * it has no `enqueued_at`, or when the last QUEUE_TAIL_LOOKED ids are all dead (left by resets, and
+   * no agent popped them away: a queue nobody takes from).
+   */
+  async oldestQueuedAt(domain: Domain): Promise<Date | null> {
+    const reply = await runOldestQueued(this.redis, this.keys, this.keys.queue(domain), QUEUE_TAIL_LOOKED);
+    return reply.outcome === OldestQueuedOutcome.Found ? parseTimestamp(reply.enqueuedAt) : null;
   }
 
   /**

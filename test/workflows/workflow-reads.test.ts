@@ -1,5 +1,5 @@
 import type { ListWorkflowsOptions, Phase } from '../../src/workflows/workflow.types';
-import { BACKENDS, keys, tasksOf, useBackend, writeTask, writeWorkflow } from './support';
+import { BACKENDS, keys, NOW, tasksOf, useBackend, writeTask, writeWorkflow } from './support';
 
 describe.each(BACKENDS)('WorkflowReads on %s', (backendName) => {
   const backend = useBackend(backendName);
@@ -211,6 +211,45 @@ describe.each(BACKENDS)('WorkflowReads on %s', (backendName) => {
         ['w2', ['w2-a', 'w2-b']],
         ['w3', []],
       ]);
+    });
+
+    describe('oldestQueuedAt', () => {
+      const enqueue = async (id: string, threadId: string, enqueuedAt: number, fields: Record<string, string> = {}) => {
+        await writeTask(backend.redis, { id, threadId, domain: 'fe', queued: true });
+        await backend.redis.hset(keys.task(id), { enqueued_at: String(enqueuedAt), ...fields });
+      };
+
+      it('is null for an empty queue', async () => {
+        expect(await backend.workflows.oldestQueuedAt('fe')).toBeNull();
+      });
+
+      it("is the enqueue time of the queue's oldest task: the one agents pop next, at the tail", async () => {
+        await writeWorkflow(backend.redis, 'wf-1');
+        await enqueue('t-old', 'wf-1', NOW - 90_000);
+        await enqueue('t-new', 'wf-1', NOW - 10_000);
+        expect(await backend.workflows.oldestQueuedAt('fe')).toEqual(new Date(NOW - 90_000));
+      });
+
+      it('skips the dead ids a reset left at the tail: no record, settled, or of an older attempt', async () => {
+        await writeWorkflow(backend.redis, 'wf-1');
+        await backend.redis.hset(keys.workflow('wf-1'), 'attempt', '2');
+        await enqueue('t-live', 'wf-1', NOW - 50_000, { attempt: '2' });
+        await writeTask(backend.redis, { id: 't-done', threadId: 'wf-1', status: 'completed' });
+        await writeTask(backend.redis, { id: 't-stale', threadId: 'wf-1' });
+        await backend.redis.hset(keys.task('t-stale'), { attempt: '1', enqueued_at: String(NOW - 80_000) });
+        // Older than t-live, so nearer the tail, where agents pop.
+        await backend.redis.rpush(keys.queue('fe'), 'gone', 't-done', 't-stale');
+        expect(await backend.workflows.oldestQueuedAt('fe')).toEqual(new Date(NOW - 50_000));
+      });
+
+      it('is null when the last 100 ids of the tail are all dead (a queue nobody pops)', async () => {
+        await writeWorkflow(backend.redis, 'wf-1');
+        await enqueue('t-live', 'wf-1', NOW - 50_000);
+        await backend.redis.rpush(keys.queue('fe'), ...Array.from({ length: 100 }, (_, i) => `dead-${i}`));
+        expect(await backend.workflows.oldestQueuedAt('fe')).toBeNull();
+        await backend.redis.rpop(keys.queue('fe'));
+        expect(await backend.workflows.oldestQueuedAt('fe')).toEqual(new Date(NOW - 50_000));
+      });
     });
 
     it('reports the length of every domain queue', async () => {
