@@ -198,6 +198,8 @@ async function startHiveGateway(subgraphs: Subgraph[], settings: GatewaySettings
     },
     plugins: () => (settings.maxTokens ? [maxTokensPlugin({ n: settings.maxTokens }) as never] : []),
   });
+  // As the CLI does before it serves: a graphql-ws subscribe, unlike an HTTP request, does not load the supergraph.
+  await runtime.getSchema();
   const server = createServer(runtime);
   const wsServer = new WebSocketServer({ server, path: runtime.graphqlEndpoint });
   const ws = useServer(

@@ -1,5 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { print } from 'graphql';
 import type Redis from 'ioredis';
+import { ConfirmResetDocument, PreviewResetDocument } from '../../generated/operations';
 import { TestApp } from '../helpers/app';
 import { writeIndexedWorkflows } from '../helpers/keyspace';
 import { RedisServer } from '../helpers/redis-server';
@@ -16,9 +18,13 @@ export const CLIENT_MAX_TOKENS = 1000;
 /** The settings README "Federation" documents for each gateway. */
 export const DOCUMENTED_SETTINGS: GatewaySettings = { gatewaySecret: GATEWAY_SECRET, maxTokens: CLIENT_MAX_TOKENS, keepRefusals: true };
 
-/** The test app's configuration behind the gateways: confirmation required, one preview a minute. */
+/**
+ * The test app's configuration behind the gateways: confirmation required, two previews a minute, and a
+ * token valid exactly until its `exp` (so a subscription's token expires when the test says).
+ */
 export const FEDERATED_APP_ENV: NodeJS.ProcessEnv = {
   GATEWAY_SECRET,
+  JWT_CLOCK_TOLERANCE: '0',
   REQUIRE_RESET_CONFIRMATION: 'true',
   RESET_PREVIEW_RATE_LIMIT: '2/1m',
 };
@@ -126,4 +132,17 @@ export async function post(url: string, query: string, { variables, token, reque
     body: JSON.stringify({ query, variables }),
   });
   return { status: response.status, headers: response.headers, body: (await response.json()) as GatewayResponse['body'] };
+}
+
+let resetsThroughGateway = 0;
+
+/** Previews then confirms a reset of `threadId` through the gateway, as an operator would (each a fresh one, with a full budget). */
+export async function resetThroughGateway(fixture: Federation, threadId: string): Promise<void> {
+  resetsThroughGateway += 1;
+  const operator = fixture.app.token(['operator'], `operator-${resetsThroughGateway}-of-${threadId}`);
+  const variables = { threadId, reason: 'agent crashed' };
+  const preview = await post(fixture.gateway.url, print(PreviewResetDocument), { variables, token: operator });
+  const planToken = preview.body.data?.resetWorkflow.plan.planToken;
+  const confirm = await post(fixture.gateway.url, print(ConfirmResetDocument), { variables: { ...variables, planToken }, token: operator });
+  expect(confirm.body.data?.resetWorkflow.success).toBe(true);
 }
