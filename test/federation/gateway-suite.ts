@@ -27,7 +27,7 @@ const WORKFLOW_CARD = `fragment Card on Workflow {
 const aliasedWorkflows = (count: number, selection: string) =>
   Array.from({ length: count }, (_, i) => `w${i + 1}: workflow(threadId: "wf-${(i % 2) + 1}") ${selection}`).join('\n  ');
 /** 11 aliases of `workflow` sharing one fragment: about 213 tokens from the client, over 1000 once a gateway copies the fragment. */
-const ELEVEN_ALIASES = `query Cards {\n  ${aliasedWorkflows(11, '{ ...Card }')}\n}\n${WORKFLOW_CARD}`;
+export const ELEVEN_ALIASES = `query Cards {\n  ${aliasedWorkflows(11, '{ ...Card }')}\n}\n${WORKFLOW_CARD}`;
 /** 14 aliases and 2 other root fields: 14 aliases from the client, 16 once a gateway renames every root field. */
 const FOURTEEN_ALIASES_AND_TWO_FIELDS = `query Board {
   ${aliasedWorkflows(14, '{ phase gate }')}

@@ -4,8 +4,8 @@ import WebSocket from 'ws';
 import { TEST_SECRET } from '../helpers/app';
 import { listening, refusal, stoppedListening, within, WORKFLOW_EVENTS } from '../subscriptions/support';
 import { writeTask, writeWorkflow } from '../workflows/support';
-import { describeGateway } from './gateway-suite';
-import { resetThroughGateway } from './support';
+import { describeGateway, ELEVEN_ALIASES } from './gateway-suite';
+import { post, resetThroughGateway } from './support';
 
 /** A viewer's token that expires `seconds` from now (JWT `exp` has whole seconds). */
 function viewerTokenFor(seconds: number): string {
@@ -14,6 +14,12 @@ function viewerTokenFor(seconds: number): string {
 
 describe('the WAVE subgraph behind Hive Gateway', () => {
   const fixture = describeGateway('hive-gateway');
+
+  it('is judged by MAX_TOKENS without the gateway secret: its rewrite of 11 aliases, a fragment copy per field, is refused', async () => {
+    const { body } = await post(fixture.plainGateway.url, ELEVEN_ALIASES, { token: fixture.app.token(['operator']) });
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'TOO_MANY_TOKENS', serviceName: 'wave' });
+    expect(Object.values(body.data ?? {}).every((workflow) => workflow === null)).toBe(true);
+  });
 
   describe('subscriptions through the gateway (its WebSocket transport to us)', () => {
     const clients: Client[] = [];
