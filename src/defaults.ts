@@ -18,6 +18,12 @@ export function examinedBudget(first: number): number {
   return Math.max(EXAMINED_PER_ITEM * first, MIN_EXAMINED);
 }
 
+/** Index entries a page filtered by thread id prefix alone examines at most: ids only, no records. */
+export const PREFIX_EXAMINED = 5000;
+
+/** Ids an overview looks at from a queue's tail for its oldest live task, past the dead ids a reset left. */
+export const QUEUE_TAIL_LOOKED = 100;
+
 /** Workflows one batch reset (`limit`) touches by default and at most. */
 export const DEFAULT_RESET_LIMIT = 20;
 export const MAX_RESET_LIMIT = 100;

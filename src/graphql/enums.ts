@@ -2,7 +2,7 @@ import { registerEnumType } from 'type-graphql';
 import { ROLES } from '../auth/roles';
 import { STUCK_KINDS } from '../workflows/stuck.types';
 import { WORKFLOW_EVENT_TYPES } from '../workflows/workflow-event-messages';
-import { DOMAINS, PHASES, TASK_STATUSES } from '../workflows/workflow.types';
+import { DOMAINS, INDEX_ORDERS, PHASES, TASK_STATUSES } from '../workflows/workflow.types';
 
 /**
  * A GraphQL enum over a domain value list: GraphQL names are the upper-cased values, and the values
@@ -19,6 +19,7 @@ export const StuckKindEnum = graphqlEnumOf(STUCK_KINDS);
 export const WorkflowEventTypeEnum = graphqlEnumOf(WORKFLOW_EVENT_TYPES);
 export const AuditKindEnum = graphqlEnumOf(['reset', 'preview'] as const);
 export const RoleEnum = graphqlEnumOf(ROLES);
+export const WorkflowOrderEnum = graphqlEnumOf(INDEX_ORDERS);
 
 export const ROLES_DESCRIPTION = 'Roles in increasing power: ADMIN includes OPERATOR, which includes VIEWER.';
 
@@ -34,6 +35,10 @@ registerEnumType(StuckKindEnum, {
     RESULT_NOT_ADVANCED: { description: 'A result was stored over STUCK_RESULT_AFTER ago and the workflow did not move.' },
     SAFETY_BLOCKED: { description: 'Blocked at the safety gate with no path forward.' },
   },
+});
+registerEnumType(WorkflowOrderEnum, {
+  name: 'WorkflowOrder',
+  description: 'Creation order: the oldest workflows first, or the newest.',
 });
 registerEnumType(RoleEnum, { name: 'Role', description: ROLES_DESCRIPTION });
 registerEnumType(AuditKindEnum, { name: 'AuditKind', description: 'A reset, or a preview of one (dryRun).' });

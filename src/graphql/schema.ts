@@ -6,6 +6,7 @@ import { applySecurityDirectives, declareAuthDirective, securityDirectives } fro
 import { buildSubgraphFromDeclared, printSubgraphTypeDefs } from './federation';
 import { ResetAuditResolver, WorkflowResetsResolver } from './audit.resolver';
 import { CallerResolver } from './caller.resolver';
+import { QueueLengthResolver } from './queue.resolver';
 import { ResetResolver } from './reset.resolver';
 import { StuckReasonResolver, StuckResolver, WorkflowHealthResolver } from './stuck.resolver';
 import { WorkflowResolver } from './workflow.resolver';
@@ -17,6 +18,7 @@ export async function buildDeclaredSchema(): Promise<GraphQLSchema> {
     resolvers: [
       CallerResolver,
       WorkflowResolver,
+      QueueLengthResolver,
       WorkflowHealthResolver,
       WorkflowResetsResolver,
       StuckReasonResolver,

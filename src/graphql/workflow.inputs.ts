@@ -1,8 +1,8 @@
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
-import type { Domain, Phase } from '../workflows/workflow.types';
+import type { Domain, IndexOrder, Phase } from '../workflows/workflow.types';
 import { GraphQLJSON } from 'graphql-scalars';
-import { TaskDomainEnum, WorkflowPhaseEnum } from './enums';
-import { DEFAULT_PAGE_SIZE } from '../defaults';
+import { TaskDomainEnum, WorkflowOrderEnum, WorkflowPhaseEnum } from './enums';
+import { DEFAULT_PAGE_SIZE, PREFIX_EXAMINED } from '../defaults';
 import { PAGE_SIZE_DESCRIPTION } from './workflow.type';
 
 @InputType()
@@ -33,4 +33,15 @@ export class WorkflowsArgs {
 
   @Field(() => WorkflowPhaseEnum, { nullable: true, description: 'Only workflows in this phase.' })
   phase?: Phase | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      `Only workflows whose thread id starts with this. A page then examines at most ${PREFIX_EXAMINED} index entries ` +
+      '(with `phase` too, as many as `phase` alone) and may hold fewer than `first`: continue while hasNextPage.',
+  })
+  threadIdPrefix?: string | null;
+
+  @Field(() => WorkflowOrderEnum, { defaultValue: WorkflowOrderEnum.OLDEST_FIRST })
+  order!: IndexOrder;
 }

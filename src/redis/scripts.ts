@@ -12,6 +12,7 @@ const SCRIPTS = {
   resetWorkflow: { file: 'reset-workflow.lua', numberOfKeys: 7 },
   recordResetPreview: { file: 'record-reset-preview.lua', numberOfKeys: 3 },
   popTask: { file: 'pop-task.lua', numberOfKeys: 1 },
+  oldestQueued: { file: 'oldest-queued.lua', numberOfKeys: 1 },
   recordTaskResult: { file: 'record-task-result.lua', numberOfKeys: 3 },
   recordTaskHeartbeat: { file: 'record-task-heartbeat.lua', numberOfKeys: 2 },
   enqueueTask: { file: 'enqueue-task.lua', numberOfKeys: 4 },

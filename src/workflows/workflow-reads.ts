@@ -1,17 +1,21 @@
 import type { Logger } from 'pino';
-import { examinedBudget } from '../defaults';
+import { examinedBudget, PREFIX_EXAMINED, QUEUE_TAIL_LOOKED } from '../defaults';
 import { ErrorCode } from '../error-codes';
 import type { RedisClient } from '../redis/client';
 import { isWrongType } from '../redis/errors';
 import type { RedisKeys } from '../redis/keys';
+import { OldestQueuedOutcome, runOldestQueued } from '../redis/commands/oldest-queued';
 import { execValues } from '../redis/pipeline';
-import { decodeCursor, encodeCursor, isAfter, type IndexPosition } from './workflow.cursor';
-import { byEnqueueTime, toTask, toWorkflow } from './workflow.records';
-import { validateFirst, validateThreadId } from './workflow.validation';
+import { decodeCursor, encodeCursor, isAfterIn, type IndexPosition } from './workflow.cursor';
+import { byEnqueueTime, parseTimestamp, toTask, toWorkflow } from './workflow.records';
+import { validateFirst, validateId, validateThreadId } from './workflow.validation';
 import {
   DOMAINS,
+  INDEX_ORDERS,
+  type Domain,
   PHASES,
   WorkflowError,
+  type IndexOrder,
   type ListWorkflowsOptions,
   type QueueLength,
   type Task,
@@ -25,8 +29,9 @@ export interface WorkflowReadsOptions {
   logger?: Pick<Logger, 'warn'>;
 }
 
-/** How many index entries one filtered round trip reads. */
+/** How many index entries one filtered round trip reads: with their hashes, or (a prefix alone) ids only. */
 const FILTER_BATCH = 100;
+const PREFIX_BATCH = 1000;
 
 interface IndexEntry extends IndexPosition {
   hash?: Record<string, string>;
@@ -53,25 +58,33 @@ export class WorkflowReads {
   }
 
   /**
-   * A page of workflows in creation order. With a phase filter at most max(10×first, 500) entries
-   * are examined; the page may then hold fewer than `first` and `endCursor` continues from the
+   * A page of workflows in creation order, oldest or newest first. With a phase filter at most
+   * max(10×first, 500) entries are examined, with only a thread id prefix at most 5000 (their ids
+   * alone are read); the page may then hold fewer than `first` and `endCursor` continues from the
    * last entry examined.
    */
   async listWorkflows(options: ListWorkflowsOptions): Promise<WorkflowPage> {
     const { first, phase } = options;
+    const order = options.order ?? 'oldest_first';
+    const prefix = options.threadIdPrefix || null;
     validateFirst(first);
     if (phase && !PHASES.includes(phase)) {
       throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `phase must be one of ${PHASES.join(', ')}`, 'phase');
     }
+    if (!INDEX_ORDERS.includes(order)) {
+      throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `order must be one of ${INDEX_ORDERS.join(', ')}`, 'order');
+    }
+    if (prefix) validateId(prefix, 'threadIdPrefix');
     let position: IndexPosition | null = options.after ? decodeCursor(options.after) : null;
-    const budget = phase ? examinedBudget(first) : Number.POSITIVE_INFINITY;
+    const budget = phase ? examinedBudget(first) : prefix ? PREFIX_EXAMINED : Number.POSITIVE_INFINITY;
     const nodes: WorkflowEdge[] = [];
     let examined = 0;
     let hasMore = true;
     while (nodes.length < first && examined < budget && hasMore) {
-      const wanted = phase ? Math.min(FILTER_BATCH, budget - examined) : first - nodes.length;
+      const filtered = phase || prefix;
+      const wanted = filtered ? Math.min(prefix && !phase ? PREFIX_BATCH : FILTER_BATCH, budget - examined) : first - nodes.length;
       // One entry beyond those wanted tells whether anything follows, without another round trip.
-      const entries = await this.readIndexAfter(position, wanted + 1);
+      const entries = await this.readIndexAfter(position, wanted + 1, order, prefix);
       let consumed = 0;
       for (const entry of entries.slice(0, wanted)) {
         consumed += 1;
@@ -119,29 +132,50 @@ export class WorkflowReads {
   }
 
   /**
-   * Up to `count` index entries after `position` (from the start when null), with their hashes.
-   * Entries sharing the position's score are skipped by member order.
+   * When the oldest live task waiting in the domain's queue was enqueued: null when none waits, when
+   * it has no `enqueued_at`, or when the last QUEUE_TAIL_LOOKED ids are all dead (left by resets, and
+   * no agent popped them away: a queue nobody takes from).
    */
-  private async readIndexAfter(position: IndexPosition | null, count: number): Promise<IndexEntry[]> {
+  async oldestQueuedAt(domain: Domain): Promise<Date | null> {
+    const reply = await runOldestQueued(this.redis, this.keys, this.keys.queue(domain), QUEUE_TAIL_LOOKED);
+    return reply.outcome === OldestQueuedOutcome.Found ? parseTimestamp(reply.enqueuedAt) : null;
+  }
+
+  /**
+   * Up to `count` index entries after `position` in `order` (from the start when null), with the
+   * hashes of those whose thread id starts with `prefix` (of all when null). Entries sharing the
+   * position's score are skipped by member order.
+   */
+  private async readIndexAfter(
+    position: IndexPosition | null,
+    count: number,
+    order: IndexOrder,
+    prefix: string | null,
+  ): Promise<IndexEntry[]> {
     const entries: IndexEntry[] = [];
-    const min = position ? String(position.score) : '-inf';
+    const from = position ? String(position.score) : order === 'oldest_first' ? '-inf' : '+inf';
     // The range starts at the position's score, so it holds the position's own entry (when still
     // indexed): reading one more keeps a page after a cursor to one round trip, like the first page.
     const batch = position ? count + 1 : count;
     for (let offset = 0; entries.length < count; offset += batch) {
-      const raw = await this.redis.zrangebyscore(this.keys.workflowIndex, min, '+inf', 'WITHSCORES', 'LIMIT', offset, batch);
+      const key = this.keys.workflowIndex;
+      const raw =
+        order === 'oldest_first'
+          ? await this.redis.zrangebyscore(key, from, '+inf', 'WITHSCORES', 'LIMIT', offset, batch)
+          : await this.redis.zrevrangebyscore(key, from, '-inf', 'WITHSCORES', 'LIMIT', offset, batch);
       for (let i = 0; i + 1 < raw.length; i += 2) {
         const entry = { threadId: raw[i], score: Number(raw[i + 1]) };
-        if (!position || isAfter(entry, position)) entries.push(entry);
+        if (!position || isAfterIn(order, entry, position)) entries.push(entry);
       }
       if (raw.length < 2 * batch) break;
     }
     entries.length = Math.min(entries.length, count);
-    if (entries.length > 0) {
+    const wanted = prefix ? entries.filter((entry) => entry.threadId.startsWith(prefix)) : entries;
+    if (wanted.length > 0) {
       const pipeline = this.redis.pipeline();
-      for (const entry of entries) pipeline.hgetall(this.keys.workflow(entry.threadId));
+      for (const entry of wanted) pipeline.hgetall(this.keys.workflow(entry.threadId));
       const replies = (await pipeline.exec()) ?? [];
-      entries.forEach((entry, i) => {
+      wanted.forEach((entry, i) => {
         const [error, hash] = replies[i] ?? [];
         if (error && !isWrongType(error)) throw error;
         // A member whose key is no hash (`a:tasks`, which the contract forbids) is left out like a missing record.

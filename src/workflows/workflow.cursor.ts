@@ -1,5 +1,5 @@
 import { ErrorCode } from '../error-codes';
-import { WorkflowError } from './workflow.types';
+import { WorkflowError, type IndexOrder } from './workflow.types';
 
 /** A position in the workflows index: the creation score and the member, which breaks ties. */
 export interface IndexPosition {
@@ -35,4 +35,9 @@ export function decodeCursor(cursor: string): IndexPosition {
 export function isAfter(entry: IndexPosition, position: IndexPosition): boolean {
   if (entry.score !== position.score) return entry.score > position.score;
   return Buffer.compare(Buffer.from(entry.threadId), Buffer.from(position.threadId)) > 0;
+}
+
+/** Whether `entry` comes after `position` walking in `order` (newest first: Redis order reversed). */
+export function isAfterIn(order: IndexOrder, entry: IndexPosition, position: IndexPosition): boolean {
+  return order === 'oldest_first' ? isAfter(entry, position) : isAfter(position, entry);
 }

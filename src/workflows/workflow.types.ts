@@ -49,10 +49,17 @@ export interface WorkflowPage {
   hasNextPage: boolean;
 }
 
+/** Creation order, oldest first (the index's own order) or newest first. */
+export const INDEX_ORDERS = ['oldest_first', 'newest_first'] as const;
+export type IndexOrder = (typeof INDEX_ORDERS)[number];
+
 export interface ListWorkflowsOptions {
   first: number;
   after?: string | null;
   phase?: Phase | null;
+  /** Only workflows whose thread id starts with it. */
+  threadIdPrefix?: string | null;
+  order?: IndexOrder | null;
 }
 
 export interface QueueLength {

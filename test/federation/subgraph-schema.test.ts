@@ -1,5 +1,13 @@
 import { getDirective } from '@graphql-tools/utils';
-import { getNamedType, isInputObjectType, isInterfaceType, isObjectType, isUnionType, type GraphQLNamedType } from 'graphql';
+import {
+  getNamedType,
+  isInputObjectType,
+  isInterfaceType,
+  isObjectType,
+  isUnionType,
+  type GraphQLNamedType,
+  type GraphQLType,
+} from 'graphql';
 import { buildSubgraphFromDeclared } from '../../src/graphql/federation';
 import { buildDeclaredSchema, printDeclaredSchema } from '../../src/graphql/schema';
 import { rootFieldsMissingAuth } from '../helpers/schema-audits';
@@ -30,9 +38,10 @@ describe('the Federation 2 subgraph schema', () => {
       // An implementation is reached through its interface, which a field returns.
       if ((isObjectType(type) || isInterfaceType(type)) && type.getInterfaces().length > 0) used.add(type.name);
       if (!isObjectType(type) && !isInterfaceType(type) && !isInputObjectType(type)) continue;
+      const nameOf = (wrapped: GraphQLType) => (getNamedType(wrapped) as GraphQLNamedType).name;
       for (const field of Object.values(type.getFields())) {
-        used.add(getNamedType(field.type).name);
-        for (const argument of 'args' in field ? field.args : []) used.add(getNamedType(argument.type).name);
+        used.add(nameOf(field.type));
+        for (const argument of 'args' in field ? field.args : []) used.add(nameOf(argument.type));
       }
     }
     const roots = [declared.getQueryType(), declared.getMutationType(), declared.getSubscriptionType()];

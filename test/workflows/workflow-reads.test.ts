@@ -1,15 +1,19 @@
-import type { Phase } from '../../src/workflows/workflow.types';
-import { BACKENDS, keys, tasksOf, useBackend, writeTask, writeWorkflow } from './support';
+import type { ListWorkflowsOptions, Phase } from '../../src/workflows/workflow.types';
+import { BACKENDS, keys, NOW, tasksOf, useBackend, writeTask, writeWorkflow } from './support';
 
 describe.each(BACKENDS)('WorkflowReads on %s', (backendName) => {
   const backend = useBackend(backendName);
 
-  async function listAll(first: number, phase?: Phase): Promise<{ ids: string[]; pages: number }> {
+  async function listAll(
+    first: number,
+    phase?: Phase,
+    filters: Omit<ListWorkflowsOptions, 'first'> = {},
+  ): Promise<{ ids: string[]; pages: number }> {
     const ids: string[] = [];
     let after: string | null = null;
     let pages = 0;
     for (;;) {
-      const page = await backend.workflows.listWorkflows({ first, after, phase });
+      const page = await backend.workflows.listWorkflows({ ...filters, first, after, phase });
       pages += 1;
       ids.push(...page.nodes.map(({ workflow }) => workflow.threadId));
       if (!page.hasNextPage) return { ids, pages };
@@ -89,6 +93,48 @@ describe.each(BACKENDS)('WorkflowReads on %s', (backendName) => {
       expect(rest).toEqual({ ids: ['wf-0003', 'wf-1100'], pages: 3 });
     });
 
+    it('pages newest first, ties of creation time in reverse thread id order, without skipping or repeating any', async () => {
+      for (const threadId of ['t-2', 't-1', 't-3']) await writeWorkflow(backend.redis, threadId, { createdAt: 1000 });
+      await writeWorkflow(backend.redis, 'earlier', { createdAt: 500 });
+      await writeWorkflow(backend.redis, 'later', { createdAt: 2000 });
+      expect(await listAll(2, undefined, { order: 'newest_first' })).toEqual({ ids: ['later', 't-3', 't-2', 't-1', 'earlier'], pages: 3 });
+    });
+
+    /** `count` workflows `wf-0000`…, created in that order; those at `others` are named `other-…` instead. */
+    async function writeMany(count: number, others: readonly number[], phaseAt: (i: number) => string = () => 'running') {
+      const pipeline = backend.redis.pipeline();
+      for (let i = 0; i < count; i++) {
+        const threadId = `${others.includes(i) ? 'other' : 'wf'}-${String(i).padStart(4, '0')}`;
+        pipeline.hset(keys.workflow(threadId), 'thread_id', threadId, 'gate', '1', 'phase', phaseAt(i), 'created_at', String(i));
+        pipeline.zadd(keys.workflowIndex, i, threadId);
+      }
+      await pipeline.exec();
+    }
+
+    it('finds workflows by thread id prefix, examining at most 5000 index entries a page', async () => {
+      await writeMany(6000, [10, 5500]);
+      const page = await backend.workflows.listWorkflows({ first: 5, threadIdPrefix: 'other-' });
+      expect(page.nodes.map(({ workflow }) => workflow.threadId)).toEqual(['other-0010']);
+      expect(page.hasNextPage).toBe(true);
+      expect(await listAll(5, undefined, { threadIdPrefix: 'other-' })).toEqual({ ids: ['other-0010', 'other-5500'], pages: 2 });
+      expect(await listAll(5, undefined, { threadIdPrefix: 'other-', order: 'newest_first' })).toEqual({
+        ids: ['other-5500', 'other-0010'],
+        pages: 2,
+      });
+    });
+
+    it("combines a thread id prefix with a phase, within the phase filter's budget", async () => {
+      await writeMany(30, [3, 7, 20], (i) => (i === 7 || i === 20 ? 'blocked' : 'running'));
+      expect(await listAll(10, 'blocked', { threadIdPrefix: 'other-' })).toEqual({ ids: ['other-0007', 'other-0020'], pages: 1 });
+    });
+
+    it.each([
+      ['threadIdPrefix', { threadIdPrefix: 'x'.repeat(1000) }],
+      ['order', { order: 'sideways' as ListWorkflowsOptions['order'] }],
+    ])('refuses a malformed %s with BAD_USER_INPUT naming it', async (field, filters) => {
+      await expect(backend.workflows.listWorkflows({ first: 1, ...filters })).rejects.toMatchObject({ code: 'BAD_USER_INPUT', field });
+    });
+
     it('returns an empty last page for an empty index', async () => {
       expect(await backend.workflows.listWorkflows({ first: 10 })).toEqual({ nodes: [], endCursor: null, hasNextPage: false });
     });
@@ -165,6 +211,45 @@ describe.each(BACKENDS)('WorkflowReads on %s', (backendName) => {
         ['w2', ['w2-a', 'w2-b']],
         ['w3', []],
       ]);
+    });
+
+    describe('oldestQueuedAt', () => {
+      const enqueue = async (id: string, threadId: string, enqueuedAt: number, fields: Record<string, string> = {}) => {
+        await writeTask(backend.redis, { id, threadId, domain: 'fe', queued: true });
+        await backend.redis.hset(keys.task(id), { enqueued_at: String(enqueuedAt), ...fields });
+      };
+
+      it('is null for an empty queue', async () => {
+        expect(await backend.workflows.oldestQueuedAt('fe')).toBeNull();
+      });
+
+      it("is the enqueue time of the queue's oldest task: the one agents pop next, at the tail", async () => {
+        await writeWorkflow(backend.redis, 'wf-1');
+        await enqueue('t-old', 'wf-1', NOW - 90_000);
+        await enqueue('t-new', 'wf-1', NOW - 10_000);
+        expect(await backend.workflows.oldestQueuedAt('fe')).toEqual(new Date(NOW - 90_000));
+      });
+
+      it('skips the dead ids a reset left at the tail: no record, settled, or of an older attempt', async () => {
+        await writeWorkflow(backend.redis, 'wf-1');
+        await backend.redis.hset(keys.workflow('wf-1'), 'attempt', '2');
+        await enqueue('t-live', 'wf-1', NOW - 50_000, { attempt: '2' });
+        await writeTask(backend.redis, { id: 't-done', threadId: 'wf-1', status: 'completed' });
+        await writeTask(backend.redis, { id: 't-stale', threadId: 'wf-1' });
+        await backend.redis.hset(keys.task('t-stale'), { attempt: '1', enqueued_at: String(NOW - 80_000) });
+        // Older than t-live, so nearer the tail, where agents pop.
+        await backend.redis.rpush(keys.queue('fe'), 'gone', 't-done', 't-stale');
+        expect(await backend.workflows.oldestQueuedAt('fe')).toEqual(new Date(NOW - 50_000));
+      });
+
+      it('is null when the last 100 ids of the tail are all dead (a queue nobody pops)', async () => {
+        await writeWorkflow(backend.redis, 'wf-1');
+        await enqueue('t-live', 'wf-1', NOW - 50_000);
+        await backend.redis.rpush(keys.queue('fe'), ...Array.from({ length: 100 }, (_, i) => `dead-${i}`));
+        expect(await backend.workflows.oldestQueuedAt('fe')).toBeNull();
+        await backend.redis.rpop(keys.queue('fe'));
+        expect(await backend.workflows.oldestQueuedAt('fe')).toEqual(new Date(NOW - 50_000));
+      });
     });
 
     it('reports the length of every domain queue', async () => {

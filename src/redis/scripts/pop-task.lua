@@ -17,32 +17,15 @@ Replies:
  {2, dropped}                         dropped ARGV[5] dead ids and claimed none: call again
  {-1}                                 the id given in ARGV[6] is dead: drop it
 ]]
---- @include "includes/counter"
 --- @include "includes/decimal"
---- @include "includes/hmget"
---- @include "includes/isSettledStatus"
---- @include "includes/taskOwner"
+--- @include "includes/liveQueuedTask"
 
 local queue = KEYS[1]
 local taskPrefix, workflowPrefix, agent, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local maxDropped, given = tonumber(ARGV[5]) or 0, ARGV[6] or ''
 
--- The task's owner and attempt when it is live, else nil.
 local function live(taskId)
-  local taskKey = taskPrefix .. taskId
-  local owner = taskOwner(taskKey)
-  if owner == nil then
-    return nil
-  end
-  local task = hmget(taskKey, 'status', 'attempt')
-  if isSettledStatus(task[1]) then
-    return nil
-  end
-  local attempt = counter(task[2])
-  if attempt < counter(redis.call('HGET', workflowPrefix .. owner, 'attempt')) then
-    return nil
-  end
-  return owner, attempt
+  return liveQueuedTask(taskPrefix, workflowPrefix, taskId)
 end
 
 local function claim(taskId, owner, attempt, dropped)
