@@ -1,8 +1,10 @@
-// The overview: queue lengths, stuck workflows by kind, and the stuck list to open one from.
+// The overview: each queue's length and the age of its oldest waiting task, stuck workflows by kind, and
+// the stuck list to open one from.
 import { useQuery } from '@apollo/client/react';
 import { ConsoleOverviewDocument, type StuckKind } from '../../generated/console-operations';
 import { KIND_LABELS, Refusals, STUCK_KINDS, WorkflowTable } from '../components';
 import { refusalsOf } from '../errors';
+import { age } from '../format';
 
 export function OverviewPage({ now }: { now: number }) {
   const { data, error } = useQuery(ConsoleOverviewDocument);
@@ -22,6 +24,7 @@ export function OverviewPage({ now }: { now: number }) {
               <tr>
                 <th scope="col">Domain</th>
                 <th scope="col">Waiting tasks</th>
+                <th scope="col">Oldest waiting since</th>
               </tr>
             </thead>
             <tbody>
@@ -29,6 +32,7 @@ export function OverviewPage({ now }: { now: number }) {
                 <tr key={queue.domain} data-domain={queue.domain}>
                   <td>{queue.domain}</td>
                   <td>{queue.length}</td>
+                  <td title={queue.oldestQueuedAt ?? undefined}>{age(queue.oldestQueuedAt, now)}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,10 +1,12 @@
-// The workflows table: cursor paging, filtered by phase or by stuck kind, and a thread id to open.
+// The workflows table: cursor paging, filtered by phase and thread id prefix or by stuck kind, oldest or
+// newest first, and a thread id to open.
 import { useQuery } from '@apollo/client/react';
 import { useState, type FormEvent } from 'react';
 import {
   ConsoleStuckWorkflowsDocument,
   ConsoleWorkflowsDocument,
   type StuckKind,
+  type WorkflowOrder,
   type WorkflowPhase,
 } from '../../generated/console-operations';
 import { KIND_LABELS, Pager, Refusals, STUCK_KINDS, WorkflowTable, useCursorPages } from '../components';
@@ -16,11 +18,13 @@ const PAGE_SIZE = 20;
 export function WorkflowsPage({ now, kind: initialKind }: { now: number; kind?: StuckKind }) {
   const [phase, setPhase] = useState<WorkflowPhase | ''>('');
   const [kind, setKind] = useState<StuckKind | '' | 'ANY'>(initialKind ?? '');
+  const [order, setOrder] = useState<WorkflowOrder>('OLDEST_FIRST');
   const [threadId, setThreadId] = useState('');
+  const [prefix, setPrefix] = useState('');
   const pages = useCursorPages();
   const stuckOnly = kind !== '';
   const all = useQuery(ConsoleWorkflowsDocument, {
-    variables: { first: PAGE_SIZE, after: pages.after, phase: phase || undefined },
+    variables: { first: PAGE_SIZE, after: pages.after, phase: phase || undefined, threadIdPrefix: prefix || undefined, order },
     skip: stuckOnly,
   });
   const stuck = useQuery(ConsoleStuckWorkflowsDocument, {
@@ -28,19 +32,33 @@ export function WorkflowsPage({ now, kind: initialKind }: { now: number; kind?: 
     skip: !stuckOnly,
   });
   const connection = stuckOnly ? stuck.data?.stuckWorkflows : all.data?.workflows;
-  const open = (event: FormEvent) => {
+  const filter = (event: FormEvent) => {
     event.preventDefault();
+    setPrefix(threadId.trim());
+    pages.reset();
+  };
+  const open = () => {
     if (threadId.trim()) window.location.hash = `#/workflows/${encodeURIComponent(threadId.trim())}`;
   };
 
   return (
     <section aria-labelledby="workflows-title">
       <h1 id="workflows-title">Workflows</h1>
-      <form className="toolbar" onSubmit={open} role="search">
+      <form className="toolbar" onSubmit={filter} role="search">
         <label>
-          Thread id <input value={threadId} onChange={(event) => setThreadId(event.target.value)} placeholder="WAVE1-…" />
+          Thread id or prefix <input value={threadId} onChange={(event) => setThreadId(event.target.value)} placeholder="WAVE1-…" />
         </label>
-        <button type="submit">Open</button>
+        <button type="submit" disabled={stuckOnly} aria-describedby={stuckOnly ? 'prefix-note' : undefined}>
+          Filter by prefix
+        </button>
+        <button type="button" onClick={open}>
+          Open
+        </button>
+        {stuckOnly && (
+          <span id="prefix-note" className="hint">
+            The stuck list is not filtered by thread id.
+          </span>
+        )}
       </form>
       <div className="toolbar">
         <label>
@@ -57,6 +75,20 @@ export function WorkflowsPage({ now, kind: initialKind }: { now: number; kind?: 
             {PHASES.map((value) => (
               <option key={value}>{value}</option>
             ))}
+          </select>
+        </label>
+        <label>
+          Order{' '}
+          <select
+            value={order}
+            disabled={stuckOnly}
+            onChange={(event) => {
+              setOrder(event.target.value as WorkflowOrder);
+              pages.reset();
+            }}
+          >
+            <option value="OLDEST_FIRST">oldest first</option>
+            <option value="NEWEST_FIRST">newest first</option>
           </select>
         </label>
         <label>
@@ -84,7 +116,11 @@ export function WorkflowsPage({ now, kind: initialKind }: { now: number; kind?: 
           <WorkflowTable
             workflows={connection.nodes}
             now={now}
-            caption={stuckOnly ? 'Stuck workflows, oldest first' : 'Workflows, oldest first'}
+            caption={
+              stuckOnly
+                ? 'Stuck workflows, oldest first'
+                : `Workflows${prefix ? ` whose thread id starts with ${prefix}` : ''}, ${order === 'OLDEST_FIRST' ? 'oldest' : 'newest'} first`
+            }
           />
           <Pager pages={pages} pageInfo={connection.pageInfo} label="Workflows" />
         </>

@@ -128,6 +128,10 @@ describe('the operator console in a real browser (Debian chromium, no internet),
     const page = await signIn(['operator'], 'alice');
     await expect(page.getByTestId('who').textContent()).resolves.toMatch(/alice.*role OPERATOR/);
 
+    // The overview tells a queue nobody takes from: the be queue's oldest task waits since the be agents crashed.
+    await page.locator('tr[data-domain="BE"]').getByText('2 h 30 min ago').waitFor();
+    await expect(page.locator('tr[data-domain="BE"] td').nth(1).textContent()).resolves.toBe('2');
+
     // The overview's stuck list names the dead-agent workflow with its kind.
     const stuckRow = page.locator(`tr[data-thread-id="${DEAD_AGENT}"]`);
     await stuckRow.getByText(/AGENT_GONE/).waitFor();
@@ -307,6 +311,27 @@ describe('the operator console in a real browser (Debian chromium, no internet),
     expect(await redis.lrange(keys.queue('be'), 0, -1)).toEqual([]);
   });
 
+  it('finds workflows by thread id prefix and lists them newest first', async () => {
+    const page = await signIn(['viewer'], 'frank');
+    await page.getByRole('link', { name: 'Workflows', exact: true }).click();
+    const rows = page.locator('tbody tr[data-thread-id]');
+    await expect(rows.first().getAttribute('data-thread-id')).resolves.toBe('WAVE1-BE-001-done');
+
+    await page.getByRole('textbox', { name: 'Thread id or prefix' }).fill('WAVE1-QA');
+    await page.getByRole('button', { name: 'Filter by prefix' }).click();
+    await page.getByText('Workflows whose thread id starts with WAVE1-QA, oldest first').waitFor();
+    await expect(rows.evaluateAll((found) => found.map((row) => row.getAttribute('data-thread-id')))).resolves.toEqual([
+      'WAVE1-QA-002-paused',
+      UNADVANCED,
+    ]);
+
+    await page.getByRole('textbox', { name: 'Thread id or prefix' }).fill('');
+    await page.getByRole('button', { name: 'Filter by prefix' }).click();
+    await page.getByLabel('Order').selectOption('NEWEST_FIRST');
+    await page.getByText('Workflows, newest first').waitFor();
+    await expect(rows.first().getAttribute('data-thread-id')).resolves.toBe(SAFETY_BLOCKED);
+  });
+
   it('pauses and resumes the refresh of the lists, says when data was last read and when the server is out of reach', async () => {
     const page = await signIn(['viewer'], 'erin');
     const lastRead = page.getByTestId('last-read');
@@ -330,7 +355,8 @@ describe('the operator console on `npm start` in development (embedded Redis, de
   let browser: Browser;
 
   beforeAll(async () => {
-    server = await ServerProcess.start({});
+    // One preview a minute: the second shows when to retry.
+    server = await ServerProcess.start({ RESET_PREVIEW_RATE_LIMIT: '1/1m' });
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   }, 60_000);
 
@@ -346,6 +372,23 @@ describe('the operator console on `npm start` in development (embedded Redis, de
     await page.getByRole('button', { name: 'Use the development token' }).click();
     await page.getByTestId('who').getByText('dev-operator').waitFor();
     await page.locator(`tr[data-thread-id="${DEAD_AGENT}"]`).waitFor();
+    await page.context().close();
+  });
+
+  it('says when to retry after RATE_LIMITED', async () => {
+    const page = await browser.newPage();
+    page.setDefaultTimeout(PAGE_TIMEOUT_MS);
+    await page.goto(consoleAddress(server));
+    await page.getByRole('button', { name: 'Use the development token' }).click();
+    await page.locator(`tr[data-thread-id="${SAFETY_BLOCKED}"]`).getByRole('link').click();
+    await page.getByLabel('Reason (recorded in the audit trail)').fill('reviewer assigned');
+    await page.getByRole('button', { name: 'Preview reset' }).click();
+    await page.getByTestId('reset-preview').waitFor();
+    await page.getByRole('button', { name: 'Preview reset' }).click();
+    await page
+      .locator('.refusal[data-code="RATE_LIMITED"]')
+      .getByText(/Retry in \d+ s \(after \d/)
+      .waitFor();
     await page.context().close();
   });
 });
