@@ -332,6 +332,48 @@ describe('the operator console in a real browser (Debian chromium, no internet),
     await expect(rows.first().getAttribute('data-thread-id')).resolves.toBe(SAFETY_BLOCKED);
   });
 
+  it('takes an operator from the reason to the preview and on to its confirmation with the keyboard alone, focus always visible', async () => {
+    const page = await signIn(['operator'], 'gina');
+    await openWorkflow(page, SAFETY_BLOCKED);
+    await page.getByLabel('Reason (recorded in the audit trail)').focus();
+    await page.keyboard.type('reviewer assigned');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    const focused = () => page.evaluate(() => document.activeElement?.textContent ?? '');
+    await expect(focused()).resolves.toBe('Preview reset');
+    await expect(page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).resolves.toBe('solid');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('reset-preview').waitFor();
+    await page.keyboard.press('Tab');
+    await expect(focused()).resolves.toBe('Confirm reset');
+  });
+
+  it.each([
+    { width: 1280, colorScheme: 'light' as const },
+    { width: 390, colorScheme: 'dark' as const },
+  ])('reads at $width px in the $colorScheme scheme without the page scrolling sideways', async ({ width, colorScheme }) => {
+    const page = await signIn(['operator'], `reader-${width}`);
+    await page.setViewportSize({ width, height: 900 });
+    await page.emulateMedia({ colorScheme });
+    await openWorkflow(page, HEALTHY);
+    await page.locator(`tr[data-task-id="${HEALTHY_RUNNING_TASK}"]`).waitFor();
+    const layout = await page.evaluate(() => {
+      const luminance = (color: string) => {
+        const [r, g, b] = color.match(/\d+/g)!.map(Number);
+        return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+      };
+      const body = getComputedStyle(document.body);
+      return {
+        overflow: document.documentElement.scrollWidth - window.innerWidth,
+        background: luminance(body.backgroundColor),
+        text: luminance(body.color),
+      };
+    });
+    expect(layout.overflow).toBeLessThanOrEqual(0);
+    if (colorScheme === 'dark') expect([layout.background < 0.2, layout.text > 0.8]).toEqual([true, true]);
+    else expect([layout.background > 0.9, layout.text < 0.2]).toEqual([true, true]);
+  });
+
   it('pauses and resumes the refresh of the lists, says when data was last read and when the server is out of reach', async () => {
     const page = await signIn(['viewer'], 'erin');
     const lastRead = page.getByTestId('last-read');
