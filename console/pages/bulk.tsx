@@ -1,5 +1,5 @@
-// Bulk reset (ADMIN): preview a batch of stuck workflows, confirm exactly the previewed plans; each
-// workflow's outcome shown, failures apart.
+// Bulk reset (ADMIN): preview a batch of stuck workflows, leave out any of them, confirm exactly the
+// previewed plans of the rest; each workflow's outcome shown, failures apart.
 import { useApolloClient } from '@apollo/client/react';
 import { useContext, useRef, useState, type FormEvent } from 'react';
 import {
@@ -31,6 +31,8 @@ export function BulkPage() {
   const [reason, setReason] = useState('');
   const [preview, setPreview] = useState<{ result: ConsoleBatchResultFragment; question: BatchQuestion; requestId: string } | null>(null);
   const [done, setDone] = useState<ConsoleBatchResultFragment | null>(null);
+  /** Previewed workflows the admin left out of the confirmation. */
+  const [excluded, setExcluded] = useState<ReadonlySet<string>>(new Set());
   const [refusals, setRefusals] = useState<Refusal[]>([]);
   const [busy, setBusy] = useState(false);
   const inFlight = useRef(false);
@@ -56,7 +58,10 @@ export function BulkPage() {
     void run(async () => {
       setDone(null);
       const { data } = await client.mutate({ mutation: ConsolePreviewBatchDocument, variables: question });
-      if (data?.resetStuckWorkflows) setPreview({ result: data.resetStuckWorkflows, question, requestId: newRequestId() });
+      if (data?.resetStuckWorkflows) {
+        setPreview({ result: data.resetStuckWorkflows, question, requestId: newRequestId() });
+        setExcluded(new Set());
+      }
     });
   };
 
@@ -64,7 +69,7 @@ export function BulkPage() {
     run(async () => {
       if (!preview) return;
       const plans = preview.result.outcomes.flatMap(({ threadId, summary }) =>
-        summary?.plan ? [{ threadId, planToken: summary.plan.planToken }] : [],
+        summary?.plan && !excluded.has(threadId) ? [{ threadId, planToken: summary.plan.planToken }] : [],
       );
       const { data } = await client.mutate({
         mutation: ConsoleConfirmBatchDocument,
@@ -76,6 +81,9 @@ export function BulkPage() {
         refresh.refreshNow();
       }
     });
+
+  const planned = preview?.result.outcomes.filter((outcome) => outcome.summary?.plan).length ?? 0;
+  const chosen = preview?.result.outcomes.filter((outcome) => outcome.summary?.plan && !excluded.has(outcome.threadId)).length ?? 0;
 
   return (
     <section aria-labelledby="bulk-title">
@@ -123,15 +131,21 @@ export function BulkPage() {
       {preview && (
         <section aria-labelledby="batch-preview-title" data-testid="batch-preview">
           <h2 id="batch-preview-title">
-            Preview: {preview.result.outcomes.filter((outcome) => outcome.summary?.plan).length} workflows would be reset
+            Preview: {chosen} of {planned} workflows would be reset
           </h2>
-          <Outcomes result={preview.result} />
-          <button
-            type="button"
-            className="danger"
-            onClick={() => void confirm()}
-            disabled={busy || preview.result.outcomes.every((o) => !o.summary?.plan)}
-          >
+          <Outcomes
+            result={preview.result}
+            selection={{
+              excluded,
+              toggle: (threadId) =>
+                setExcluded((current) => {
+                  const next = new Set(current);
+                  if (!next.delete(threadId)) next.add(threadId);
+                  return next;
+                }),
+            }}
+          />
+          <button type="button" className="danger" onClick={() => void confirm()} disabled={busy || chosen === 0}>
             Confirm batch reset
           </button>
           <button type="button" onClick={() => setPreview(null)} disabled={busy}>
@@ -151,7 +165,12 @@ export function BulkPage() {
   );
 }
 
-function Outcomes({ result }: { result: ConsoleBatchResultFragment }) {
+interface Selection {
+  excluded: ReadonlySet<string>;
+  toggle(threadId: string): void;
+}
+
+function Outcomes({ result, selection }: { result: ConsoleBatchResultFragment; selection?: Selection }) {
   const failures = result.outcomes.filter((outcome) => outcome.error);
   const successes = result.outcomes.filter((outcome) => !outcome.error);
   return (
@@ -159,6 +178,14 @@ function Outcomes({ result }: { result: ConsoleBatchResultFragment }) {
       <ul className="outcomes">
         {successes.map((outcome) => (
           <li key={outcome.threadId} data-thread-id={outcome.threadId} data-outcome="ok">
+            {selection && outcome.summary?.plan && (
+              <input
+                type="checkbox"
+                aria-label={`Include ${outcome.threadId}`}
+                checked={!selection.excluded.has(outcome.threadId)}
+                onChange={() => selection.toggle(outcome.threadId)}
+              />
+            )}{' '}
             <a href={`#/workflows/${encodeURIComponent(outcome.threadId)}`}>{outcome.threadId}</a> ({outcome.kinds.join(', ')}):{' '}
             {result.dryRun
               ? `would clear ${outcome.summary?.plan?.taskIds.length ?? 0} tasks and ${outcome.summary?.plan?.resultTaskIds.length ?? 0} results, restart at gate ${outcome.summary?.plan?.target.gate ?? 0}`

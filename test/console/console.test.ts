@@ -286,29 +286,45 @@ describe('the operator console in a real browser (Debian chromium, no internet),
     await expect(page.locator(`tr[data-task-id="${HEALTHY_RUNNING_TASK}"] [data-field="status"]`).textContent()).resolves.toBe('COMPLETED');
   });
 
-  it('lets an admin preview and confirm a batch reset of the workflows stuck in one kind, with each outcome shown', async () => {
+  it('lets an admin preview a batch reset of the stuck workflows, leave one out, and confirm the rest, with each outcome shown', async () => {
     const page = await signIn(['admin'], 'dana');
     await page.getByRole('link', { name: 'Bulk reset' }).click();
-    await page.getByLabel('Stuck kind').selectOption('QUEUED_TOO_LONG');
-    await page.getByLabel('Reason (recorded for every workflow)').fill('be agents crashed overnight');
+    await page.getByLabel('Reason (recorded for every workflow)').fill('agents crashed overnight');
     await page.getByRole('button', { name: 'Preview batch' }).click();
     const preview = page.getByTestId('batch-preview');
     await preview
       .locator(`li[data-thread-id="${AGENT_CRASH}"]`)
       .getByText(/would clear 2 tasks/)
       .waitFor();
-    await expect(preview.locator('li[data-outcome]').count()).resolves.toBe(1);
+    await preview.locator(`li[data-thread-id="${SAFETY_BLOCKED}"]`).waitFor();
+    const planned = await preview.locator('li[data-outcome="ok"]').count();
     expect(await redis.hget(keys.workflow(AGENT_CRASH), 'phase')).toBe('running');
 
+    // The safety block waits for its reviewer: left out of the batch.
+    await page.getByRole('checkbox', { name: `Include ${SAFETY_BLOCKED}` }).uncheck();
+    await page.getByRole('heading', { name: `Preview: ${planned - 1} of ${planned} workflows would be reset` }).waitFor();
     await page.getByRole('button', { name: 'Confirm batch reset' }).click();
     const summary = page.getByTestId('batch-summary');
-    await summary.getByRole('heading', { name: 'Batch done: 1 reset, 0 failed' }).waitFor();
+    await summary.getByRole('heading', { name: `Batch done: ${planned - 1} reset, 0 failed` }).waitFor();
     await summary
       .locator(`li[data-thread-id="${AGENT_CRASH}"]`)
       .getByText(/cleared 2 tasks.*attempt 1/)
       .waitFor();
+    await expect(summary.locator(`li[data-thread-id="${SAFETY_BLOCKED}"]`).count()).resolves.toBe(0);
     expect(await redis.hget(keys.workflow(AGENT_CRASH), 'phase')).toBe('pending');
     expect(await redis.lrange(keys.queue('be'), 0, -1)).toEqual([]);
+    expect(await redis.hget(keys.workflow(SAFETY_BLOCKED), 'phase')).toBe('blocked');
+  });
+
+  it('reads the lists again on its own while refreshing is not paused', async () => {
+    const page = await signIn(['viewer'], 'hana');
+    const pm = page.locator('tr[data-domain="PM"] td').nth(1);
+    await pm.getByText('0', { exact: true }).waitFor();
+    // The orchestrator queues a pm task: the overview shows it at the next refresh, with no click.
+    await redis.hset(keys.task('refresh-pm'), { thread_id: 'WAVE1-NEW', status: 'pending', queue: 'pm', data: '{}' });
+    await redis.lpush(keys.queue('pm'), 'refresh-pm');
+    const interval = Number(/Auto-refresh every (\d+) s/.exec((await page.getByText(/Auto-refresh every/).textContent())!)![1]);
+    await pm.getByText('1', { exact: true }).waitFor({ timeout: interval * 1000 + PAGE_TIMEOUT_MS });
   });
 
   it('finds workflows by thread id prefix and lists them newest first', async () => {
