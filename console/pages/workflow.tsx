@@ -1,7 +1,7 @@
 // One workflow: its record, health with suggested fixes, tasks with results, reset history, the reset
 // controls, and its events followed live.
 import { useQuery, useSubscription } from '@apollo/client/react';
-import { useContext, useState } from 'react';
+import { useContext, useEffect, useRef, useState } from 'react';
 import {
   ConsoleWorkflowDocument,
   ConsoleWorkflowEventsDocument,
@@ -32,6 +32,15 @@ export function WorkflowPage({ threadId, now }: { threadId: string; now: number 
       void refetch();
     },
   });
+  // Events sent while the socket was down are lost (at most once): read the workflow again once it is back.
+  const wasLost = useRef(false);
+  useEffect(() => {
+    if (connection.live === false) wasLost.current = true;
+    if (connection.live === true && wasLost.current) {
+      wasLost.current = false;
+      void refetch();
+    }
+  }, [connection.live, refetch]);
   const resetsRefusal = refusalFor(session, ROLE_FOR.audit);
   const workflow = data?.workflow;
 

@@ -31,6 +31,7 @@ const DEAD_AGENT_TASK = 'demo-fe-002-checkout';
 const UNADVANCED = 'WAVE1-QA-001-unadvanced';
 const HEALTHY = 'WAVE1-FE-001-healthy';
 const HEALTHY_RUNNING_TASK = 'demo-fe-001-build';
+const HEALTHY_REVIEW_TASK = 'demo-fe-001-review';
 const SAFETY_BLOCKED = 'WAVE1-PM-001-safety-block';
 const AGENT_CRASH = 'WAVE1-BE-002-agent-crash';
 
@@ -107,8 +108,13 @@ describe('the operator console in a real browser (Debian chromium, no internet),
   }
 
   /** Opens the console and signs in by pasting a token with these roles; resolves once the page shows who. */
-  async function signIn(roles: Array<'viewer' | 'operator' | 'admin'>, subject: string): Promise<Page> {
+  async function signIn(
+    roles: Array<'viewer' | 'operator' | 'admin'>,
+    subject: string,
+    beforeLoad: (page: Page) => Promise<void> = async () => undefined,
+  ): Promise<Page> {
     const page = await openPage();
+    await beforeLoad(page);
     await page.goto(consoleUrl);
     await page.getByLabel('Bearer token').fill(issueToken(TEST_SECRET, { sub: subject, roles }, '15m'));
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -325,6 +331,53 @@ describe('the operator console in a real browser (Debian chromium, no internet),
     await redis.lpush(keys.queue('pm'), 'refresh-pm');
     const interval = Number(/Auto-refresh every (\d+) s/.exec((await page.getByText(/Auto-refresh every/).textContent())!)![1]);
     await pm.getByText('1', { exact: true }).waitFor({ timeout: interval * 1000 + PAGE_TIMEOUT_MS });
+  });
+
+  it("says when a workflow's live connection is lost, and once it is back reads again what it missed", async () => {
+    // The page's socket passes through the test, which can cut it as a dropped network would and hold
+    // the reconnection back (routed before the page loads: Playwright routes the sockets of documents
+    // loaded after).
+    const sockets: Array<{ close(options?: { code?: number; reason?: string }): Promise<void> }> = [];
+    let letReconnect: () => void = () => undefined;
+    const reconnection = new Promise<void>((resolve) => (letReconnect = resolve));
+    const page = await signIn(['viewer'], 'ivan', (opening) =>
+      opening.routeWebSocket(/\/graphql$/, async (socket) => {
+        sockets.push(socket);
+        if (sockets.length > 1) await reconnection;
+        socket.connectToServer();
+      }),
+    );
+    await openWorkflow(page, HEALTHY);
+    // Only a re-read on reconnection can show what follows: the interval's reads are paused.
+    await page.getByRole('button', { name: 'Pause auto-refresh' }).click();
+    await page.locator('[data-live="open"]').waitFor();
+    await sockets[0].close({ code: 1001, reason: 'going away' });
+    await page
+      .locator('[data-live="lost"]')
+      .getByText(/Live connection lost/)
+      .waitFor();
+
+    // While the page is cut off, an agent records a result: its event never reaches the page.
+    const agentRedis = connectRedis(
+      redisServer.url,
+      loadConfig({ NODE_ENV: 'test', REDIS_URL: redisServer.url, JWT_SECRET: TEST_SECRET }).redis,
+    );
+    try {
+      await expect(
+        new TaskFencing(agentRedis, keys).recordTaskResult({
+          taskId: HEALTHY_REVIEW_TASK,
+          attempt: 0,
+          result: { success: true, summary: 'reviewed while offline' },
+          status: 'completed',
+        }),
+      ).resolves.toMatchObject({ recorded: true });
+    } finally {
+      agentRedis.disconnect();
+    }
+    letReconnect();
+    await page.locator('[data-live="open"]').waitFor();
+    await page.locator(`tr[data-task-id="${HEALTHY_REVIEW_TASK}"] [data-field="result"]`).getByText('reviewed while offline').waitFor();
+    await expect(page.locator('li[data-event="TASK_RESULT"]').count()).resolves.toBe(0);
   });
 
   it('finds workflows by thread id prefix and lists them newest first', async () => {
