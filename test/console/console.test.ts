@@ -191,6 +191,20 @@ describe('the operator console in a real browser (Debian chromium, no internet),
     expect(stored).toBe('[{},{},""]');
   });
 
+  it('refuses a token the server does not accept, saying so by its code, and stays on the sign-in form', async () => {
+    const page = await openPage();
+    await page.goto(consoleUrl);
+    await page
+      .getByLabel('Bearer token')
+      .fill(issueToken('another-secret-that-is-long-enough-for-hs256!', { sub: 'mallory', roles: ['admin'] }, '5m'));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page
+      .locator('.refusal[data-code="UNAUTHENTICATED"]')
+      .getByText(/Sign in again/)
+      .waitFor();
+    expect(await page.getByTestId('who').count()).toBe(0);
+  });
+
   it('explains STALE_PLAN when the workflow changed between preview and confirm, and resets after a new preview', async () => {
     const page = await signIn(['operator'], 'bob');
     await openWorkflow(page, UNADVANCED);
