@@ -101,16 +101,16 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
    * One Apollo server for clients and, with GATEWAY_SECRET, one for the trusted gateway: each parses
    * with its own token limit and keeps its own cache of parsed documents, so a long document a gateway
    * sent is never served from that cache to a client. The gateway may read `_service` (to compose) even
-   * with introspection off.
+   * with introspection off, and gets its refusals with status 200 (refusalStatusPlugin).
    */
   const newApolloServer = ({
     maxTokens,
     validationRules,
-    drain,
+    forGateway,
   }: {
     maxTokens: number;
     validationRules: ValidationRule[];
-    drain: boolean;
+    forGateway: boolean;
   }) =>
     new ApolloServer<RequestContext>({
       schema: executedSchema,
@@ -127,10 +127,10 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
       plugins: [
         // On stop, in-flight requests get SHUTDOWN_TIMEOUT to finish; then their connections are closed
         // (once, by the clients' server: the drain covers every connection of the HTTP server).
-        ...(drain ? [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownTimeoutMs })] : []),
+        ...(forGateway ? [] : [ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownTimeoutMs })]),
         subscriptionsOverWebSocketOnly(),
         ...queryProtection.plugins,
-        refusalStatusPlugin(),
+        refusalStatusPlugin({ status: !forGateway }),
         // After refusalStatusPlugin, so the logged status is the 429 or 503 it may set.
         observability.apolloPlugin,
         // Our bundled IDE is the landing page; Apollo's would load from a CDN.
@@ -142,9 +142,9 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
         ApolloServerPluginCacheControlDisabled(),
       ],
     });
-  const apollo = newApolloServer({ maxTokens: config.queryLimits.maxTokens, validationRules: withoutServiceSdl, drain: true });
+  const apollo = newApolloServer({ maxTokens: config.queryLimits.maxTokens, validationRules: withoutServiceSdl, forGateway: false });
   const gateway = config.http.gateway;
-  const gatewayApollo = gateway && newApolloServer({ maxTokens: gateway.maxTokens, validationRules: [], drain: false });
+  const gatewayApollo = gateway && newApolloServer({ maxTokens: gateway.maxTokens, validationRules: [], forGateway: true });
   await Promise.all([apollo.start(), gatewayApollo?.start()]);
 
   const serve = (server: ApolloServer<RequestContext>) =>

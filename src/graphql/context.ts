@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { Authentication } from '../auth/identity';
 import type { WorkflowHealth } from '../workflows/stuck.types';
 import type { WorkflowServices } from '../workflows/workflow-services';
-import type { Task, Workflow } from '../workflows/workflow.types';
+import type { Domain, Task, Workflow } from '../workflows/workflow.types';
 import type { ResetBudgets } from './reset.budgets';
 
 /** The domain services resolvers call, one per job, and the budgets resetWorkflow spends. */
@@ -19,6 +19,8 @@ export interface RequestContext extends Services {
   tasksOfWorkflow: DataLoader<string, Task[]>;
   /** Batches the stuck diagnosis of every workflow a request touches the same way, reading tasks through tasksOfWorkflow. */
   healthOfWorkflow: DataLoader<Workflow, WorkflowHealth, string>;
+  /** The last sign of life of each domain's agents, every domain a request asks for in one read. */
+  agentLastSeen: DataLoader<Domain, Date | null>;
 }
 
 /** A request's context with its own DataLoaders: nothing is batched or cached across requests. */
@@ -47,5 +49,6 @@ export function createRequestContext(services: Services, auth: Authentication, c
       },
       { cacheKeyFn: (workflow) => workflow.threadId },
     ),
+    agentLastSeen: new DataLoader((domains: readonly Domain[]) => workflows.agentsLastSeen(domains)),
   };
 }

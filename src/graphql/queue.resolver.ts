@@ -15,4 +15,15 @@ export class QueueLengthResolver {
   async oldestQueuedAt(@Root() queue: QueueLengthType, @Ctx() ctx: RequestContext): Promise<Date | null> {
     return ctx.workflows.oldestQueuedAt(queue.domain);
   }
+
+  @FieldResolver(() => Date, {
+    nullable: true,
+    description:
+      "The last sign of life of any of the domain's agents: a pop (even of an empty queue), a heartbeat or a result " +
+      'through the agent scripts. With an old oldestQueuedAt it tells "no agent alive" (old too) from "overloaded" ' +
+      '(recent). Null when none was recorded (agents that write raw commands leave no trace here).',
+  })
+  async agentLastSeenAt(@Root() queue: QueueLengthType, @Ctx() ctx: RequestContext): Promise<Date | null> {
+    return ctx.agentLastSeen.load(queue.domain);
+  }
 }

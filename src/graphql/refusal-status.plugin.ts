@@ -96,8 +96,14 @@ export function recordRootFieldOutcomes(schema: GraphQLSchema): GraphQLSchema {
   return mapSchema(schema, { [MapperKind.QUERY_ROOT_FIELD]: recordOutcome, [MapperKind.MUTATION_ROOT_FIELD]: recordOutcome });
 }
 
-/** Needs the schema passed through recordRootFieldOutcomes. */
-export function refusalStatusPlugin<TContext extends object>(): ApolloServerPlugin<TContext> {
+/**
+ * Needs the schema passed through recordRootFieldOutcomes. `status: false` (a trusted gateway's
+ * requests) sets only Retry-After and leaves the status 200: a gateway turns a subgraph's 429/503 into
+ * a 200 for its client anyway, and @apollo/gateway turns it into one INTERNAL_SERVER_ERROR that buries
+ * our codes; with a 200 the codes and `retryAfter` reach the client, and the header stays for a gateway
+ * setting that copies it.
+ */
+export function refusalStatusPlugin<TContext extends object>({ status = true }: { status?: boolean } = {}): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart({ contextValue }) {
       const outcomes = new Map<string, RootFieldOutcome>();
@@ -115,7 +121,7 @@ export function refusalStatusPlugin<TContext extends object>(): ApolloServerPlug
           if (refusals.length === 0) return;
           const waits = refusals.map((refusal) => (refusal.kind === 'rate-limited' ? refusal.retryAfter : UNAVAILABLE_RETRY_AFTER_SECONDS));
           const unavailable = refusals.some((refusal) => refusal.kind === 'unavailable');
-          response.http.status = unavailable ? SERVICE_UNAVAILABLE : TOO_MANY_REQUESTS;
+          if (status) response.http.status = unavailable ? SERVICE_UNAVAILABLE : TOO_MANY_REQUESTS;
           response.http.headers.set('retry-after', String(Math.max(...waits)));
         },
       };

@@ -47,6 +47,11 @@ export class RedisKeys {
     return `${this.prefix}:tasks:${domain}`;
   }
 
+  /** The last sign of life of any agent, per domain (field: the domain, value: epoch ms), kept by the agent scripts. */
+  get agentActivity(): string {
+    return `${this.prefix}:agent-activity`;
+  }
+
   get resultsChannel(): string {
     return `${this.prefix}:results`;
   }

@@ -101,6 +101,7 @@ export class TaskFencing {
   async popTask(request: { domain: Domain; agent: string; maxDropped?: number }): Promise<PoppedTask> {
     const reply = await runPopTask(this.redis, this.keys, {
       queue: this.keys.queue(request.domain),
+      domain: request.domain,
       agent: request.agent,
       now: this.now(),
       maxDropped: request.maxDropped ?? POP_TASK_MAX_DROPPED,

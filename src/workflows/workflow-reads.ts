@@ -142,6 +142,16 @@ export class WorkflowReads {
   }
 
   /**
+   * The last sign of life of any agent of each domain (a pop, even of an empty queue, a heartbeat or a
+   * result through the agent scripts), in the order given; null where none was recorded.
+   */
+  async agentsLastSeen(domains: readonly Domain[]): Promise<Array<Date | null>> {
+    if (domains.length === 0) return [];
+    const seen = await this.redis.hmget(this.keys.agentActivity, ...domains);
+    return seen.map((value) => parseTimestamp(value));
+  }
+
+  /**
    * Up to `count` index entries after `position` in `order` (from the start when null), with the
    * hashes of those whose thread id starts with `prefix` (of all when null). Entries sharing the
    * position's score are skipped by member order.

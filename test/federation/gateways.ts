@@ -55,50 +55,30 @@ function headersFor(subgraph: string, client: (name: string) => string | undefin
   return headers;
 }
 
-/** The statuses our server refuses a whole operation with, each with Retry-After (README, "Errors"). */
-const REFUSAL_STATUSES = new Set([429, 503]);
-
-interface SubgraphRefusal {
-  status: number;
-  retryAfter: number;
-}
+/** Our codes for an operation of which nothing ran, and the status a direct client gets with each (README, "Errors"). */
+const REFUSAL_STATUS_BY_CODE: Record<string, number> = { RATE_LIMITED: 429, SERVICE_UNAVAILABLE: 503 };
 
 interface ApolloGatewayContext {
   headers: IncomingHttpHeaders;
-  /** The 429/503 answers of the subgraphs to this request (keepRefusals). */
-  refusals: SubgraphRefusal[];
+  /** The Retry-After of our subgraph's answers to this request (keepRefusals). */
+  retryAfters: number[];
 }
 
 /**
- * @apollo/gateway turns every non-2xx subgraph answer into one `"429: Too Many Requests"` error coded
- * INTERNAL_SERVER_ERROR, the subgraph's errors buried in `extensions.response.body`. This fetcher hands
- * it a 429/503 GraphQL answer as an answer, so its errors reach the client with their codes and
- * `didReceiveResponse` sees the status and Retry-After.
+ * Answers a client 429/503 with the longest Retry-After when no root field has data and our errors say
+ * why (our subgraph answers a trusted gateway 200 with the codes and Retry-After: refusalStatusPlugin).
  */
-const readRefusalsAsAnswers: RemoteGraphQLDataSource['fetcher'] = async (url, init) => {
-  const response = await fetch(url, init as RequestInit);
-  const isGraphQL = /^application\/(graphql-response\+)?json/.test(response.headers.get('content-type') ?? '');
-  if (!REFUSAL_STATUSES.has(response.status) || !isGraphQL) return response;
-  return new Proxy(response, {
-    get: (target, property) => {
-      if (property === 'ok') return true;
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-};
-
-/** Answers 429/503 with the longest Retry-After when subgraphs refused and no root field has data. */
 const keepRefusalStatus: ApolloServerPlugin<ApolloGatewayContext> = {
   async requestDidStart() {
     return {
-      async willSendResponse({ response, contextValue: { refusals } }) {
-        if (response.body.kind !== 'single' || refusals.length === 0) return;
-        const { data } = response.body.singleResult;
+      async willSendResponse({ response, contextValue: { retryAfters } }) {
+        if (response.body.kind !== 'single' || retryAfters.length === 0) return;
+        const { data, errors = [] } = response.body.singleResult;
         if (data && Object.values(data).some((value) => value != null)) return;
-        response.http.status = refusals.some(({ status }) => status === 503) ? 503 : 429;
-        const waits = refusals.map(({ retryAfter }) => retryAfter).filter(Number.isFinite);
-        if (waits.length > 0) response.http.headers.set('retry-after', String(Math.max(...waits)));
+        const statuses = errors.map((error) => REFUSAL_STATUS_BY_CODE[String(error.extensions?.code)]).filter(Boolean);
+        if (statuses.length === 0) return;
+        response.http.status = Math.max(...statuses);
+        response.http.headers.set('retry-after', String(Math.max(...retryAfters)));
       },
     };
   },
@@ -123,12 +103,9 @@ async function startApolloGateway(subgraphs: Subgraph[], settings: GatewaySettin
         },
         ...(settings.keepRefusals
           ? {
-              fetcher: readRefusalsAsAnswers,
               didReceiveResponse({ response, context }) {
-                const status = response.http?.status ?? 200;
-                if (REFUSAL_STATUSES.has(status)) {
-                  context.refusals.push({ status, retryAfter: Number(response.http?.headers.get('retry-after')) });
-                }
+                const retryAfter = Number(response.http?.headers.get('retry-after') ?? Number.NaN);
+                if (Number.isFinite(retryAfter)) context.retryAfters.push(retryAfter);
                 return response;
               },
             }
@@ -142,7 +119,7 @@ async function startApolloGateway(subgraphs: Subgraph[], settings: GatewaySettin
   });
   const { url } = await startStandaloneServer(server, {
     listen: { host: '127.0.0.1', port: 0 },
-    context: async ({ req }) => ({ headers: req.headers, refusals: [] }),
+    context: async ({ req }) => ({ headers: req.headers, retryAfters: [] }),
   });
   return { kind: 'apollo-gateway', url, stop: () => server.stop() };
 }

@@ -5,6 +5,7 @@ import { TEST_SECRET } from '../helpers/app';
 import { listening, refusal, stoppedListening, within, WORKFLOW_EVENTS } from '../subscriptions/support';
 import { writeTask, writeWorkflow } from '../workflows/support';
 import { describeGateway, ELEVEN_ALIASES } from './gateway-suite';
+import { startGateway, WAVE_SUBGRAPH } from './gateways';
 import { post, resetThroughGateway } from './support';
 
 /** A viewer's token that expires `seconds` from now (JWT `exp` has whole seconds). */
@@ -16,9 +17,17 @@ describe('the WAVE subgraph behind Hive Gateway', () => {
   const fixture = describeGateway('hive-gateway');
 
   it('is judged by MAX_TOKENS without the gateway secret: its rewrite of 11 aliases, a fragment copy per field, is refused', async () => {
-    const { body } = await post(fixture.plainGateway.url, ELEVEN_ALIASES, { token: fixture.app.token(['operator']) });
-    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'TOO_MANY_TOKENS', serviceName: 'wave' });
-    expect(Object.values(body.data ?? {}).every((workflow) => workflow === null)).toBe(true);
+    const withoutSecret = await startGateway('hive-gateway', [
+      { name: WAVE_SUBGRAPH, url: fixture.app.url },
+      { name: 'projects', url: fixture.projects.url },
+    ]);
+    try {
+      const { body } = await post(withoutSecret.url, ELEVEN_ALIASES, { token: fixture.app.token(['operator']) });
+      expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'TOO_MANY_TOKENS', serviceName: 'wave' });
+      expect(Object.values(body.data ?? {}).every((workflow) => workflow === null)).toBe(true);
+    } finally {
+      await withoutSecret.stop();
+    }
   });
 
   describe('subscriptions through the gateway (its WebSocket transport to us)', () => {

@@ -43,7 +43,7 @@ export interface KeptOfRefusal {
  */
 export const KEPT_OF_REFUSALS: Record<GatewayKind, Record<'plain' | 'documented', KeptOfRefusal>> = {
   'apollo-gateway': {
-    plain: { status: false, retryAfterHeader: false, codes: false },
+    plain: { status: false, retryAfterHeader: false, codes: true },
     documented: { status: true, retryAfterHeader: true, codes: true },
   },
   'hive-gateway': {
@@ -61,7 +61,10 @@ export interface Federation {
   projects: ProjectsSubgraph;
   /** The gateway with the documented settings. */
   gateway: RunningGateway;
-  /** The same gateway with its defaults: it forwards the headers every subgraph needs, nothing else. */
+  /**
+   * The same gateway with its defaults, sending only what a gateway must (the headers every subgraph
+   * needs, and our GATEWAY_SECRET): none of the settings that keep a refusal's status or Retry-After.
+   */
   plainGateway: RunningGateway;
   /** Headers of every request our subgraph received since the test started. */
   received: IncomingHttpHeaders[];
@@ -84,7 +87,7 @@ export function useFederation(kind: GatewayKind): Federation {
       { name: 'projects', url: fixture.projects.url },
     ];
     fixture.gateway = await startGateway(kind, subgraphs, DOCUMENTED_SETTINGS);
-    fixture.plainGateway = await startGateway(kind, subgraphs);
+    fixture.plainGateway = await startGateway(kind, subgraphs, { gatewaySecret: GATEWAY_SECRET });
   });
   beforeEach(async () => {
     await fixture.redis.flushall();

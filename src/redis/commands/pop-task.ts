@@ -15,6 +15,8 @@ export enum PopTaskOutcome {
 
 export interface PopTaskScriptRequest {
   queue: string;
+  /** The queue's domain: the call records in the agent activity hash that an agent of it is alive. */
+  domain: string;
   agent: string;
   now: number;
   /** Most dead ids to drop in one call. */
@@ -33,14 +35,15 @@ export async function runPopTask(redis: RedisClient, keys: RedisKeys, request: P
   const reply = await runScript(
     redis,
     'popTask',
-    [request.queue],
-    positionalArguments(['taskKeyPrefix', 'workflowKeyPrefix', 'agent', 'now', 'maxDropped', 'taskId'], {
+    [request.queue, keys.agentActivity],
+    positionalArguments(['taskKeyPrefix', 'workflowKeyPrefix', 'agent', 'now', 'maxDropped', 'taskId', 'domain'], {
       taskKeyPrefix: keys.taskKeyPrefix,
       workflowKeyPrefix: keys.workflowKeyPrefix,
       agent: request.agent,
       now: String(request.now),
       maxDropped: String(request.maxDropped),
       taskId: request.taskId ?? '',
+      domain: request.domain,
     }),
   );
   const values = replyList('popTask', reply);

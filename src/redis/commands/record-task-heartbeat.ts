@@ -23,7 +23,7 @@ export async function runRecordTaskHeartbeat(
   const reply = await runScript(
     redis,
     'recordTaskHeartbeat',
-    [keys.task(taskId), keys.workflow(threadId)],
+    [keys.task(taskId), keys.workflow(threadId), keys.agentActivity],
     positionalArguments(['attempt', 'now', 'threadId'], { attempt: String(request.attempt), now: String(request.now), threadId }),
   );
   return decodeTaskWriteReply('recordTaskHeartbeat', reply);

@@ -29,7 +29,7 @@ export async function runRecordTaskResult(
   const reply = await runScript(
     redis,
     'recordTaskResult',
-    [keys.task(taskId), keys.result(taskId), keys.workflow(threadId)],
+    [keys.task(taskId), keys.result(taskId), keys.workflow(threadId), keys.agentActivity],
     positionalArguments(ARGS, { ...request, attempt: String(request.attempt), now: String(request.now), channel: keys.resultsChannel }),
   );
   return decodeTaskWriteReply('recordTaskResult', reply);

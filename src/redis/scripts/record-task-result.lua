@@ -3,6 +3,8 @@ record-task-result: an agent's result and final status, written only if the agen
 still the workflow's (fencing; docs/redis-contract.md, "Fencing stale agents").
 
 KEYS[1] task hash        KEYS[2] result key          KEYS[3] workflow hash
+KEYS[4] optional: the agent activity hash (wave:agent-activity): a written result records that an
+        agent of the task's domain (its `queue` field) is alive at ARGV[5]
 ARGV[1] task id          ARGV[2] attempt the agent holds (the task's `attempt` when it took it)
 ARGV[3] result JSON      ARGV[4] final status (completed | failed)
 ARGV[5] now (epoch ms)   ARGV[6] results channel     ARGV[7] thread id (the task's owner)
@@ -16,6 +18,7 @@ nothing is written and the reply says why:
  {-5} the task already has its final status (completed or failed): the first write stands
 A missing or non-decimal `attempt` reads as 0, on the task and on the workflow.
 ]]
+--- @include "includes/agentSeen"
 --- @include "includes/counter"
 --- @include "includes/decimal"
 --- @include "includes/jsonString"
@@ -37,6 +40,7 @@ local at = string.match(now, '^%d+$') and (',"at":' .. now) or ''
 
 redis.call('SET', resultKey, result)
 redis.call('HSET', taskKey, 'status', status, 'finished_at', now)
+agentSeen(KEYS[4], redis.call('HGET', taskKey, 'queue'), now)
 redis.call('PUBLISH', channel, '{"type":"task.result","taskId":' .. jsonString(taskId) .. ',"threadId":'
   .. jsonString(threadId) .. ',"attempt":' .. decimal(held) .. ',"status":"' .. status .. '"' .. at .. '}')
 return {1}
