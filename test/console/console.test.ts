@@ -137,6 +137,7 @@ describe('the operator console in a real browser (Debian chromium, no internet),
     // The overview tells a queue nobody takes from: the be queue's oldest task waits since the be agents crashed.
     await page.locator('tr[data-domain="BE"]').getByText('2 h 30 min ago').waitFor();
     await expect(page.locator('tr[data-domain="BE"] td').nth(1).textContent()).resolves.toBe('2');
+    await expect(page.locator('tr[data-domain="BE"] [data-field="queue-state"]').getAttribute('data-state')).resolves.toBe('no-agent');
 
     // The overview's stuck list names the dead-agent workflow with its kind.
     const stuckRow = page.locator(`tr[data-thread-id="${DEAD_AGENT}"]`);
@@ -392,6 +393,34 @@ describe('the operator console in a real browser (Debian chromium, no internet),
     await page.locator('[data-live="open"]').waitFor();
     await page.locator(`tr[data-task-id="${HEALTHY_REVIEW_TASK}"] [data-field="result"]`).getByText('reviewed while offline').waitFor();
     await expect(page.locator('li[data-event="TASK_RESULT"]').count()).resolves.toBe(0);
+  });
+
+  it('tells a queue whose agents are alive but behind from one with no agent alive', async () => {
+    const page = await signIn(['viewer'], 'judy');
+    const safety = page.locator('tr[data-domain="SAFETY"]');
+    await expect(safety.locator('[data-field="queue-state"]').getAttribute('data-state')).resolves.toBe('idle');
+    const agentRedis = connectRedis(
+      redisServer.url,
+      loadConfig({ NODE_ENV: 'test', REDIS_URL: redisServer.url, JWT_SECRET: TEST_SECRET }).redis,
+    );
+    try {
+      // A safety agent asks for work (its pop of the empty queue is its sign of life); then a task that
+      // was queued a minute earlier lands in its queue: an agent is alive, it is only behind.
+      await new TaskFencing(agentRedis, keys).popTask({ domain: 'safety', agent: 'safety-agent-9' });
+      await redis.hset(keys.task('behind-safety'), {
+        thread_id: 'WAVE1-NEW',
+        status: 'pending',
+        queue: 'safety',
+        data: '{}',
+        enqueued_at: String(Date.now() - 60_000),
+      });
+      await redis.lpush(keys.queue('safety'), 'behind-safety');
+    } finally {
+      agentRedis.disconnect();
+    }
+    await page.getByRole('button', { name: 'Refresh now' }).click();
+    await safety.locator('[data-state="overloaded"]').getByText('agents alive, behind').waitFor();
+    await expect(safety.locator('td').nth(3).textContent()).resolves.toMatch(/^\d+ s ago$/);
   });
 
   it('finds workflows by thread id prefix and lists them newest first', async () => {
