@@ -24,6 +24,10 @@ export const PREFIX_EXAMINED = 5000;
 /** Ids an overview looks at from a queue's tail for its oldest live task, past the dead ids a reset left. */
 export const QUEUE_TAIL_LOOKED = 100;
 
+/** The newest workflows an overview's counts read by default and at most (workflowCounts(newest)). */
+export const DEFAULT_COUNTED_WORKFLOWS = 500;
+export const MAX_COUNTED_WORKFLOWS = 2000;
+
 /** Workflows one batch reset (`limit`) touches by default and at most. */
 export const DEFAULT_RESET_LIMIT = 20;
 export const MAX_RESET_LIMIT = 100;

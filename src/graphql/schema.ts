@@ -7,6 +7,7 @@ import { buildSubgraphFromDeclared, printSubgraphTypeDefs } from './federation';
 import { ResetAuditResolver, WorkflowResetsResolver } from './audit.resolver';
 import { CallerResolver } from './caller.resolver';
 import { QueueLengthResolver } from './queue.resolver';
+import { WorkflowCountsResolver } from './workflow-counts.resolver';
 import { ResetResolver } from './reset.resolver';
 import { StuckReasonResolver, StuckResolver, WorkflowHealthResolver } from './stuck.resolver';
 import { WorkflowResolver } from './workflow.resolver';
@@ -19,6 +20,7 @@ export async function buildDeclaredSchema(): Promise<GraphQLSchema> {
       CallerResolver,
       WorkflowResolver,
       QueueLengthResolver,
+      WorkflowCountsResolver,
       WorkflowHealthResolver,
       WorkflowResetsResolver,
       StuckReasonResolver,

@@ -1,6 +1,6 @@
 import type { RedisClient } from '../redis/client';
 import type { RedisKeys } from '../redis/keys';
-import type { Domain, Phase, TaskStatus } from './workflow.types';
+import { DOMAINS, type Domain, type Phase, type TaskStatus } from './workflow.types';
 
 const MINUTE = 60_000;
 
@@ -236,6 +236,12 @@ function taskFields(threadId: string, task: DemoTask, now: number): Record<strin
 }
 
 /**
+ * Minutes since each domain's agents were last seen (wave:agent-activity): BE's have been silent since
+ * before its task queued too long; the others are alive (FE's dead agent is one of several).
+ */
+const DEMO_AGENTS_LAST_SEEN: Record<Domain, number> = { pm: 1, fe: 2, be: 160, qa: 3, safety: 1 };
+
+/**
  * Writes the demo workflows with raw commands, as the orchestrator would. Does nothing when the
  * index already holds workflows. Returns how many workflows it wrote.
  */
@@ -261,6 +267,7 @@ export async function seedDemoWorkflows(redis: RedisClient, keys: RedisKeys, now
       if (task.result) batch.set(keys.result(task.id), JSON.stringify(task.result));
     }
   }
+  batch.hset(keys.agentActivity, Object.fromEntries(DOMAINS.map((domain) => [domain, ago(now, DEMO_AGENTS_LAST_SEEN[domain])!])));
   await batch.exec();
   return DEMO_WORKFLOWS.length;
 }

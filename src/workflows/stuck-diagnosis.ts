@@ -164,3 +164,12 @@ function formatDuration(ms: number): string {
     .map(([unit, count]) => `${count}${unit}`)
     .join(' ');
 }
+
+/** How many of the workflows whose health is given are stuck in each way (one stuck two ways counts in both). */
+export function countStuckByKind(healths: Iterable<WorkflowHealth>): Map<StuckKind, number> {
+  const counts = new Map<StuckKind, number>(STUCK_KINDS.map((kind) => [kind, 0]));
+  for (const { reasons } of healths) {
+    for (const kind of new Set(reasons.map((reason) => reason.kind))) counts.set(kind, counts.get(kind)! + 1);
+  }
+  return counts;
+}

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { examinedBudget, PREFIX_EXAMINED, QUEUE_TAIL_LOOKED } from '../defaults';
+import { examinedBudget, MAX_COUNTED_WORKFLOWS, PREFIX_EXAMINED, QUEUE_TAIL_LOOKED } from '../defaults';
 import { ErrorCode } from '../error-codes';
 import type { RedisClient } from '../redis/client';
 import { isWrongType } from '../redis/errors';
@@ -129,6 +129,22 @@ export class WorkflowReads {
     for (const domain of DOMAINS) pipeline.llen(this.keys.queue(domain));
     const lengths = await execValues<number>(pipeline);
     return DOMAINS.map((domain, i) => ({ domain, length: Number(lengths[i] ?? 0) }));
+  }
+
+  /**
+   * The `count` newest workflows and how many the index holds in all: a bounded read for an
+   * overview's counts (one ZCARD, one ZREVRANGE, one HGETALL each).
+   */
+  async newestWorkflows(count: number): Promise<{ total: number; workflows: Workflow[] }> {
+    if (!Number.isSafeInteger(count) || count < 1 || count > MAX_COUNTED_WORKFLOWS) {
+      throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `newest must be an integer from 1 to ${MAX_COUNTED_WORKFLOWS}`, 'newest');
+    }
+    const [total, entries] = await Promise.all([
+      this.redis.zcard(this.keys.workflowIndex),
+      this.readIndexAfter(null, count, 'newest_first', null),
+    ]);
+    const workflows = entries.flatMap((entry) => toWorkflow(entry.threadId, entry.hash, String(entry.score)) ?? []);
+    return { total, workflows };
   }
 
   /**

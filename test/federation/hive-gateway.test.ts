@@ -2,7 +2,7 @@ import { createClient, type Client } from 'graphql-ws';
 import jwt from 'jsonwebtoken';
 import WebSocket from 'ws';
 import { TEST_SECRET } from '../helpers/app';
-import { listening, refusal, stoppedListening, within, WORKFLOW_EVENTS } from '../subscriptions/support';
+import { expectEndedByTokenExpiry, listening, refusal, stoppedListening, within, WORKFLOW_EVENTS } from '../subscriptions/support';
 import { writeTask, writeWorkflow } from '../workflows/support';
 import { describeGateway, ELEVEN_ALIASES } from './gateway-suite';
 import { startGateway, WAVE_SUBGRAPH } from './gateways';
@@ -110,14 +110,7 @@ describe('the WAVE subgraph behind Hive Gateway', () => {
       await within(ready, 'our server to listen to wf-live');
       const released = stoppedListening(fixture.app, 'wf-live');
 
-      const expired = await within(events.next(), 'the expiry');
-      expect(expired).toMatchObject({
-        done: false,
-        value: {
-          errors: [{ message: expect.stringContaining('fresh token'), extensions: { code: 'UNAUTHENTICATED', reason: 'token_expired' } }],
-        },
-      });
-      expect(await within(events.next(), 'the completion')).toMatchObject({ done: true });
+      await expectEndedByTokenExpiry(events);
       await within(released, 'our server to stop listening to wf-live');
     });
   });

@@ -45,10 +45,15 @@ export class TestApp {
     return issueToken(TEST_SECRET, { sub, roles }, '5m');
   }
 
-  async request(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<GraphQLResponse> {
+  async request(
+    query: string,
+    variables: Record<string, unknown> = {},
+    token?: string,
+    headers: Record<string, string> = {},
+  ): Promise<GraphQLResponse> {
     const response = await fetch(this.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
       body: JSON.stringify({ query, variables }),
     });
     return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResponse['body'] };

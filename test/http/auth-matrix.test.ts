@@ -9,6 +9,8 @@ const ROOT_FIELDS: Array<{ field: string; required: Role; query: string }> = [
   { field: 'workflows', required: 'viewer', query: '{ workflows(first: 5) { nodes { threadId } } }' },
   { field: 'queues', required: 'viewer', query: '{ queues { domain length } }' },
   { field: 'stuckWorkflows', required: 'viewer', query: '{ stuckWorkflows(first: 5) { nodes { threadId } } }' },
+  { field: 'caller', required: 'viewer', query: '{ caller { subject } }' },
+  { field: 'workflowCounts', required: 'viewer', query: '{ workflowCounts(newest: 5) { total } }' },
   { field: 'resetAudit', required: 'operator', query: '{ resetAudit(first: 5) { nodes { id } } }' },
   {
     // The federation entry point: guarded by the type-level @auth of each entity type (Workflow).

@@ -1,4 +1,5 @@
-import { type GraphQLResponse, useTestApp } from '../helpers/app';
+import { useTestApp } from '../helpers/app';
+import { writeWorkflow } from '../workflows/support';
 import { RedisServer } from '../helpers/redis-server';
 import { ObservedApp } from '../observability/support';
 
@@ -87,32 +88,18 @@ describe('a trusted federation gateway (GATEWAY_SECRET)', () => {
 
 describe('refusals answered to a trusted gateway', () => {
   const fixture = useTestApp({ GATEWAY_SECRET, RESET_PREVIEW_RATE_LIMIT: '1/1m' });
-  const request = async (query: string, token: string, headers: Record<string, string> = {}) => {
-    const response = await fetch(fixture.app.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
-      body: JSON.stringify({ query }),
-    });
-    return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResponse['body'] };
-  };
 
   it('answers a refusal to the gateway with status 200, the codes and Retry-After, where a client gets 429', async () => {
-    await fixture.redis.hset('wave:workflow:wf-limited', {
-      thread_id: 'wf-limited',
-      gate: '1',
-      phase: 'running',
-      created_at: '1',
-      updated_at: '1',
-    });
+    await writeWorkflow(fixture.redis as never, 'wf-limited');
     const preview = 'mutation { resetWorkflow(input: { threadId: "wf-limited", reason: "look", dryRun: true }) { success } }';
     const token = fixture.app.token(['operator'], 'limited-operator');
     const headers = { 'x-gateway-secret': GATEWAY_SECRET };
-    expect((await request(preview, token, headers)).body.errors).toBeUndefined();
-    const throughGateway = await request(preview, token, headers);
+    expect((await fixture.app.request(preview, {}, token, headers)).body.errors).toBeUndefined();
+    const throughGateway = await fixture.app.request(preview, {}, token, headers);
     expect(throughGateway.status).toBe(200);
     expect(throughGateway.body.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
     expect(throughGateway.headers.get('retry-after')).toBe(String(throughGateway.body.errors?.[0]?.extensions?.retryAfter));
-    const direct = await request(preview, token);
+    const direct = await fixture.app.request(preview, {}, token);
     expect(direct.status).toBe(429);
     expect(direct.body.errors?.map((error) => error.extensions?.code)).toEqual(['RATE_LIMITED']);
   });

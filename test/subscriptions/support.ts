@@ -93,6 +93,20 @@ export async function nextEvent(events: EventsIterator): Promise<Record<string, 
 }
 
 /**
+ * Reads the end of a subscription whose token expired, as a client behind a gateway reads it (a result
+ * with errors, not a closed socket): one result with UNAUTHENTICATED (reason token_expired), then completion.
+ */
+export async function expectEndedByTokenExpiry(events: AsyncIterator<unknown>): Promise<void> {
+  expect(await within(events.next(), 'the expiry')).toMatchObject({
+    done: false,
+    value: {
+      errors: [{ message: expect.stringContaining('fresh token'), extensions: { code: 'UNAUTHENTICATED', reason: 'token_expired' } }],
+    },
+  });
+  expect(await within(events.next(), 'the completion')).toMatchObject({ done: true });
+}
+
+/**
  * The errors the server answers a refused operation with: one `next` holding them, then `complete`, as
  * graphql-js reports a failed subscribe (a protocol `error` message would reject here: gateways lose
  * its errors). Anything else comes back as `{ unexpected }`, which no expectation of errors matches.

@@ -1,7 +1,7 @@
 import jwt from 'jsonwebtoken';
 import type { Client } from 'graphql-ws';
 import { TEST_SECRET, useTestApp } from '../helpers/app';
-import { bearer, nextEvent, stoppedListening, subscribeToWorkflow, within, wsClient } from './support';
+import { bearer, expectEndedByTokenExpiry, nextEvent, stoppedListening, subscribeToWorkflow, within, wsClient } from './support';
 
 /** A viewer's token that expires `seconds` from now (JWT `exp` has whole seconds). */
 function viewerTokenFor(seconds: number): string {
@@ -22,15 +22,7 @@ describe('a subscription and the token it was authorised with', () => {
     const events = await subscribeToWorkflow(fixture.app, client, 'wf-expiring');
     const released = stoppedListening(fixture.app, 'wf-expiring');
 
-    // Read as a client behind a gateway reads it: a result with errors, not a closed socket.
-    const expired = await within(events.next(), 'the expiry');
-    expect(expired).toMatchObject({
-      done: false,
-      value: {
-        errors: [{ message: expect.stringContaining('fresh token'), extensions: { code: 'UNAUTHENTICATED', reason: 'token_expired' } }],
-      },
-    });
-    expect(await within(events.next(), 'the completion')).toMatchObject({ done: true });
+    await expectEndedByTokenExpiry(events);
     await within(released, 'the server to stop listening to wf-expiring');
   });
 
