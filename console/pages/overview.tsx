@@ -1,6 +1,6 @@
 // The overview: each queue's length, the age of its oldest waiting task and its agents' last sign of
-// life (so "overloaded" and "no agent alive" read differently), stuck workflows by kind, and the stuck
-// list to open one from.
+// life (so "overloaded" and "no agent alive" read differently), the newest workflows counted by phase
+// and by stuck kind (Query.workflowCounts), and the stuck list to open one from.
 import { useQuery } from '@apollo/client/react';
 import { ConsoleOverviewDocument, type ConsoleOverviewQuery, type StuckKind } from '../../generated/console-operations';
 import { KIND_LABELS, Refusals, STUCK_KINDS, WorkflowTable } from '../components';
@@ -24,15 +24,15 @@ function queueState(queue: Queue): { state: 'idle' | 'overloaded' | 'no-agent'; 
 export function OverviewPage({ now }: { now: number }) {
   const { data, error } = useQuery(ConsoleOverviewDocument);
   const stuck = data?.stuckWorkflows.nodes ?? [];
-  const byKind = new Map<StuckKind, number>();
-  for (const workflow of stuck) for (const reason of workflow.health.reasons) byKind.set(reason.kind, (byKind.get(reason.kind) ?? 0) + 1);
+  const counts = data?.workflowCounts;
+  const byKind = new Map<StuckKind, number>(counts?.stuckByKind.map(({ kind, count }) => [kind, count]));
 
   return (
     <section aria-labelledby="overview-title">
       <h1 id="overview-title">Overview</h1>
       <Refusals refusals={refusalsOf(error)} />
       <div className="cards">
-        <section className="card" aria-labelledby="queues-title">
+        <section className="card wide" aria-labelledby="queues-title">
           <h2 id="queues-title">Queues</h2>
           <div className="table-scroll">
             <table>
@@ -61,6 +61,26 @@ export function OverviewPage({ now }: { now: number }) {
             </table>
           </div>
         </section>
+        <section className="card" aria-labelledby="phases-title">
+          <h2 id="phases-title">Workflows by phase</h2>
+          {counts && (
+            <>
+              <dl className="counts">
+                {counts.byPhase.map(({ phase, count }) => (
+                  <div key={phase} data-phase={phase}>
+                    <dt>{phase}</dt>
+                    <dd>{count}</dd>
+                  </div>
+                ))}
+              </dl>
+              <p className="hint">
+                {counts.counted === counts.total
+                  ? `All ${counts.total} workflows.`
+                  : `The newest ${counts.counted} of ${counts.total} workflows.`}
+              </p>
+            </>
+          )}
+        </section>
         <section className="card" aria-labelledby="kinds-title">
           <h2 id="kinds-title">Stuck by kind</h2>
           <dl className="counts">
@@ -68,7 +88,7 @@ export function OverviewPage({ now }: { now: number }) {
               <div key={kind} data-kind={kind}>
                 <dt>{KIND_LABELS[kind]}</dt>
                 <dd>
-                  <a href={`#/workflows?kind=${kind}`}>{byKind.get(kind) ?? 0}</a>
+                  <a href={`#/workflows?kind=${kind}`}>{counts ? (byKind.get(kind) ?? 0) : '…'}</a>
                 </dd>
               </div>
             ))}

@@ -139,6 +139,12 @@ describe('the operator console in a real browser (Debian chromium, no internet),
     await expect(page.locator('tr[data-domain="BE"] td').nth(1).textContent()).resolves.toBe('2');
     await expect(page.locator('tr[data-domain="BE"] [data-field="queue-state"]').getAttribute('data-state')).resolves.toBe('no-agent');
 
+    // Counted by phase and by stuck kind: the demo's four running workflows, one stuck each way.
+    await page.locator('[data-phase="RUNNING"] dd').getByText('4', { exact: true }).waitFor();
+    await expect(page.locator('[data-phase="BLOCKED"] dd').textContent()).resolves.toBe('1');
+    await expect(page.locator('[data-kind="AGENT_GONE"] dd').textContent()).resolves.toBe('1');
+    await page.getByText('All 7 workflows.').waitFor();
+
     // The overview's stuck list names the dead-agent workflow with its kind.
     const stuckRow = page.locator(`tr[data-thread-id="${DEAD_AGENT}"]`);
     await stuckRow.getByText(/AGENT_GONE/).waitFor();
