@@ -263,10 +263,12 @@ export async function seedDemoWorkflows(redis: RedisClient, keys: RedisKeys, now
     for (const task of workflow.tasks) {
       batch.hset(keys.task(task.id), taskFields(threadId, task, now));
       if (task.indexed !== false) batch.sadd(keys.workflowTasks(threadId), task.id);
-      if (task.queued) batch.lpush(keys.queue(task.domain), task.id);
       if (task.result) batch.set(keys.result(task.id), JSON.stringify(task.result));
     }
   }
+  // Queued oldest first, as producers would have pushed them: agents pop (and overviews read) the tail.
+  const queued = DEMO_WORKFLOWS.flatMap((workflow) => workflow.tasks.filter((task) => task.queued));
+  for (const task of queued.sort((a, b) => b.enqueuedAgo - a.enqueuedAgo)) batch.lpush(keys.queue(task.domain), task.id);
   batch.hset(keys.agentActivity, Object.fromEntries(DOMAINS.map((domain) => [domain, ago(now, DEMO_AGENTS_LAST_SEEN[domain])!])));
   await batch.exec();
   return DEMO_WORKFLOWS.length;

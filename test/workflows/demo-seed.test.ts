@@ -1,7 +1,7 @@
 import { seedDemoWorkflows } from '../../src/workflows/demo-seed';
 import { STUCK_KINDS } from '../../src/workflows/stuck.types';
 import { MINUTE, stuckService } from './stuck-support';
-import { BACKENDS, NOW, keys, resetRequest, tasksOf, useBackend } from './support';
+import { BACKENDS, NOW, keys, queueKeys, resetRequest, tasksOf, useBackend } from './support';
 
 describe.each(BACKENDS)('seedDemoWorkflows on %s', (backendName) => {
   const backend = useBackend(backendName);
@@ -51,6 +51,15 @@ describe.each(BACKENDS)('seedDemoWorkflows on %s', (backendName) => {
     for (const kind of STUCK_KINDS) {
       const { nodes: items } = await service.listStuckWorkflows({ kind, first: 10 });
       expect(items).toHaveLength(1);
+    }
+  });
+
+  it('queues each domain oldest first, so the tail (where agents pop) holds the oldest waiting task', async () => {
+    await seedDemoWorkflows(backend.redis, keys, NOW);
+    for (const queue of queueKeys) {
+      const ids = await backend.redis.lrange(queue, 0, -1);
+      const enqueuedAt = await Promise.all(ids.map(async (id) => Number(await backend.redis.hget(keys.task(id), 'enqueued_at'))));
+      expect(enqueuedAt).toEqual([...enqueuedAt].sort((a, b) => b - a));
     }
   });
 
