@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import express, { Router, type Request, type Response } from 'express';
-import { isVisitorOnThisMachine, sameHostSockets } from './local-visitor';
+import { Router, type Request, type Response } from 'express';
+import { bundleAssets, contentSecurityPolicy, sendPage, settingsBlock } from './bundled-page';
+import { isVisitorOnThisMachine } from './local-visitor';
 
 /** Where `npm run build` (scripts/build-console.js) puts the bundle; the same path from src/http and dist/http. */
 const CONSOLE_ASSETS_DIR = join(__dirname, '..', '..', 'dist', 'console');
@@ -31,62 +32,21 @@ export function consoleRouter({ enabled, developmentToken, assetsDir = CONSOLE_A
       res.status(503).type('text/plain').send('The operator console is not built: run `npm run build` (it writes dist/console).\n');
       return;
     }
-    sendPage(req, res, developmentToken);
+    sendConsolePage(req, res, developmentToken);
   });
-  router.use(
-    ASSETS_PATH,
-    express.static(assetsDir, {
-      index: false,
-      // Fixed file names: the browser revalidates (ETag) so a rebuild is picked up at once.
-      cacheControl: false,
-      setHeaders: (res) => {
-        res.setHeader('Cache-Control', 'no-cache');
-        res.setHeader('X-Content-Type-Options', 'nosniff');
-      },
-    }),
-  );
+  router.use(ASSETS_PATH, bundleAssets(assetsDir));
   return router;
 }
 
-function sendPage(req: Request, res: Response, developmentToken: string | undefined): void {
+function sendConsolePage(req: Request, res: Response, developmentToken: string | undefined): void {
   const offer = developmentToken !== undefined && isVisitorOnThisMachine(req);
-  res
-    .status(200)
-    .set({
-      'Content-Security-Policy': contentSecurityPolicy(req.headers.host ?? ''),
-      // The page may carry a token: never cached, never framed, never leaked in a Referer.
-      'Cache-Control': 'no-store',
-      'Referrer-Policy': 'no-referrer',
-      'X-Content-Type-Options': 'nosniff',
-      'X-Frame-Options': 'DENY',
-    })
-    .type('html')
-    .send(renderPage(offer ? { developmentToken } : {}));
-}
-
-/**
- * Everything from this origin only, inline neither for scripts nor for styles (the console's own
- * stylesheet needs none); subscriptions use the same host's WebSocket.
- */
-function contentSecurityPolicy(host: string): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    `connect-src 'self'${sameHostSockets(host)}`,
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+  // The console's own stylesheet needs no inline style.
+  sendPage(res, contentSecurityPolicy(req.headers.host ?? ''), renderPage(offer ? { developmentToken } : {}));
 }
 
 /** The page: the bundle, a mount point and the page's settings as a JSON data block (not run as script). */
 function renderPage(settings: { developmentToken?: string }): string {
-  // "<" escaped: the JSON cannot close its <script> element.
-  const json = JSON.stringify(settings).replace(/</g, '\\u003c');
+  const json = settingsBlock(settings);
   return `<!doctype html>
 <html lang="en">
   <head>

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import express, { Router, type Request, type RequestHandler, type Response } from 'express';
-import { isVisitorOnThisMachine, sameHostSockets } from './local-visitor';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { bundleAssets, contentSecurityPolicy, sendPage, settingsBlock } from './bundled-page';
+import { isVisitorOnThisMachine } from './local-visitor';
 
 /** Where `npm run build` (scripts/build-ide.js) puts the bundle; the same path from src/http and dist/http. */
 const IDE_ASSETS_DIR = join(__dirname, '..', '..', 'dist', 'ide');
@@ -37,7 +38,7 @@ export function ideRouter({ enabled, developmentToken, assetsDir = IDE_ASSETS_DI
       res.status(503).type('text/plain').send('The GraphQL IDE is not built: run `npm run build` (it writes dist/ide).\n');
       return;
     }
-    sendPage(req, res, developmentToken);
+    sendIdePage(req, res, developmentToken);
   };
 
   router.get(IDE_PATH, servePage);
@@ -49,63 +50,20 @@ export function ideRouter({ enabled, developmentToken, assetsDir = IDE_ASSETS_DI
       next();
     }
   });
-  router.use(
-    ASSETS_PATH,
-    express.static(assetsDir, {
-      index: false,
-      // Fixed file names: the browser revalidates (ETag) so a rebuild is picked up at once.
-      cacheControl: false,
-      setHeaders: (res) => {
-        res.setHeader('Cache-Control', 'no-cache');
-        res.setHeader('X-Content-Type-Options', 'nosniff');
-      },
-    }),
-  );
+  router.use(ASSETS_PATH, bundleAssets(assetsDir));
   return router;
 }
 
-function sendPage(req: Request, res: Response, developmentToken: string | undefined): void {
-  const host = req.headers.host ?? '';
+function sendIdePage(req: Request, res: Response, developmentToken: string | undefined): void {
   const prefill = developmentToken !== undefined && isVisitorOnThisMachine(req);
-  res
-    .status(200)
-    .set({
-      'Content-Security-Policy': contentSecurityPolicy(host),
-      // The page may carry a token: never cached, never framed, never leaked in a Referer.
-      'Cache-Control': 'no-store',
-      'Referrer-Policy': 'no-referrer',
-      'X-Content-Type-Options': 'nosniff',
-      'X-Frame-Options': 'DENY',
-    })
-    .type('html')
-    .send(renderPage(prefill ? { developmentToken } : {}));
-}
-
-/**
- * Everything from this origin only; GraphiQL sets inline styles (hence 'unsafe-inline' for styles,
- * never for scripts) and its fonts are data: URLs inside the CSS. Subscriptions use the same host's
- * WebSocket.
- */
-function contentSecurityPolicy(host: string): string {
-  const sockets = sameHostSockets(host);
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
-    "font-src 'self' data:",
-    `connect-src 'self'${sockets}`,
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+  // GraphiQL sets inline styles and ships its fonts as data: URLs inside its CSS; its forms post here.
+  const policy = contentSecurityPolicy(req.headers.host ?? '', { inlineStyles: true, dataFonts: true, formAction: "'self'" });
+  sendPage(res, policy, renderPage(prefill ? { developmentToken } : {}));
 }
 
 /** The page: the bundle, a mount point and the page's settings as a JSON data block (not run as script). */
 function renderPage(settings: { developmentToken?: string }): string {
-  // "<" escaped: the JSON cannot close its <script> element.
-  const json = JSON.stringify(settings).replace(/</g, '\\u003c');
+  const json = settingsBlock(settings);
   return `<!doctype html>
 <html lang="en">
   <head>
