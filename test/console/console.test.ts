@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
 import type Redis from 'ioredis';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { issueToken } from '../../src/auth/tokens';
 import { loadConfig } from '../../src/config';
 import { connectRedis } from '../../src/redis/client';
@@ -10,21 +9,8 @@ import { TaskFencing } from '../../src/workflows/task-fencing';
 import { TEST_SECRET } from '../helpers/app';
 import { dumpWorkflowState } from '../helpers/keyspace';
 import { RedisServer } from '../helpers/redis-server';
+import { launchChromium, LOCAL_HOSTS, openLoopbackPage, PAGE_TIMEOUT_MS } from '../helpers/browser';
 import { ServerProcess } from '../helpers/server-process';
-
-/** Debian's package `chromium`, launched as test/ide/ide.test.ts does; playwright-core never downloads a browser. */
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
-/** Upper bounds for the page to get somewhere, not waits: each wait ends as soon as the page is there. */
-const PAGE_TIMEOUT_MS = 15_000;
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1']);
 
 const DEAD_AGENT = 'WAVE1-FE-002-dead-agent';
 const DEAD_AGENT_TASK = 'demo-fe-002-checkout';
@@ -59,15 +45,12 @@ describe('the operator console in a real browser (Debian chromium, no internet),
   const opened: OpenedPage[] = [];
 
   beforeAll(async () => {
-    // Never skipped: a missing browser fails the suite, with the way to get one.
-    if (!existsSync(CHROMIUM))
-      throw new Error(`${CHROMIUM} is missing: apt-get install chromium (scripts/ensure-test-deps.sh, run before npm test, does)`);
     redisServer = await RedisServer.start();
     redis = redisServer.client();
     await seedDemoWorkflows(redis as never, keys, Date.now());
     server = await ServerProcess.start({ REDIS_URL: redisServer.url, JWT_SECRET: TEST_SECRET });
     consoleUrl = consoleAddress(server);
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {
@@ -88,21 +71,14 @@ describe('the operator console in a real browser (Debian chromium, no internet),
 
   /** A fresh page that records every request it makes and stops any that would leave this machine. */
   async function openPage(): Promise<Page> {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    page.setDefaultTimeout(PAGE_TIMEOUT_MS);
-    const entry: OpenedPage = { page, requested: [], problems: [] };
-    page.on('request', (request) => entry.requested.push(request.url()));
+    const { page, requested } = await openLoopbackPage(browser);
+    const entry: OpenedPage = { page, requested, problems: [] };
     page.on('console', (message) => {
       // Expected: a refused GraphQL call (the browser logs a 4xx resource), and the offline test's failed reads.
       if (message.type() === 'error' && !/favicon|status of 4\d\d|ERR_INTERNET_DISCONNECTED/.test(message.text()))
         entry.problems.push(message.text());
     });
     page.on('pageerror', (error) => entry.problems.push(error.message));
-    await context.route('**/*', (route) => {
-      const { hostname } = new URL(route.request().url());
-      return LOCAL_HOSTS.has(hostname) ? route.continue() : route.abort('blockedbyclient');
-    });
     opened.push(entry);
     return page;
   }
@@ -517,7 +493,7 @@ describe('the operator console on `npm start` in development (embedded Redis, de
   beforeAll(async () => {
     // One preview a minute: the second shows when to retry.
     server = await ServerProcess.start({ RESET_PREVIEW_RATE_LIMIT: '1/1m' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {

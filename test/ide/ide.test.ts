@@ -1,23 +1,6 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, LOCAL_HOSTS, openLoopbackPage } from '../helpers/browser';
 import { ServerProcess } from '../helpers/server-process';
-
-/**
- * Debian's package `chromium`; npm test's first step installs it (scripts/ensure-test-deps.sh).
- * playwright-core never downloads a browser.
- */
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
-/** Upper bounds for the page to get somewhere, not waits: each wait ends as soon as the page is there. */
-const PAGE_TIMEOUT_MS = 15_000;
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1']);
 
 const WORKFLOWS_QUERY = '{ workflows(first: 50) { nodes { threadId phase } } }';
 
@@ -48,12 +31,9 @@ describe('the GraphQL IDE in a real browser (Debian chromium, no internet)', () 
   let developmentToken: string;
 
   beforeAll(async () => {
-    // Never skipped: a missing browser fails the suite, with the way to get one.
-    if (!existsSync(CHROMIUM))
-      throw new Error(`${CHROMIUM} is missing: apt-get install chromium (scripts/ensure-test-deps.sh, run before npm test, does)`);
     server = await ServerProcess.start({});
     developmentToken = /Development operator token[^\n]*\n\n\s+(\S+)/.exec(server.output)![1];
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {
@@ -63,20 +43,12 @@ describe('the GraphQL IDE in a real browser (Debian chromium, no internet)', () 
 
   /** A fresh page that records every request it makes and stops any that would leave this machine. */
   async function openPage(): Promise<{ page: Page; requested: string[]; problems: string[] }> {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    page.setDefaultTimeout(PAGE_TIMEOUT_MS);
-    const requested: string[] = [];
+    const { page, requested } = await openLoopbackPage(browser);
     const problems: string[] = [];
-    page.on('request', (request) => requested.push(request.url()));
     page.on('console', (message) => {
       if (message.type() === 'error' && !/favicon/.test(message.location().url)) problems.push(message.text());
     });
     page.on('pageerror', (error) => problems.push(error.message));
-    await context.route('**/*', (route) => {
-      const { hostname } = new URL(route.request().url());
-      return LOCAL_HOSTS.has(hostname) ? route.continue() : route.abort('blockedbyclient');
-    });
     return { page, requested, problems };
   }
 
