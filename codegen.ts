@@ -18,7 +18,11 @@ const config: CodegenConfig = {
   generates: {
     'generated/operations.ts': { documents: 'documents/*.graphql', ...typedDocuments },
     // The operator console's own operations (console/ imports them; tsconfig.browser.json typechecks them).
-    'generated/console-operations.ts': { documents: 'documents/console/*.graphql', ...typedDocuments },
+    'generated/console-operations.ts': {
+      // With the shared fragments of documents/workflow-fields.graphql, which each output writes for itself.
+      documents: ['documents/console/*.graphql', 'documents/workflow-fields.graphql'],
+      ...typedDocuments,
+    },
   },
 };
 
