@@ -5,17 +5,15 @@
  * `__typename` to every selection set, then `print`), so Apollo's persisted-queries link computes the same
  * id; other clients look their id up by operation name (README, "Trusted documents").
  */
-import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { addTypenameToDocument } from '@apollo/client/utilities';
 import { print, type DocumentNode } from 'graphql';
+import { documentIdOf } from '../src/config/trusted-documents';
 import * as consoleOperations from '../generated/console-operations';
 import * as operations from '../generated/operations';
 
 export const MANIFEST_FILE = join(__dirname, '..', 'generated', 'persisted-documents.json');
-
-export const sha256Of = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** The text Apollo Client sends for a typed document: what its persisted-queries link hashes. */
 export const textSentByApolloClient = (document: DocumentNode) => print(addTypenameToDocument(document));
@@ -31,7 +29,7 @@ export function persistedDocuments(): Record<string, string> {
   const texts = [operations, consoleOperations].flatMap((module) =>
     Object.values(module).filter(isOperationDocument).map(textSentByApolloClient),
   );
-  return Object.fromEntries(texts.map((text) => [sha256Of(text), text]).sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries(texts.map((text) => [documentIdOf(text), text]).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 export const manifestText = () => `${JSON.stringify(persistedDocuments(), null, 2)}\n`;

@@ -26,7 +26,8 @@ export const BUNDLED_MANIFEST_FILE = join(__dirname, '..', '..', 'generated', 'p
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
-const sha256Of = (text: string) => createHash('sha256').update(text).digest('hex');
+/** A document's id in a manifest: the sha256 of its exact text, in hex. */
+export const documentIdOf = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /**
  * A manifest is a JSON object of sha256 → document (what codegen's client-preset `persistedDocuments`
@@ -48,7 +49,8 @@ export function readManifest(file: string): { documents: Map<string, string>; pr
   const problems: string[] = [];
   for (const [id, document] of Object.entries(parsed)) {
     if (!SHA256_HEX.test(id)) problems.push(`${file}: "${id.slice(0, 70)}" is not a sha256 in lowercase hex`);
-    else if (typeof document !== 'string' || sha256Of(document) !== id) problems.push(`${file}: ${id} is not the sha256 of its document`);
+    else if (typeof document !== 'string' || documentIdOf(document) !== id)
+      problems.push(`${file}: ${id} is not the sha256 of its document`);
     else documents.set(id, document);
   }
   if (problems.length > 3) problems.splice(3, problems.length - 3, `${file}: and ${problems.length - 3} more ids`);

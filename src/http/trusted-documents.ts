@@ -6,10 +6,10 @@
  * refuse arbitrary documents, and registers any document a client sends with its hash. So ids are
  * resolved here, before Apollo, which then sees a plain document without `persistedQuery`.
  */
-import { createHash } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { Kind, parse } from 'graphql';
 import type { TrustedDocumentsConfig } from '../config';
+import { documentIdOf } from '../config/trusted-documents';
 import { ErrorCode } from '../error-codes';
 
 /** What a request may carry to name or send its document. */
@@ -46,8 +46,6 @@ const NOT_RUN_IN_BATCH: DocumentRefusal = { code: ErrorCode.BAD_REQUEST, message
 const DOCUMENT_ID_PREFIX = 'sha256:';
 const INTROSPECTION_FIELDS = new Set(['__schema', '__type', '__typename']);
 
-const sha256Of = (text: string) => createHash('sha256').update(text).digest('hex');
-
 /** The id a request names, `null` for a persistedQuery of a version we do not serve. */
 function requestedId({ documentId, extensions }: OperationRequest): string | null | undefined {
   if (typeof documentId === 'string')
@@ -79,7 +77,7 @@ export function trustedDocumentsPolicy(
   { mode, documents }: TrustedDocumentsConfig,
   { introspection, maxTokens }: { introspection: boolean; maxTokens: number },
 ): TrustedDocumentsPolicy {
-  const isTrusted = (query: string) => documents.has(sha256Of(query)) || (introspection && isIntrospectionOnly(query, maxTokens));
+  const isTrusted = (query: string) => documents.has(documentIdOf(query)) || (introspection && isIntrospectionOnly(query, maxTokens));
   return {
     admit(request) {
       const id = requestedId(request);

@@ -2,7 +2,8 @@ import type Redis from 'ioredis';
 import type { Browser, Page } from 'playwright-core';
 import { ConsolePreviewResetDocument } from '../../generated/console-operations';
 import manifest from '../../generated/persisted-documents.json';
-import { sha256Of, textSentByApolloClient } from '../../scripts/persisted-documents';
+import { textSentByApolloClient } from '../../scripts/persisted-documents';
+import { documentIdOf } from '../../src/config/trusted-documents';
 import { issueToken } from '../../src/auth/tokens';
 import { loadConfig } from '../../src/config';
 import { connectRedis } from '../../src/redis/client';
@@ -262,7 +263,7 @@ describe('the operator console in a real browser (Debian chromium, no internet),
         });
         return response.json();
       },
-      [SAFETY_BLOCKED, token, sha256Of(textSentByApolloClient(ConsolePreviewResetDocument))] as const,
+      [SAFETY_BLOCKED, token, documentIdOf(textSentByApolloClient(ConsolePreviewResetDocument))] as const,
     );
     expect(answer.errors.map((error: { extensions: { code: string } }) => error.extensions.code)).toEqual(['FORBIDDEN']);
     expect(await redis.hget(keys.workflow(SAFETY_BLOCKED), 'phase')).toBe('blocked');

@@ -1,15 +1,13 @@
-import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from 'graphql-ws';
 import manifest from '../../generated/persisted-documents.json';
+import { documentIdOf } from '../../src/config/trusted-documents';
 import { GATEWAY_SECRET_HEADER } from '../../src/http/trusted-gateway';
 import { useTestApps, type TestApp } from '../helpers/app';
 import { listening, refusalOf, within, wsClient, bearer as wsBearer } from '../subscriptions/support';
 import { postJson, send } from './support';
-
-const sha256Of = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** The id of the bundled manifest's document of `operationName`. */
 function idOf(operationName: string): string {
@@ -20,14 +18,14 @@ function idOf(operationName: string): string {
 
 const CALLER = idOf('ConsoleCaller');
 const EVENTS = idOf('ConsoleWorkflowEvents');
-const UNKNOWN_ID = sha256Of('query Unknown { caller { subject } }');
+const UNKNOWN_ID = documentIdOf('query Unknown { caller { subject } }');
 const START = 'mutation { startWorkflow(input: { threadId: "wf-untrusted" }) { threadId } }';
 const GATEWAY_SECRET = 'a-secret-only-the-gateway-and-this-subgraph-know';
 
 /** A deployment's own frontend document, in a manifest of its own (TRUSTED_DOCUMENTS_FILE). */
 const OWN_DOCUMENT = 'query OwnFrontend { queues { domain } }';
 const ownManifest = join(mkdtempSync(join(tmpdir(), 'trusted-documents-')), 'manifest.json');
-writeFileSync(ownManifest, JSON.stringify({ [sha256Of(OWN_DOCUMENT)]: OWN_DOCUMENT }));
+writeFileSync(ownManifest, JSON.stringify({ [documentIdOf(OWN_DOCUMENT)]: OWN_DOCUMENT }));
 
 const persistedQuery = (sha256Hash: string) => ({ persistedQuery: { version: 1, sha256Hash } });
 
@@ -70,7 +68,7 @@ describe('trusted documents (TRUSTED_DOCUMENTS)', () => {
 
     it('runs a manifest document sent as its exact text, and one of TRUSTED_DOCUMENTS_FILE by id', async () => {
       expect((await postJson(app().url, { query: manifest[CALLER as keyof typeof manifest] }, viewer(app()))).json).toEqual(callerAnswer);
-      const own = await postJson(app().url, { documentId: sha256Of(OWN_DOCUMENT) }, viewer(app()));
+      const own = await postJson(app().url, { documentId: documentIdOf(OWN_DOCUMENT) }, viewer(app()));
       expect(own.json).toEqual({ data: { queues: expect.any(Array) } });
     });
 
@@ -94,7 +92,7 @@ describe('trusted documents (TRUSTED_DOCUMENTS)', () => {
       const miss = await postJson(app().url, { extensions: persistedQuery(UNKNOWN_ID) }, viewer(app()));
       expect(miss.status).toBe(400);
       expect(miss.json).toEqual({ errors: [{ message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } }] });
-      const resend = await postJson(app().url, { query: START, extensions: persistedQuery(sha256Of(START)) }, operator(app()));
+      const resend = await postJson(app().url, { query: START, extensions: persistedQuery(documentIdOf(START)) }, operator(app()));
       expect(resend.status).toBe(400);
       expect(resend.json.errors[0].extensions.code).toBe('PERSISTED_QUERY_REQUIRED');
       expect(await fixture.redis.dbsize()).toBe(0);
@@ -151,7 +149,7 @@ describe('trusted documents (TRUSTED_DOCUMENTS)', () => {
       expect((await postJson(app().url, { extensions: persistedQuery(UNKNOWN_ID) }, viewer(app()))).json.errors[0].extensions.code).toBe(
         'PERSISTED_QUERY_NOT_FOUND',
       );
-      const resend = await postJson(app().url, { query: START, extensions: persistedQuery(sha256Of(START)) }, operator(app()));
+      const resend = await postJson(app().url, { query: START, extensions: persistedQuery(documentIdOf(START)) }, operator(app()));
       expect(resend.json).toEqual({ data: { startWorkflow: { threadId: 'wf-untrusted' } } });
     });
   });
