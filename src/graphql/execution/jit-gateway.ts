@@ -85,10 +85,13 @@ function jitExecutor(schema: GraphQLSchema): GatewayExecutor {
   return async (request) => {
     const { document, operation, context } = request;
     const rawVariables = request.request.variables ?? {};
-    const plan = operation ? planOf(request, operation) : ({ engine: 'graphql-js' } as const);
-    if (plan.engine === 'graphql-js' || !operation) {
-      return execute({ schema, document, contextValue: context, variableValues: rawVariables, operationName: request.operationName });
-    }
+    // As Apollo calls graphql-js without a gateway: the operation name the client sent.
+    const onGraphQLJs = () =>
+      execute({ schema, document, contextValue: context, variableValues: rawVariables, operationName: request.request.operationName });
+    // Apollo resolved the operation before executing; without one, graphql-js reports why.
+    if (!operation) return onGraphQLJs();
+    const plan = planOf(request, operation);
+    if (plan.engine === 'graphql-js') return onGraphQLJs();
     // graphql-js's own coercion, with graphql-js's limit on reported errors (as `execute` calls it).
     const variables = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables, { maxErrors: 50 });
     if (variables.errors) return { errors: variables.errors };
