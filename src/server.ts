@@ -15,6 +15,7 @@ import type { TokenVerifier } from './auth/tokens';
 import type { Config } from './config';
 import { createRequestContext, type RequestContext, type Services } from './graphql/context';
 import { createErrorFormatter } from './graphql/errors';
+import { jitGateway } from './graphql/execution/jit-gateway';
 import { recordRootFieldOutcomes, refusalStatusPlugin } from './graphql/refusal-status.plugin';
 import { ResetBudgets } from './graphql/reset.budgets';
 import { buildExecutableSchema } from './graphql/schema';
@@ -114,7 +115,8 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
     forGateway: boolean;
   }) =>
     new ApolloServer<RequestContext>({
-      schema: executedSchema,
+      // The gateway interface is how Apollo lets jit execute (src/graphql/execution/jit-gateway.ts).
+      ...(config.http.executor === 'jit' ? { gateway: jitGateway(executedSchema) } : { schema: executedSchema }),
       formatError,
       // Not even in development: a stack tells an attacker more than it tells us (the log has it).
       includeStacktraceInErrorResponses: false,

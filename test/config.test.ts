@@ -56,12 +56,19 @@ describe('configuration from the environment', () => {
         console: true,
         fieldSuggestions: true,
         allowBatchedRequests: false,
+        executor: 'jit',
         corsOrigins: [],
         corsCredentials: false,
         trustProxy: false,
       },
       trustedDocuments: { mode: 'off', documents: new Map() },
     });
+  });
+
+  it('executes queries with graphql-jit unless GRAPHQL_EXECUTOR falls back to graphql-js', () => {
+    expect(loadConfig({ GRAPHQL_EXECUTOR: 'graphql-js' }).http.executor).toBe('graphql-js');
+    expect(loadConfig({ GRAPHQL_EXECUTOR: 'jit' }).http.executor).toBe('jit');
+    expect(problemsOf({ GRAPHQL_EXECUTOR: 'jsc' })).toEqual([expect.stringMatching(/^GRAPHQL_EXECUTOR: .*"jit".*"graphql-js"/)]);
   });
 
   it('turns introspection, field suggestions, the IDE and the console off in production unless asked for', () => {
