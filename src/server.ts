@@ -28,6 +28,7 @@ import { serveGraphQLOverWebSocket } from './http/graphql-ws';
 import { ideRouter } from './http/ide';
 import { routeTrustedGateway } from './http/trusted-gateway';
 import { createObservability } from './observability';
+import { requestScopeOf } from './observability/request-scope';
 import type { RedisClient } from './redis/client';
 import { RedisKeys } from './redis/keys';
 import { WorkflowEventStream } from './workflows/workflow-events';
@@ -149,7 +150,8 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
 
   const serve = (server: ApolloServer<RequestContext>) =>
     expressMiddleware(server, {
-      context: async ({ req }) => createRequestContext(services, await tokens.authenticate(req.headers.authorization), req.ip ?? 'unknown'),
+      context: async ({ req }) =>
+        createRequestContext(services, await tokens.authenticate(req.headers.authorization), req.ip ?? 'unknown', requestScopeOf(req)),
     });
   app.use(observability.routes);
   // Before /graphql: a browser's GET /graphql gets the IDE; every other request passes to Apollo.
