@@ -30,6 +30,7 @@ import { ideRouter } from './http/ide';
 import { admitTrustedDocuments, trustedDocumentsPolicy } from './http/trusted-documents';
 import { routeTrustedGateway } from './http/trusted-gateway';
 import { createObservability } from './observability';
+import { requestScopeOf } from './observability/request-scope';
 import type { RedisClient } from './redis/client';
 import { RedisKeys } from './redis/keys';
 import { WorkflowEventStream } from './workflows/workflow-events';
@@ -152,7 +153,8 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
 
   const serve = (server: ApolloServer<RequestContext>) =>
     expressMiddleware(server, {
-      context: async ({ req }) => createRequestContext(services, await tokens.authenticate(req.headers.authorization), req.ip ?? 'unknown'),
+      context: async ({ req }) =>
+        createRequestContext(services, await tokens.authenticate(req.headers.authorization), req.ip ?? 'unknown', requestScopeOf(req)),
     });
   // Clients' documents only: the trusted gateway's rewrites are never in a manifest.
   const trustedDocuments =

@@ -11,7 +11,7 @@ import { httpLogging } from './http-logging';
 import { Metrics } from './metrics';
 import { operationsPlugin } from './operations.plugin';
 import { instrumentRedis } from './redis.instrumentation';
-import { resetObserver } from './reset.observer';
+import { LoggedResetObserver } from './reset.observer';
 import { subscriptionsObserver } from './subscriptions.observer';
 
 export interface Observability {
@@ -24,7 +24,7 @@ export interface Observability {
   apolloPlugin: ApolloServerPlugin<RequestContext>;
   /** The same for subscriptions over graphql-ws. */
   subscriptions: SubscriptionObserver;
-  /** Logs and metrics of resets and batch resets, for the reset services to be built with. */
+  /** Logs and metrics of resets and batch resets, for the reset services to be built with (a request brings its own). */
   resets: ResetObserver;
 }
 
@@ -35,10 +35,10 @@ export function createObservability(parts: { redis: RedisClient; keys: RedisKeys
   instrumentRedis(redis, metrics);
   return {
     metrics,
-    httpLogging: httpLogging(logger),
+    httpLogging: httpLogging(logger, (log) => new LoggedResetObserver(log, metrics)),
     routes: healthRoutes(redis, keys.workflowIndex, metrics, logger),
     apolloPlugin: operationsPlugin(logger, metrics),
     subscriptions: subscriptionsObserver(logger, metrics),
-    resets: resetObserver(logger, metrics),
+    resets: new LoggedResetObserver(logger, metrics),
   };
 }
