@@ -46,6 +46,8 @@ export interface AppDependencies {
   logger: Logger;
   /** The token main.ts prints in development; the IDE pre-fills it. Never set in production. */
   developmentToken?: string;
+  /** Traces are exported (main.ts started them): operations and subscriptions get spans of their own. */
+  traced?: boolean;
 }
 
 export interface App {
@@ -64,9 +66,9 @@ export interface App {
   stop(): Promise<void>;
 }
 
-export async function createApp({ config, redis, tokens, logger, developmentToken }: AppDependencies): Promise<App> {
+export async function createApp({ config, redis, tokens, logger, developmentToken, traced = false }: AppDependencies): Promise<App> {
   const keys = new RedisKeys(config.keyPrefix);
-  const observability = createObservability({ redis, keys, logger });
+  const observability = createObservability({ redis, keys, logger, traced });
   const domain = createWorkflowServices(redis, keys, {
     maxGate: config.maxGate,
     requireConfirmation: config.reset.requireConfirmation,
