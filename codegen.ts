@@ -24,6 +24,8 @@ const config: CodegenConfig = {
       ...typedDocuments,
     },
   },
+  // Then the manifest of trusted documents, from the typed documents just written (TRUSTED_DOCUMENTS).
+  hooks: { afterAllFileWrite: ['ts-node --transpile-only scripts/persisted-documents.ts'] },
 };
 
 export default config;

@@ -1,5 +1,6 @@
 // One Apollo client per signed-in token: the token lives in this closure only (never in storage).
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
+import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { getMainDefinition } from '@apollo/client/utilities';
 import { createClient } from 'graphql-ws';
@@ -69,6 +70,19 @@ declare module '@apollo/client' {
 }
 /* eslint-enable @typescript-eslint/no-namespace */
 
+/** Hex SHA-256, what the server's manifest (generated/persisted-documents.json) is keyed by. */
+async function sha256(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * Each query and mutation goes by id first (TRUSTED_DOCUMENTS=require serves nothing else), and with its
+ * document only when the server knows no such id. Web Crypto exists only in a secure context (https,
+ * localhost): served over plain http elsewhere, the console sends documents.
+ */
+const trustedDocuments = (http: ApolloLink) => (crypto.subtle ? new PersistedQueryLink({ sha256 }).concat(http) : http);
+
 export function createConsoleClient(token: string, observer: ConnectionObserver): ConsoleClient {
   const authorization = `Bearer ${token}`;
   const observedFetch: typeof fetch = async (input, init) => {
@@ -95,8 +109,9 @@ export function createConsoleClient(token: string, observer: ConnectionObserver)
       const definition = getMainDefinition(query);
       return definition.kind === 'OperationDefinition' && definition.operation === 'subscription';
     },
+    // Over the socket Apollo sends each subscription's document: the server admits one of its manifest.
     new GraphQLWsLink(sockets),
-    http,
+    trustedDocuments(http),
   );
   const client = new ApolloClient({
     link,

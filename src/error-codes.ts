@@ -33,7 +33,10 @@ export const ERROR_CODES = {
   BAD_REQUEST: 'the request is not a GraphQL request this transport serves',
   GRAPHQL_PARSE_FAILED: 'the document is not valid GraphQL syntax',
   GRAPHQL_VALIDATION_FAILED: 'the document is not valid against the schema',
-  PERSISTED_QUERY_NOT_FOUND: 'an automatic persisted query hash not yet registered; send the document with it',
+  PERSISTED_QUERY_NOT_FOUND:
+    'no trusted document (or automatic persisted query) has that id; send the document with it, which `TRUSTED_DOCUMENTS=require` refuses (HTTP 400)',
+  PERSISTED_QUERY_REQUIRED:
+    'a document sent as text that is not in the manifest while `TRUSTED_DOCUMENTS=require`; send the id of a trusted document (HTTP 400, nothing ran)',
   PERSISTED_QUERY_NOT_SUPPORTED: 'persisted queries are not served',
   OPERATION_RESOLUTION_FAILURE: 'the `operationName` names no operation of the document, or a document of several has none',
   // Ours to fix or wait out.

@@ -15,6 +15,7 @@ import type { TokenVerifier } from './auth/tokens';
 import type { Config } from './config';
 import { createRequestContext, type RequestContext, type Services } from './graphql/context';
 import { createErrorFormatter } from './graphql/errors';
+import { jitGateway } from './graphql/execution/jit-gateway';
 import { recordRootFieldOutcomes, refusalStatusPlugin } from './graphql/refusal-status.plugin';
 import { ResetBudgets } from './graphql/reset.budgets';
 import { buildExecutableSchema } from './graphql/schema';
@@ -26,6 +27,7 @@ import { corsPolicy } from './http/cors';
 import { consoleRouter } from './http/console';
 import { serveGraphQLOverWebSocket } from './http/graphql-ws';
 import { ideRouter } from './http/ide';
+import { admitTrustedDocuments, trustedDocumentsPolicy } from './http/trusted-documents';
 import { routeTrustedGateway } from './http/trusted-gateway';
 import { createObservability } from './observability';
 import type { RedisClient } from './redis/client';
@@ -115,7 +117,8 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
     forGateway: boolean;
   }) =>
     new ApolloServer<RequestContext>({
-      schema: executedSchema,
+      // The gateway interface is how Apollo lets jit execute (src/graphql/execution/jit-gateway.ts).
+      ...(config.http.executor === 'jit' ? { gateway: jitGateway(executedSchema) } : { schema: executedSchema }),
       formatError,
       // Not even in development: a stack tells an attacker more than it tells us (the log has it).
       includeStacktraceInErrorResponses: false,
@@ -153,6 +156,15 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
     expressMiddleware(server, {
       context: async ({ req }) => createRequestContext(services, await tokens.authenticate(req.headers.authorization), req.ip ?? 'unknown'),
     });
+  // Clients' documents only: the trusted gateway's rewrites are never in a manifest.
+  const trustedDocuments =
+    config.trustedDocuments.mode === 'off'
+      ? undefined
+      : trustedDocumentsPolicy(config.trustedDocuments, {
+          introspection: config.http.introspection,
+          maxTokens: config.queryLimits.maxTokens,
+        });
+  const serveClients = trustedDocuments ? admitTrustedDocuments(trustedDocuments, serve(apollo)) : serve(apollo);
   app.use(observability.routes);
   // Before /graphql: a browser's GET /graphql gets the IDE; every other request passes to Apollo.
   app.use(ideRouter({ enabled: config.http.ide, developmentToken: isProduction ? undefined : developmentToken }));
@@ -163,8 +175,8 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
     express.json({ limit: config.http.bodyLimit }),
     noStore,
     gateway && gatewayApollo
-      ? routeTrustedGateway(gateway.secret, { gateway: serve(gatewayApollo), clients: serve(apollo) }, logger)
-      : serve(apollo),
+      ? routeTrustedGateway(gateway.secret, { gateway: serve(gatewayApollo), clients: serveClients }, logger)
+      : serveClients,
   );
   app.use(requestErrorHandler(config.http.bodyLimit, logger));
 
@@ -181,6 +193,7 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
     validationRules: [...queryProtection.validationRules, ...withoutServiceSdl],
     refuseResolved: queryProtection.refuseResolved,
     formatError,
+    trustedDocuments,
     observer: observability.subscriptions,
     limits: config.subscriptions,
     createContext: async (authorization, clientIp) => {

@@ -1,3 +1,8 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import bundledManifest from '../generated/persisted-documents.json';
 import { ConfigError, loadConfig } from '../src/config';
 
 function problemsOf(env: NodeJS.ProcessEnv): string[] {
@@ -51,11 +56,19 @@ describe('configuration from the environment', () => {
         console: true,
         fieldSuggestions: true,
         allowBatchedRequests: false,
+        executor: 'jit',
         corsOrigins: [],
         corsCredentials: false,
         trustProxy: false,
       },
+      trustedDocuments: { mode: 'off', documents: new Map() },
     });
+  });
+
+  it('executes queries with graphql-jit unless GRAPHQL_EXECUTOR falls back to graphql-js', () => {
+    expect(loadConfig({ GRAPHQL_EXECUTOR: 'graphql-js' }).http.executor).toBe('graphql-js');
+    expect(loadConfig({ GRAPHQL_EXECUTOR: 'jit' }).http.executor).toBe('jit');
+    expect(problemsOf({ GRAPHQL_EXECUTOR: 'jsc' })).toEqual([expect.stringMatching(/^GRAPHQL_EXECUTOR: .*"jit".*"graphql-js"/)]);
   });
 
   it('turns introspection, field suggestions, the IDE and the console off in production unless asked for', () => {
@@ -299,5 +312,56 @@ describe('configuration from the environment', () => {
 
   it('refuses a JWT secret too short to resist brute force', () => {
     expect(problemsOf({ JWT_SECRET: 'short' })).toEqual(['JWT_SECRET: must be at least 32 characters']);
+  });
+
+  describe('trusted documents', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'config-manifest-'));
+    const manifestFile = (name: string, content: string) => {
+      const file = join(directory, name);
+      writeFileSync(file, content);
+      return file;
+    };
+    const hash = (algorithm: string, text: string) => createHash(algorithm).update(text).digest('hex');
+    const own = 'query Own { queues { domain } }';
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), REDIS_URL: 'redis://r:6379' };
+
+    it('are off outside production and allowed (ids and documents) in production, with the bundled manifest', () => {
+      expect(loadConfig({}).trustedDocuments.mode).toBe('off');
+      const { mode, documents } = loadConfig(production).trustedDocuments;
+      expect(mode).toBe('allow');
+      expect(Object.fromEntries(documents)).toEqual(bundledManifest);
+      expect(loadConfig({ ...production, TRUSTED_DOCUMENTS: 'require' }).trustedDocuments.mode).toBe('require');
+    });
+
+    it('add the documents of TRUSTED_DOCUMENTS_FILE to the bundled ones', () => {
+      const file = manifestFile('own.json', JSON.stringify({ [hash('sha256', own)]: own }));
+      const { documents } = loadConfig({ TRUSTED_DOCUMENTS: 'require', TRUSTED_DOCUMENTS_FILE: file }).trustedDocuments;
+      expect(documents.get(hash('sha256', own))).toBe(own);
+      expect(documents.size).toBe(Object.keys(bundledManifest).length + 1);
+    });
+
+    it('refuse to start on a TRUSTED_DOCUMENTS_FILE that is missing, not JSON, not an object, or of another hash, with the other problems', () => {
+      const missing = join(directory, 'missing.json');
+      expect(problemsOf({ TRUSTED_DOCUMENTS: 'require', TRUSTED_DOCUMENTS_FILE: missing, PORT: 'eighty' })).toEqual([
+        'PORT: Invalid input: expected number, received NaN',
+        `TRUSTED_DOCUMENTS_FILE: cannot read ${missing} (ENOENT)`,
+      ]);
+      const broken = manifestFile('broken.json', '{ "a": ');
+      expect(problemsOf({ TRUSTED_DOCUMENTS_FILE: broken })).toEqual([`TRUSTED_DOCUMENTS_FILE: cannot read ${broken} (not valid JSON)`]);
+      const list = manifestFile('list.json', JSON.stringify([own]));
+      expect(problemsOf({ TRUSTED_DOCUMENTS_FILE: list })).toEqual([
+        `TRUSTED_DOCUMENTS_FILE: ${list} must hold a JSON object of sha256 → document`,
+      ]);
+      // graphql-codegen's client-preset hashes with sha1 unless told otherwise.
+      const sha1 = manifestFile('sha1.json', JSON.stringify({ [hash('sha1', own)]: own }));
+      expect(problemsOf({ TRUSTED_DOCUMENTS_FILE: sha1 })).toEqual([
+        `TRUSTED_DOCUMENTS_FILE: ${sha1}: "${hash('sha1', own)}" is not a sha256 in lowercase hex`,
+      ]);
+      const edited = manifestFile('edited.json', JSON.stringify({ [hash('sha256', own)]: `${own} ` }));
+      expect(problemsOf({ TRUSTED_DOCUMENTS_FILE: edited })).toEqual([
+        `TRUSTED_DOCUMENTS_FILE: ${edited}: ${hash('sha256', own)} is not the sha256 of its document`,
+      ]);
+      expect(problemsOf({ TRUSTED_DOCUMENTS: 'always' })).toEqual(['TRUSTED_DOCUMENTS: must be off, allow or require']);
+    });
   });
 });

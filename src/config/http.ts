@@ -21,6 +21,7 @@ export const httpEnv = z.object({
   CONSOLE: flag,
   FIELD_SUGGESTIONS: flag,
   ALLOW_BATCHED_REQUESTS: flag,
+  GRAPHQL_EXECUTOR: z.enum(['jit', 'graphql-js']).default('jit'),
   CORS_ORIGINS: commaSeparated
     .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'must be origins like https://dash.example.com, comma-separated')))
     .default([]),
@@ -69,6 +70,8 @@ export interface HttpConfig {
   console: boolean;
   fieldSuggestions: boolean;
   allowBatchedRequests: boolean;
+  /** What executes queries: graphql-jit (compiled once per document) or graphql-js, to fall back to. */
+  executor: 'jit' | 'graphql-js';
   corsOrigins: string[];
   corsCredentials: boolean;
   /** Express's `trust proxy`: only then is X-Forwarded-For believed for client addresses. */
@@ -104,6 +107,7 @@ export function httpConfigOf(value: HttpEnv, isProduction: boolean): HttpConfig 
     console: developmentDefault(value.CONSOLE),
     fieldSuggestions: developmentDefault(value.FIELD_SUGGESTIONS),
     allowBatchedRequests: value.ALLOW_BATCHED_REQUESTS === 'true',
+    executor: value.GRAPHQL_EXECUTOR,
     corsOrigins: value.CORS_ORIGINS,
     corsCredentials: value.CORS_CREDENTIALS === 'true',
     trustProxy: parseTrustProxy(value.TRUST_PROXY),

@@ -22,6 +22,7 @@ import {
   type RedisConfig,
   type RedisTarget,
 } from './redis';
+import { trustedDocumentsEnv, trustedDocumentsOf, type TrustedDocumentsConfig } from './trusted-documents';
 import { resetConfigOf, stuckThresholdsOf, workflowsEnv, type ResetConfig, type StuckThresholds } from './workflows';
 
 export type { AuthConfig } from './auth';
@@ -29,6 +30,7 @@ export type { RateLimitPolicy } from './env-values';
 export type { HttpConfig, QueryLimits, SubscriptionLimits, TrustedGateway } from './http';
 export type { RedisConfig, RedisCredentials, RedisNode, RedisTarget } from './redis';
 export type { ResetConfig, StuckThresholds } from './workflows';
+export type { TrustedDocumentsConfig, TrustedDocumentsMode } from './trusted-documents';
 
 /** A host name to listen on (localhost, api.internal): letters, digits, dots and hyphens. */
 const HOST_NAME_PATTERN = /^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})$/;
@@ -51,7 +53,14 @@ const serverEnv = z.object({
   SEED_DEMO: flag,
 });
 
-const envSchema = z.object({ ...serverEnv.shape, ...redisEnv.shape, ...workflowsEnv.shape, ...authEnv.shape, ...httpEnv.shape });
+const envSchema = z.object({
+  ...serverEnv.shape,
+  ...redisEnv.shape,
+  ...workflowsEnv.shape,
+  ...authEnv.shape,
+  ...httpEnv.shape,
+  ...trustedDocumentsEnv.shape,
+});
 
 export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
@@ -76,6 +85,8 @@ export interface Config {
   /** How many subscriptions a connection, and a caller over all its connections, may hold. */
   subscriptions: SubscriptionLimits;
   http: HttpConfig;
+  /** Which documents run: TRUSTED_DOCUMENTS and its manifest. */
+  trustedDocuments: TrustedDocumentsConfig;
 }
 
 export class ConfigError extends Error {
@@ -104,13 +115,17 @@ function productionProblems(env: NodeJS.ProcessEnv): string[] {
 /** Reads and validates every setting at once, so an operator sees all problems in one go. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
+  // Read on its own so that a bad manifest is reported together with every malformed value.
+  const trustedEnv = trustedDocumentsEnv.safeParse(env);
+  const trustedDocuments = trustedEnv.success ? trustedDocumentsOf(trustedEnv.data, env.NODE_ENV === 'production') : undefined;
   const problems = [
     ...(parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)),
     ...redisTargetProblems(env),
     ...gatewayProblems(env),
     ...productionProblems(env),
+    ...(trustedDocuments?.problems ?? []),
   ];
-  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  if (!parsed.success || !trustedDocuments || problems.length > 0) throw new ConfigError(problems);
   const value = parsed.data;
   const isProduction = value.NODE_ENV === 'production';
   const redisTarget = redisTargetOf(value);
@@ -131,5 +146,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queryLimits: queryLimitsOf(value),
     subscriptions: subscriptionLimitsOf(value),
     http: httpConfigOf(value, isProduction),
+    trustedDocuments: trustedDocuments.config,
   };
 }

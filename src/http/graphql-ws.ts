@@ -30,6 +30,7 @@ import { ErrorCode } from '../error-codes';
 import { SubscriptionQuota } from './subscription-quota';
 import { endingWithReason, expiryOfToken, observed } from './subscription-streams';
 import type { ResolvedOperation } from '../graphql/security/query-limits';
+import type { TrustedDocumentsPolicy } from './trusted-documents';
 
 /** A subscribe message is one small document and its variables; ws would otherwise accept 100 MiB. */
 const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -52,6 +53,12 @@ export interface GraphQLWebSocketOptions {
   /** Apollo's formatError, so a client sees the same codes and masking as over HTTP. */
   formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError;
   observer?: SubscriptionObserver;
+  /**
+   * Absent (TRUSTED_DOCUMENTS=off): any document. Else a subscribe may name its document by id
+   * (`documentId` or `extensions.persistedQuery`, with `query: ""` as graphql-ws needs a string), and
+   * the same refusals as over HTTP apply.
+   */
+  trustedDocuments?: TrustedDocumentsPolicy;
 }
 
 /** Hears about each subscription (for logs and metrics), never about its events. */
@@ -213,9 +220,13 @@ export function serveGraphQLOverWebSocket(options: GraphQLWebSocketOptions): Gra
       // Never put an internal error's message in a close reason.
       isProd: true,
       onSubscribe: (_ctx, _id, payload) => {
+        const admission = options.trustedDocuments?.admit(payload) ?? { query: payload.query };
+        if (admission.refusal) {
+          return refusedOperation([new GraphQLError(admission.refusal.message, { extensions: { code: admission.refusal.code } })]);
+        }
         let document: DocumentNode;
         try {
-          document = parse(payload.query, parseOptions);
+          document = parse(admission.query ?? payload.query, parseOptions);
         } catch (error) {
           return refusedOperation([parseFailure(error)]);
         }

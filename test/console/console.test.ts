@@ -1,5 +1,9 @@
 import type Redis from 'ioredis';
 import type { Browser, Page } from 'playwright-core';
+import { ConsolePreviewResetDocument } from '../../generated/console-operations';
+import manifest from '../../generated/persisted-documents.json';
+import { textSentByApolloClient } from '../../scripts/persisted-documents';
+import { documentIdOf } from '../../src/config/trusted-documents';
 import { issueToken } from '../../src/auth/tokens';
 import { loadConfig } from '../../src/config';
 import { connectRedis } from '../../src/redis/client';
@@ -34,9 +38,12 @@ interface OpenedPage {
   requested: string[];
   /** Console errors and uncaught exceptions: a CSP refusal shows up here. */
   problems: string[];
+  /** The body of every GraphQL POST the page sent. */
+  operations: Array<{ query?: string; documentId?: string; extensions?: { persistedQuery?: { sha256Hash: string } } }>;
 }
 
-describe('the operator console in a real browser (Debian chromium, no internet), on real Redis with the demo workflows', () => {
+// The server runs trusted documents only: every query and mutation of the console goes by its manifest id.
+describe('the operator console in a real browser (Debian chromium, no internet), on real Redis with the demo workflows, TRUSTED_DOCUMENTS=require', () => {
   let redisServer: RedisServer;
   let redis: Redis;
   let server: ServerProcess;
@@ -48,7 +55,7 @@ describe('the operator console in a real browser (Debian chromium, no internet),
     redisServer = await RedisServer.start();
     redis = redisServer.client();
     await seedDemoWorkflows(redis as never, keys, Date.now());
-    server = await ServerProcess.start({ REDIS_URL: redisServer.url, JWT_SECRET: TEST_SECRET });
+    server = await ServerProcess.start({ REDIS_URL: redisServer.url, JWT_SECRET: TEST_SECRET, TRUSTED_DOCUMENTS: 'require' });
     consoleUrl = consoleAddress(server);
     browser = await launchChromium();
   }, 60_000);
@@ -62,17 +69,24 @@ describe('the operator console in a real browser (Debian chromium, no internet),
 
   afterEach(() => {
     // Whatever a test did, its pages asked nothing of another host and nothing was blocked or thrown.
-    for (const { requested, problems } of opened.splice(0)) {
+    for (const { requested, problems, operations } of opened.splice(0)) {
       expect(requested.length).toBeGreaterThan(0);
       expect(requested.filter((url) => !LOCAL_HOSTS.has(new URL(url).hostname))).toEqual([]);
       expect(problems).toEqual([]);
+      // Each went by an id of the bundled manifest alone, never resending its document.
+      const byManifestId = (body: OpenedPage['operations'][number]) =>
+        body.query === undefined && (body.documentId ?? body.extensions?.persistedQuery?.sha256Hash ?? '') in manifest;
+      expect(operations.filter((body) => !byManifestId(body))).toEqual([]);
     }
   });
 
   /** A fresh page that records every request it makes and stops any that would leave this machine. */
   async function openPage(): Promise<Page> {
     const { page, requested } = await openLoopbackPage(browser);
-    const entry: OpenedPage = { page, requested, problems: [] };
+    const entry: OpenedPage = { page, requested, problems: [], operations: [] };
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && new URL(request.url()).pathname === '/graphql') entry.operations.push(request.postDataJSON());
+    });
     page.on('console', (message) => {
       // Expected: a refused GraphQL call (the browser logs a 4xx resource), and the offline test's failed reads.
       if (message.type() === 'error' && !/favicon|status of 4\d\d|ERR_INTERNET_DISCONNECTED/.test(message.text()))
@@ -238,21 +252,18 @@ describe('the operator console in a real browser (Debian chromium, no internet),
     await page.getByRole('link', { name: 'Audit' }).click();
     await page.getByText(/Needs the OPERATOR role/).waitFor();
 
-    // Disabled on the page is a courtesy: the server itself refuses the viewer.
+    // Disabled on the page is a courtesy: the server itself refuses the viewer (the console's own preview, by its id).
     const token = issueToken(TEST_SECRET, { sub: 'victor', roles: ['viewer'] }, '5m');
     const answer = await page.evaluate(
-      async ([threadId, bearer]) => {
+      async ([threadId, bearer, documentId]) => {
         const response = await fetch('/graphql', {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
-          body: JSON.stringify({
-            query: 'mutation($t: ID!) { resetWorkflow(input: { threadId: $t, reason: "viewer tries", dryRun: true }) { success } }',
-            variables: { t: threadId },
-          }),
+          body: JSON.stringify({ documentId, variables: { threadId, reason: 'viewer tries', resetToGate: 0 } }),
         });
         return response.json();
       },
-      [SAFETY_BLOCKED, token] as const,
+      [SAFETY_BLOCKED, token, documentIdOf(textSentByApolloClient(ConsolePreviewResetDocument))] as const,
     );
     expect(answer.errors.map((error: { extensions: { code: string } }) => error.extensions.code)).toEqual(['FORBIDDEN']);
     expect(await redis.hget(keys.workflow(SAFETY_BLOCKED), 'phase')).toBe('blocked');
