@@ -15,7 +15,7 @@ import type { TokenVerifier } from './auth/tokens';
 import type { Config } from './config';
 import { createRequestContext, type RequestContext, type Services } from './graphql/context';
 import { createErrorFormatter } from './graphql/errors';
-import { jitGateway } from './graphql/execution/jit-gateway';
+import { executingGateway, graphqlJsExecutor, jitExecutor } from './graphql/execution/jit-gateway';
 import { recordRootFieldOutcomes, refusalStatusPlugin } from './graphql/refusal-status.plugin';
 import { ResetBudgets } from './graphql/reset.budgets';
 import { buildExecutableSchema } from './graphql/schema';
@@ -30,6 +30,7 @@ import { ideRouter } from './http/ide';
 import { admitTrustedDocuments, trustedDocumentsPolicy } from './http/trusted-documents';
 import { routeTrustedGateway } from './http/trusted-gateway';
 import { createObservability } from './observability';
+import { withOperationSpans } from './observability/operation-tracing';
 import type { RedisClient } from './redis/client';
 import { RedisKeys } from './redis/keys';
 import { WorkflowEventStream } from './workflows/workflow-events';
@@ -107,6 +108,8 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
    * sent is never served from that cache to a client. The gateway may read `_service` (to compose) even
    * with introspection off, and gets its refusals with status 200 (refusalStatusPlugin).
    */
+  // One per Apollo server: each keeps its own compiled documents.
+  const executorOf = () => (config.http.executor === 'jit' ? jitExecutor(executedSchema) : graphqlJsExecutor(executedSchema));
   const newApolloServer = ({
     maxTokens,
     validationRules,
@@ -117,8 +120,9 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
     forGateway: boolean;
   }) =>
     new ApolloServer<RequestContext>({
-      // The gateway interface is how Apollo lets jit execute (src/graphql/execution/jit-gateway.ts).
-      ...(config.http.executor === 'jit' ? { gateway: jitGateway(executedSchema) } : { schema: executedSchema }),
+      // The gateway interface is how Apollo lets jit execute (src/graphql/execution/jit-gateway.ts) and
+      // how an operation's span wraps its execution.
+      gateway: executingGateway(executedSchema, traced ? withOperationSpans(executorOf()) : executorOf()),
       formatError,
       // Not even in development: a stack tells an attacker more than it tells us (the log has it).
       includeStacktraceInErrorResponses: false,

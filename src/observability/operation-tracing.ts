@@ -93,7 +93,8 @@ export function withSubscriptionSpans(observer: SubscriptionObserver): Subscript
 interface ExecutedRequest {
   operation?: { operation: TracedOperation['type'] } | null;
   operationName?: string | null;
-  context: RequestContext;
+  /** Our RequestContext, as Apollo passes it untyped. */
+  context: object;
 }
 
 /** Runs every operation an executor executes in its span (traceOperation). */
@@ -101,14 +102,16 @@ export function withOperationSpans<
   Request extends ExecutedRequest,
   Result extends { errors?: readonly { extensions?: Record<string, unknown> }[] },
 >(execute: (request: Request) => Promise<Result>): (request: Request) => Promise<Result> {
-  return (request) =>
-    traceOperation(
+  return (request) => {
+    const requestContext = request.context as RequestContext;
+    return traceOperation(
       {
         type: request.operation?.operation ?? 'query',
         name: request.operationName,
-        requestId: undefined, // MERGE: request.context.scope?.requestId
-        subject: subOf(request.context),
+        requestId: undefined, // MERGE: requestContext.scope?.requestId
+        subject: subOf(requestContext),
       },
       () => execute(request),
     );
+  };
 }
