@@ -31,6 +31,7 @@ import { admitTrustedDocuments, trustedDocumentsPolicy } from './http/trusted-do
 import { routeTrustedGateway } from './http/trusted-gateway';
 import { createObservability } from './observability';
 import { withOperationSpans } from './observability/operation-tracing';
+import { requestScopeOf } from './observability/request-scope';
 import type { RedisClient } from './redis/client';
 import { RedisKeys } from './redis/keys';
 import { WorkflowEventStream } from './workflows/workflow-events';
@@ -158,7 +159,8 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
 
   const serve = (server: ApolloServer<RequestContext>) =>
     expressMiddleware(server, {
-      context: async ({ req }) => createRequestContext(services, await tokens.authenticate(req.headers.authorization), req.ip ?? 'unknown'),
+      context: async ({ req }) =>
+        createRequestContext(services, await tokens.authenticate(req.headers.authorization), req.ip ?? 'unknown', requestScopeOf(req)),
     });
   // Clients' documents only: the trusted gateway's rewrites are never in a manifest.
   const trustedDocuments =

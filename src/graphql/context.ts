@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Authentication } from '../auth/identity';
+import type { RequestScope } from '../observability/request-scope';
 import type { WorkflowHealth } from '../workflows/stuck.types';
 import type { WorkflowServices } from '../workflows/workflow-services';
 import type { Domain, Task, Workflow } from '../workflows/workflow.types';
@@ -21,10 +22,12 @@ export interface RequestContext extends Services {
   healthOfWorkflow: DataLoader<Workflow, WorkflowHealth, string>;
   /** The last sign of life of each domain's agents, every domain a request asks for in one read. */
   agentLastSeen: DataLoader<Domain, Date | null>;
+  /** The HTTP request's logger and observers; none for a WebSocket operation or a test's executeOperation. */
+  scope?: RequestScope;
 }
 
 /** A request's context with its own DataLoaders: nothing is batched or cached across requests. */
-export function createRequestContext(services: Services, auth: Authentication, clientIp: string): RequestContext {
+export function createRequestContext(services: Services, auth: Authentication, clientIp: string, scope?: RequestScope): RequestContext {
   const { workflows, stuck } = services;
   const tasksOfWorkflow = new DataLoader(async (threadIds: readonly string[]) => {
     const tasks = await workflows.getTasksOfWorkflows(threadIds);
@@ -41,6 +44,7 @@ export function createRequestContext(services: Services, auth: Authentication, c
     ...services,
     auth,
     clientIp,
+    scope,
     tasksOfWorkflow,
     healthOfWorkflow: new DataLoader(
       async (batch: readonly Workflow[]) => {

@@ -25,6 +25,6 @@ export class ResetResolver {
     @Info() info: GraphQLResolveInfo,
   ): Promise<CleanupSummaryType> {
     await ctx.resetBudgets.spend(input, ctx, info);
-    return ctx.resets.resetWorkflow({ ...input, actor: actorOf(ctx) });
+    return ctx.resets.resetWorkflow({ ...input, actor: actorOf(ctx) }, { observer: ctx.scope?.resets });
   }
 }

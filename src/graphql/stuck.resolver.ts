@@ -70,11 +70,10 @@ export class StuckResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<BatchResetResult> {
     const { olderThan, ...rest } = input;
-    return ctx.stuck.resetStuckWorkflows({
-      ...rest,
-      olderThanMs: olderThan == null ? null : parseOlderThan(olderThan),
-      actor: actorOf(ctx),
-    });
+    return ctx.stuck.resetStuckWorkflows(
+      { ...rest, olderThanMs: olderThan == null ? null : parseOlderThan(olderThan), actor: actorOf(ctx) },
+      { observer: ctx.scope?.resets },
+    );
   }
 }
 

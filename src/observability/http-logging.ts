@@ -4,17 +4,19 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { PROBE_PATHS, pathOf } from './probe-paths';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id';
-import { requestScopeOf, runInRequestScope } from './request-scope';
+import type { ResetObserver } from '../workflows/reset-observer';
+import { requestScopeOf, setRequestScope } from './request-scope';
 import { GATEWAY_SECRET_HEADER } from '../http/trusted-gateway';
 
 /**
  * pino-http for every request: a request id (the caller's `x-request-id` when well-formed, else a UUID,
- * echoed in the response), `req.log` carrying it, and the request's scope for the code below it.
+ * echoed in the response), `req.log` carrying it, and the request's scope (requestScopeOf) for the code below it,
+ * its resets observed by `observeResets(req.log)`.
  * The access line is written only for requests that ran no GraphQL operation (the IDE, refused bodies,
  * CORS refusals): an operation writes its own, richer line. It holds the method, the path without its
  * query string (a GET /graphql carries the query and variables there) and the status: never a header.
  */
-export function httpLogging(logger: Logger): RequestHandler {
+export function httpLogging(logger: Logger, observeResets: (log: Logger) => ResetObserver): RequestHandler {
   const middleware = pinoHttp<IncomingMessage, ServerResponse>({
     logger,
     quietReqLogger: true,
@@ -38,6 +40,7 @@ export function httpLogging(logger: Logger): RequestHandler {
   });
   return (req, res, next) => {
     middleware(req, res);
-    runInRequestScope(req, { log: req.log, operationsLogged: 0 }, next);
+    setRequestScope(req, { requestId: String(req.id), log: req.log, operationsLogged: 0, resets: observeResets(req.log) });
+    next();
   };
 }

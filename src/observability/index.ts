@@ -12,7 +12,7 @@ import { Metrics } from './metrics';
 import { withSubscriptionSpans } from './operation-tracing';
 import { operationsPlugin } from './operations.plugin';
 import { instrumentRedis } from './redis.instrumentation';
-import { resetObserver } from './reset.observer';
+import { LoggedResetObserver } from './reset.observer';
 import { subscriptionsObserver } from './subscriptions.observer';
 
 export interface Observability {
@@ -25,7 +25,7 @@ export interface Observability {
   apolloPlugin: ApolloServerPlugin<RequestContext>;
   /** The same for subscriptions over graphql-ws. */
   subscriptions: SubscriptionObserver;
-  /** Logs and metrics of resets and batch resets, for the reset services to be built with. */
+  /** Logs and metrics of resets and batch resets, for the reset services to be built with (a request brings its own). */
   resets: ResetObserver;
 }
 
@@ -40,10 +40,10 @@ export function createObservability(parts: { redis: RedisClient; keys: RedisKeys
   instrumentRedis(redis, metrics);
   return {
     metrics,
-    httpLogging: httpLogging(logger),
+    httpLogging: httpLogging(logger, (log) => new LoggedResetObserver(log, metrics)),
     routes: healthRoutes(redis, keys.workflowIndex, metrics, logger),
     apolloPlugin: operationsPlugin(logger, metrics),
     subscriptions: traced ? withSubscriptionSpans(subscriptions) : subscriptions,
-    resets: resetObserver(logger, metrics),
+    resets: new LoggedResetObserver(logger, metrics),
   };
 }

@@ -59,7 +59,9 @@ export class Metrics {
 
   readonly redisCommandDuration = new Histogram({
     name: 'wave_redis_command_duration_seconds',
-    help: "Redis command latency as the server's client sees it (Lua scripts appear as evalsha), by command.",
+    help:
+      "Redis round trips as the server's client sees them: a command outside pipelines by name, a Lua script as script:<name>, " +
+      'a whole pipeline as pipeline and a MULTI/EXEC as multi (once each, not per command in it).',
     labelNames: ['command'] as const,
     buckets: REDIS_BUCKETS,
     registers: [this.registry],

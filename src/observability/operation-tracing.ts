@@ -108,7 +108,7 @@ export function withOperationSpans<
       {
         type: request.operation?.operation ?? 'query',
         name: request.operationName,
-        requestId: undefined, // MERGE: requestContext.scope?.requestId
+        requestId: requestContext.scope?.requestId,
         subject: subOf(requestContext),
       },
       () => execute(request),

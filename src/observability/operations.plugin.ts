@@ -4,7 +4,6 @@ import type { Logger } from 'pino';
 import { ErrorCode } from '../error-codes';
 import type { RequestContext } from '../graphql/context';
 import type { Metrics } from './metrics';
-import { currentRequestScope } from './request-scope';
 
 /** An error the formatter left without a code is an internal one. */
 const UNCODED = ErrorCode.INTERNAL_SERVER_ERROR;
@@ -32,9 +31,10 @@ export function subOf(contextValue: RequestContext | undefined): string | undefi
  */
 export function operationsPlugin(logger: Logger, metrics: Metrics): ApolloServerPlugin<RequestContext> {
   return {
-    async requestDidStart() {
+    async requestDidStart({ contextValue }) {
       const startedAt = process.hrtime.bigint();
-      const scope = currentRequestScope();
+      // Absent for a subscription's or a test's executeOperation: no HTTP request, no access line.
+      const scope = contextValue?.scope;
       let resolved = false;
       return {
         async didResolveOperation() {

@@ -3,7 +3,8 @@ import type { CleanupSummary, Domain } from './workflow.types';
 
 /**
  * Told of every reset answered and of long queue work, given to the reset and batch services at construction: observability
- * implements it with logs and metrics, of which the domain knows nothing. Refusals are thrown, not told.
+ * implements it with logs and metrics, of which the domain knows nothing. Refusals are thrown, not told. A call made on
+ * behalf of a request may bring its own (ResetCall), which is told instead: its lines carry the request's id.
  */
 export interface ResetObserver {
   /** A reset or preview answered (a replay and a batch's own resets included). */
@@ -24,4 +25,10 @@ export interface SweepProgress {
   elapsedMs: number;
   /** How many workflows the sweep looks for. */
   workflows: number;
+}
+
+/** How one reset or batch call is observed: a call on behalf of a request tells that request's observer. */
+export interface ResetCall {
+  /** Told instead of the service's own observer. */
+  observer?: ResetObserver;
 }

@@ -7,6 +7,9 @@ import { execValues } from '../redis/pipeline';
 import type { ResetObserver } from './reset-observer';
 import { DOMAINS, type Domain } from './workflow.types';
 
+/** Told of the progress of a long sweep. */
+type SweepObserver = Partial<Pick<ResetObserver, 'sweepProgress'>>;
+
 /** What a sweep found: per workflow, its ids in each domain's queue, each once. */
 export type QueuedEntries = Map<string, Map<Domain, Set<string>>>;
 
@@ -21,8 +24,6 @@ export interface ResetQueuesOptions {
   stepBudgetMicros?: number;
   /** The longest queue whose ids are removed (one LREM per id, O(length) each); a deeper one keeps them for agents to drop. */
   maxDequeueLength?: number;
-  /** Told of the progress of a long sweep. */
-  observer?: Pick<ResetObserver, 'sweepProgress'>;
   /** Clock in epoch milliseconds, for the progress reports. */
   now?: () => number;
 }
@@ -60,15 +61,15 @@ export class ResetQueues {
     this.now = options.now ?? Date.now;
   }
 
-  /** Every queue's ids of these workflows: indexed ones, and (reading owners) any other they own. */
-  async find(threadIds: readonly string[]): Promise<QueuedEntries> {
+  /** Every queue's ids of these workflows: indexed ones, and (reading owners) any other they own; `observer` hears of a long sweep. */
+  async find(threadIds: readonly string[], observer?: SweepObserver): Promise<QueuedEntries> {
     const indexed = await execValues<string[]>(
       threadIds.reduce((pipeline, threadId) => pipeline.smembers(this.keys.workflowTasks(threadId)), this.redis.pipeline()),
     );
     const targets: SweepTarget[] = threadIds.map((threadId, i) => ({ threadId, indexedIds: indexed[i] }));
     const entries: QueuedEntries = new Map(threadIds.map((threadId) => [threadId, new Map()]));
     for (const domain of DOMAINS) {
-      for (const { target, taskId } of await this.sweep(domain, targets)) {
+      for (const { target, taskId } of await this.sweep(domain, targets, observer)) {
         const queues = entries.get(targets[target].threadId)!;
         const ids = queues.get(domain) ?? new Set<string>();
         queues.set(domain, ids.add(taskId));
@@ -78,8 +79,12 @@ export class ResetQueues {
   }
 
   /** One queue, read from head to tail in steps. */
-  private async sweep(domain: Domain, targets: readonly SweepTarget[]): Promise<Array<{ target: number; taskId: string }>> {
-    const { readOwners, observer } = this.options;
+  private async sweep(
+    domain: Domain,
+    targets: readonly SweepTarget[],
+    observer: SweepObserver | undefined,
+  ): Promise<Array<{ target: number; taskId: string }>> {
+    const { readOwners } = this.options;
     const found: Array<{ target: number; taskId: string }> = [];
     const began = this.now();
     let reported = began;
@@ -100,7 +105,7 @@ export class ResetQueues {
       start = step.next;
       anchor = step.lastRead;
       const now = this.now();
-      if (observer && now - reported >= PROGRESS_EVERY_MS) {
+      if (observer?.sweepProgress && now - reported >= PROGRESS_EVERY_MS) {
         reported = now;
         observer.sweepProgress({ domain, read: start, length: step.length, elapsedMs: now - began, workflows: targets.length });
       }

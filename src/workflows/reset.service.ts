@@ -16,7 +16,7 @@ import {
   unknownWorkflowSummary,
   type ClearingCounts,
 } from './reset-answers';
-import type { ResetObserver } from './reset-observer';
+import type { ResetCall, ResetObserver } from './reset-observer';
 import { parseCanonicalPlan, planTokenOf } from './reset-plan';
 import { ResetQueues, type DequeueOutcome, type QueuedEntries } from './reset-queues';
 import { validateResetRequest } from './workflow.validation';
@@ -64,12 +64,10 @@ export class ResetService {
     this.now = options.now ?? Date.now;
     this.idempotencyTtlMs = options.idempotencyTtlMs ?? defaultDurationMs(DEFAULT_RESET_IDEMPOTENCY_TTL);
     this.planTtlMs = options.planTtlMs ?? defaultDurationMs(DEFAULT_RESET_PLAN_TTL);
-    const { observer } = options;
     this.queues = new ResetQueues(redis, keys, {
       readOwners: options.sweepQueues !== false,
       stepBudgetMicros: options.sweepStepBudgetMicros,
       maxDequeueLength: options.maxDequeueLength,
-      observer: observer?.sweepProgress ? { sweepProgress: (progress) => observer.sweepProgress?.(progress) } : undefined,
     });
   }
 
@@ -93,9 +91,10 @@ export class ResetService {
    * Refusals throw WorkflowError (CONFIRMATION_REQUIRED, STALE_PLAN, PRECONDITION_FAILED,
    * IDEMPOTENCY_CONFLICT) and write nothing.
    */
-  async resetWorkflow(request: ResetRequest, swept?: QueuedEntries): Promise<CleanupSummary> {
-    const summary = await this.answerReset(request, swept);
-    this.options.observer?.resetAnswered?.(summary);
+  async resetWorkflow(request: ResetRequest, call: ResetCall & { swept?: QueuedEntries } = {}): Promise<CleanupSummary> {
+    const observer = this.observerOf(call);
+    const summary = await this.answerReset(request, call.swept, observer);
+    observer?.resetAnswered?.(summary);
     return summary;
   }
 
@@ -103,11 +102,19 @@ export class ResetService {
    * Every queue's ids of these workflows, found in bounded steps (ResetQueues.find): a batch sweeps
    * the queues once for all its workflows and passes the result to each resetWorkflow.
    */
-  findQueued(threadIds: readonly string[]): Promise<QueuedEntries> {
-    return this.queues.find(threadIds);
+  findQueued(threadIds: readonly string[], call: ResetCall = {}): Promise<QueuedEntries> {
+    return this.queues.find(threadIds, this.observerOf(call));
   }
 
-  private async answerReset(request: ResetRequest, swept?: QueuedEntries): Promise<CleanupSummary> {
+  private observerOf(call: ResetCall): ResetServiceOptions['observer'] {
+    return call.observer ?? this.options.observer;
+  }
+
+  private async answerReset(
+    request: ResetRequest,
+    swept: QueuedEntries | undefined,
+    observer: ResetServiceOptions['observer'],
+  ): Promise<CleanupSummary> {
     validateResetRequest(request, this.options.maxGate);
     const { threadId, resetToGate, actor } = request;
     const dryRun = request.dryRun === true;
@@ -145,7 +152,7 @@ export class ResetService {
     // A repeat is answered from its stored summary before any sweep: it needs none.
     let reply = requestId && !dryRun ? await script('replay', new Map()) : null;
     if (!reply || reply.outcome === ResetScriptOutcome.NotStored) {
-      const queued = (swept ?? (await this.queues.find([threadId]))).get(threadId) ?? new Map();
+      const queued = (swept ?? (await this.queues.find([threadId], observer))).get(threadId) ?? new Map();
       reply = await script(dryRun ? 'preview' : 'reset', queued);
     }
     switch (reply.outcome) {
@@ -163,7 +170,7 @@ export class ResetService {
     const counts: ClearingCounts = { ...reply.counts, queues: parseDomains(reply.counts.queues) };
     if (reply.outcome === ResetScriptOutcome.Previewed) return this.recordPreview(request, reply.plan, counts, now);
     // The reset is done; a repeat (replayed) finishes a dequeue that an earlier call did not.
-    const dequeued = await this.dequeue(threadId, reply.dequeue);
+    const dequeued = await this.dequeue(threadId, reply.dequeue, observer);
     return resetSummary(request, { counts, attempt: reply.attempt, replayed: reply.outcome === ResetScriptOutcome.Replayed, dequeued });
   }
 
@@ -171,11 +178,11 @@ export class ResetService {
    * The queue part after the atomic step. Its ids are dead already, so a failure here loses nothing:
    * it is told to the observer, and what was not removed counts as left for the agents to drop.
    */
-  private async dequeue(threadId: string, dequeue: QueuedIds[]): Promise<DequeueOutcome> {
+  private async dequeue(threadId: string, dequeue: QueuedIds[], observer: ResetServiceOptions['observer']): Promise<DequeueOutcome> {
     try {
       return await this.queues.remove(dequeue);
     } catch (error) {
-      this.options.observer?.dequeueFailed?.(threadId, error);
+      observer?.dequeueFailed?.(threadId, error);
       const left = dequeue.flatMap(({ domain, taskIds }) =>
         DOMAINS.includes(domain as Domain) ? [{ domain: domain as Domain, taskIds, queueLength: null }] : [],
       );

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { StuckThresholds } from '../config';
 import { examinedBudget, MAX_PAGE_SIZE } from '../defaults';
 import { ErrorCode } from '../error-codes';
-import type { ResetObserver } from './reset-observer';
+import type { ResetCall, ResetObserver } from './reset-observer';
 import { diagnoseWorkflow, SETTLED_PHASES } from './stuck-diagnosis';
 import {
   type ListStuckWorkflowsOptions,
@@ -93,8 +93,9 @@ export class StuckWorkflowService {
    * Resets (or, by default, previews) up to `limit` stuck workflows, oldest first, each through
    * resetWorkflow: atomic and audited one by one. One failing does not stop or undo the others.
    * Every workflow is put back to pending at the gate it is stuck at, its tasks and results cleared.
+   * `call.observer`, when given, is told of the batch and of each of its resets instead of the services' own.
    */
-  async resetStuckWorkflows(request: ResetStuckRequest): Promise<StuckResetBatch> {
+  async resetStuckWorkflows(request: ResetStuckRequest, call: ResetCall = {}): Promise<StuckResetBatch> {
     validateResetStuckRequest(request);
     const { reason, actor } = request;
     const dryRun = request.dryRun ?? true;
@@ -112,7 +113,7 @@ export class StuckWorkflowService {
     // One sweep of the queues for the whole batch: each reset reads only its own keys after it.
     const resettable = chosen.filter(({ workflow, stuck }) => workflow !== null && stuck).map(({ threadId }) => threadId);
     // Should it fail, each reset sweeps for itself, so the failure is told per workflow as before.
-    const swept = resettable.length > 0 ? await this.resets.findQueued(resettable).catch(() => undefined) : undefined;
+    const swept = resettable.length > 0 ? await this.resets.findQueued(resettable, call).catch(() => undefined) : undefined;
     // One at a time, so an interrupted batch has a clear prefix done and a repeat finishes the rest.
     for (const { threadId, workflow, kinds, planToken, stuck } of chosen) {
       if (!workflow) {
@@ -142,7 +143,7 @@ export class StuckWorkflowService {
             expectedGate: gate,
             expectedPhase: phase,
           },
-          swept,
+          { ...call, swept },
         );
         const error = summary.success ? null : { code: ErrorCode.NOT_FOUND, message: summary.message };
         outcomes.push({ threadId, kinds, summary, error });
@@ -152,7 +153,7 @@ export class StuckWorkflowService {
     }
     const failed = outcomes.filter((outcome) => outcome.error !== null).length;
     const batch = { dryRun, requestId, outcomes, succeeded: outcomes.length - failed, failed };
-    this.options.observer?.batchAnswered(batch);
+    (call.observer ?? this.options.observer)?.batchAnswered(batch);
     return batch;
   }
 

@@ -83,10 +83,9 @@ export class WorkflowReads {
     while (nodes.length < first && examined < budget && hasMore) {
       const filtered = phase || prefix;
       const wanted = filtered ? Math.min(prefix && !phase ? PREFIX_BATCH : FILTER_BATCH, budget - examined) : first - nodes.length;
-      // One entry beyond those wanted tells whether anything follows, without another round trip.
-      const entries = await this.readIndexAfter(position, wanted + 1, order, prefix);
+      const { entries, more } = await this.readIndexAfter(position, wanted, order, prefix);
       let consumed = 0;
-      for (const entry of entries.slice(0, wanted)) {
+      for (const entry of entries) {
         consumed += 1;
         examined += 1;
         position = entry;
@@ -94,7 +93,7 @@ export class WorkflowReads {
         if (workflow && (!phase || workflow.phase === phase)) nodes.push({ workflow, cursor: encodeCursor(entry) });
         if (nodes.length === first) break;
       }
-      hasMore = consumed < entries.length;
+      hasMore = consumed < entries.length || more;
     }
     return { nodes, endCursor: examined > 0 && position ? encodeCursor(position) : null, hasNextPage: hasMore && position !== null };
   }
@@ -139,7 +138,7 @@ export class WorkflowReads {
     if (!Number.isSafeInteger(count) || count < 1 || count > MAX_COUNTED_WORKFLOWS) {
       throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `newest must be an integer from 1 to ${MAX_COUNTED_WORKFLOWS}`, 'newest');
     }
-    const [total, entries] = await Promise.all([
+    const [total, { entries }] = await Promise.all([
       this.redis.zcard(this.keys.workflowIndex),
       this.readIndexAfter(null, count, 'newest_first', null),
     ]);
@@ -169,21 +168,23 @@ export class WorkflowReads {
 
   /**
    * Up to `count` index entries after `position` in `order` (from the start when null), with the
-   * hashes of those whose thread id starts with `prefix` (of all when null). Entries sharing the
-   * position's score are skipped by member order.
+   * hashes of those whose thread id starts with `prefix` (of all when null), and whether more follow.
+   * Entries sharing the position's score are skipped by member order.
    */
   private async readIndexAfter(
     position: IndexPosition | null,
     count: number,
     order: IndexOrder,
     prefix: string | null,
-  ): Promise<IndexEntry[]> {
+  ): Promise<{ entries: IndexEntry[]; more: boolean }> {
     const entries: IndexEntry[] = [];
     const from = position ? String(position.score) : order === 'oldest_first' ? '-inf' : '+inf';
-    // The range starts at the position's score, so it holds the position's own entry (when still
-    // indexed): reading one more keeps a page after a cursor to one round trip, like the first page.
-    const batch = position ? count + 1 : count;
-    for (let offset = 0; entries.length < count; offset += batch) {
+    // One id beyond `count` tells whether more follow without another round trip (its hash is not
+    // read). The range starts at the position's score, so it holds the position's own entry (when
+    // still indexed): reading one more for it keeps a page after a cursor to one round trip too.
+    const ids = count + 1;
+    const batch = position ? ids + 1 : ids;
+    for (let offset = 0; entries.length < ids; offset += batch) {
       const key = this.keys.workflowIndex;
       const raw =
         order === 'oldest_first'
@@ -195,6 +196,7 @@ export class WorkflowReads {
       }
       if (raw.length < 2 * batch) break;
     }
+    const more = entries.length > count;
     entries.length = Math.min(entries.length, count);
     const wanted = prefix ? entries.filter((entry) => entry.threadId.startsWith(prefix)) : entries;
     if (wanted.length > 0) {
@@ -209,7 +211,7 @@ export class WorkflowReads {
         else entry.hash = hash as Record<string, string>;
       });
     }
-    return entries;
+    return { entries, more };
   }
 
   private reportMalformed(threadId: string): void {

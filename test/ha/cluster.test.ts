@@ -106,7 +106,7 @@ describe('a server process on a three-master Redis Cluster', () => {
 
     const metrics = await (await fetch(server.url.replace(/\/graphql$/, '/metrics'))).text();
     expect(metrics).toMatch(/^wave_redis_connected 1$/m);
-    expect(metrics).toMatch(/^wave_redis_command_duration_seconds_count\{command="evalsha"\} [1-9]/m);
+    expect(metrics).toMatch(/^wave_redis_command_duration_seconds_count\{command="script:resetWorkflow"\} [1-9]/m);
   });
 
   it(`allows exactly ${RESET_LIMIT} resets a minute per user, however the calls race`, async () => {

@@ -46,10 +46,14 @@ describe('a reset whose server process is killed between its steps', () => {
   let watcher: Redis;
   const env = () => ({ REDIS_URL: redisServer.url, JWT_SECRET: SECRET, LOG_LEVEL: 'info' });
   const token = issueToken(SECRET, { sub: 'admin-on-call', roles: ['admin'] }, '5m');
-  const post = (server: ServerProcess) =>
+  const post = (server: ServerProcess, requestId?: string) =>
     fetch(server.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${token}`,
+        ...(requestId ? { 'x-request-id': requestId } : {}),
+      },
       body: JSON.stringify({ query: RESET }),
     });
 
@@ -82,12 +86,12 @@ describe('a reset whose server process is killed between its steps', () => {
     }
   }
 
-  it('killed during the sweep, has written nothing, and a repeat does the whole reset once', async () => {
+  it('killed during the sweep (logging its progress under the request id), has written nothing, and a repeat does the whole reset once', async () => {
     const own = await writeDeepQueue(redis, 300_000, 20);
     const doomed = await ServerProcess.start(env());
-    const interrupted = post(doomed).catch(() => 'connection lost');
+    const interrupted = post(doomed, 'sweep-1').catch(() => 'connection lost');
     // The sweep of 300k entries, reading owners, reports its progress after a second.
-    await doomed.printedMatch(/reset sweeping a queue/);
+    await doomed.printedMatch(/"requestId":"sweep-1"[^\n]*"msg":"reset sweeping a queue"/);
     await doomed.kill();
     expect(await interrupted).toBe('connection lost');
     expect(await resetEntries(redis)).toBe(0);

@@ -59,4 +59,18 @@ describe('the reset observer given at construction', () => {
       ['batch', false, 2],
     ]);
   });
+
+  it("tells a call's own observer (a request's) instead, for a reset and for a batch and its resets", async () => {
+    await writeOneOfEach(backend.redis);
+    await writeWorkflow(backend.redis, 'wf-1');
+    const requests = recordingObserver();
+    await backend.resets.resetWorkflow(resetRequest('wf-1', { dryRun: true }), { observer: requests });
+    const batch = await stuck().resetStuckWorkflows({ limit: 1, reason: 'stuck', actor: 'admin@example.com' }, { observer: requests });
+    expect(requests.told).toEqual([
+      ['reset', 'wf-1', true],
+      ['reset', batch.outcomes[0].threadId, true],
+      ['batch', true, 1],
+    ]);
+    expect(observer.told).toEqual([]);
+  });
 });

@@ -265,3 +265,24 @@ describe.each(BACKENDS)('WorkflowReads on %s', (backendName) => {
     });
   });
 });
+
+describe('a page of workflows on redis-server', () => {
+  const backend = useBackend('redis-server');
+
+  /** How many times Redis ran `command` since its stats were reset. */
+  async function calls(command: string): Promise<number> {
+    const stats = await backend.redis.info('commandstats');
+    return Number(new RegExp(`^cmdstat_${command}:calls=(\\d+)`, 'm').exec(stats)?.[1] ?? 0);
+  }
+
+  it("reads the hashes of the page's workflows only, not of the entry beyond it that tells a next page exists", async () => {
+    for (const threadId of ['a', 'b', 'c', 'd']) await writeWorkflow(backend.redis, threadId, { createdAt: threadId.charCodeAt(0) });
+    await backend.redis.config('RESETSTAT');
+    const first = await backend.workflows.listWorkflows({ first: 2 });
+    expect(first.hasNextPage).toBe(true);
+    const second = await backend.workflows.listWorkflows({ first: 2, after: first.endCursor });
+    expect(second.nodes.map(({ workflow }) => workflow.threadId)).toEqual(['c', 'd']);
+    expect(second.hasNextPage).toBe(false);
+    expect(await calls('hgetall')).toBe(4);
+  });
+});
