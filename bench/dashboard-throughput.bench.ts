@@ -6,7 +6,8 @@
  * costs what its process spends and what the bench's redis-server spends, per request.
  * 5. Memory: the server's resident set once it has served that load (a minute of it in full mode).
  * `--node-options '<flags>,<flags>'` runs our server once more per variant of NODE_OPTIONS, each its
- * own process in the same rounds; `--rounds` and `--seconds` change the plan.
+ * own process in the same rounds; full mode (or `--tracing on`) adds our server with tracing on, every
+ * trace exported to a local OTLP receiver; `--rounds` and `--seconds` change the plan.
  */
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
@@ -18,6 +19,7 @@ import { seedDashboard } from '../test/perf/dashboard-seed';
 import { RedisServer } from './support/redis';
 import { redisUsage } from './support/redis-usage';
 import type { BenchOptions, Figure } from './support/report';
+import { OtlpSink } from './support/otlp-sink';
 import { ServedProcess } from './support/served-process';
 import { ms } from './support/stats';
 
@@ -109,13 +111,27 @@ function planOf({ quick, argument }: BenchOptions): Plan {
   return { ...plan, rounds: rounds ? Number(rounds) : plan.rounds, seconds: seconds ? Number(seconds) : plan.seconds };
 }
 
-/** Our server's runs: as `npm start` runs it, then once per `--node-options` variant. */
-function oursVariants(argument: BenchOptions['argument']): Array<{ name: string; nodeOptions?: string }> {
+/**
+ * Our server's runs: as `npm start` runs it, then once per `--node-options` variant, then (full mode,
+ * or `--tracing on`) with every trace sampled and exported to a local receiver (`sink`).
+ */
+function oursVariants({ argument }: BenchOptions, sink: OtlpSink | undefined): Array<{ name: string; env: NodeJS.ProcessEnv }> {
   const variants =
     argument('node-options')
       ?.split(',')
       .map((flags) => flags.trim()) ?? [];
-  return [{ name: 'ours' }, ...variants.map((flags) => ({ name: `ours NODE_OPTIONS="${flags}"`, nodeOptions: flags }))];
+  return [
+    { name: 'ours', env: {} },
+    ...variants.map((flags) => ({ name: `ours NODE_OPTIONS="${flags}"`, env: { NODE_OPTIONS: flags } })),
+    ...(sink
+      ? [
+          {
+            name: 'ours traced (100% sampled, OTLP to a local receiver)',
+            env: { OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint, OTEL_TRACES_SAMPLER: 'always_on' },
+          },
+        ]
+      : []),
+  ];
 }
 
 export async function dashboardThroughputBenchmark(options: BenchOptions): Promise<Figure[]> {
@@ -123,6 +139,7 @@ export async function dashboardThroughputBenchmark(options: BenchOptions): Promi
   const plan = planOf(options);
   const redis = await RedisServer.start();
   const meter = redis.client();
+  const sink = options.quick && !options.argument('tracing') ? undefined : await OtlpSink.start();
   const secret = randomBytes(32).toString('hex');
   const servers: ServedProcess[] = [];
   const serve = async (started: Promise<ServedProcess>): Promise<ServedProcess> => {
@@ -135,14 +152,9 @@ export async function dashboardThroughputBenchmark(options: BenchOptions): Promi
     const json = { 'content-type': 'application/json' };
     const token = issueToken(secret, { sub: 'bench-dashboard', roles: ['viewer'] }, '1h');
     const ours: Target[] = [];
-    for (const { name, nodeOptions } of oursVariants(options.argument)) {
-      const env = {
-        NODE_ENV: 'production',
-        PORT: '0',
-        REDIS_URL: redis.url,
-        JWT_SECRET: secret,
-        ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
-      };
+    for (const variant of oursVariants(options, sink)) {
+      const { name } = variant;
+      const env = { NODE_ENV: 'production', PORT: '0', REDIS_URL: redis.url, JWT_SECRET: secret, ...variant.env };
       ours.push({ name, server: await serve(ServedProcess.api(env)), headers: { ...json, authorization: `Bearer ${token}` } });
     }
     const handWritten = async (name: string, module: 'bare-dashboard' | 'tight-dashboard', env = {}): Promise<Target> => ({
@@ -234,6 +246,6 @@ export async function dashboardThroughputBenchmark(options: BenchOptions): Promi
   } finally {
     meter.disconnect();
     for (const server of servers) await server.stop();
-    await redis.dispose();
+    await Promise.all([redis.dispose(), sink?.stop()]);
   }
 }
