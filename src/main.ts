@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     { ...config.auth, secret },
     { onKeySetUnavailable: (reason) => logger.warn({ reason }, 'JWKS unavailable: tokens it signs are refused') },
   );
-  const app = await createApp({ config, redis, tokens, logger, developmentToken, traced: tracing !== undefined });
+  const app = await createApp({ config, redis, tokens, logger, developmentToken, tracing });
   // Before the server says it listens: a signal that comes right after must find its handler.
   let stopping = false;
   const shutdown = async (signal: NodeJS.Signals): Promise<void> => {

@@ -30,7 +30,7 @@ import { ideRouter } from './http/ide';
 import { admitTrustedDocuments, trustedDocumentsPolicy } from './http/trusted-documents';
 import { routeTrustedGateway } from './http/trusted-gateway';
 import { createObservability } from './observability';
-import { withOperationSpans } from './observability/operation-tracing';
+import type { OperationTracing } from './observability/operation-tracing';
 import { requestScopeOf } from './observability/request-scope';
 import type { RedisClient } from './redis/client';
 import { RedisKeys } from './redis/keys';
@@ -51,7 +51,7 @@ export interface AppDependencies {
   /** The token main.ts prints in development; the IDE pre-fills it. Never set in production. */
   developmentToken?: string;
   /** Traces are exported (main.ts started them): operations and subscriptions get spans of their own. */
-  traced?: boolean;
+  tracing?: OperationTracing;
 }
 
 export interface App {
@@ -70,9 +70,9 @@ export interface App {
   stop(): Promise<void>;
 }
 
-export async function createApp({ config, redis, tokens, logger, developmentToken, traced = false }: AppDependencies): Promise<App> {
+export async function createApp({ config, redis, tokens, logger, developmentToken, tracing }: AppDependencies): Promise<App> {
   const keys = new RedisKeys(config.keyPrefix);
-  const observability = createObservability({ redis, keys, logger, traced });
+  const observability = createObservability({ redis, keys, logger, tracing });
   const domain = createWorkflowServices(redis, keys, {
     maxGate: config.maxGate,
     requireConfirmation: config.reset.requireConfirmation,
@@ -123,7 +123,7 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
     new ApolloServer<RequestContext>({
       // The gateway interface is how Apollo lets jit execute (src/graphql/execution/jit-gateway.ts) and
       // how an operation's span wraps its execution.
-      gateway: executingGateway(executedSchema, traced ? withOperationSpans(executorOf()) : executorOf()),
+      gateway: executingGateway(executedSchema, tracing ? tracing.withOperationSpans(executorOf()) : executorOf()),
       formatError,
       // Not even in development: a stack tells an attacker more than it tells us (the log has it).
       includeStacktraceInErrorResponses: false,

@@ -9,7 +9,7 @@ import type { ResetObserver } from '../workflows/reset-observer';
 import { healthRoutes } from './health.routes';
 import { httpLogging } from './http-logging';
 import { Metrics } from './metrics';
-import { withSubscriptionSpans } from './operation-tracing';
+import type { OperationTracing } from './operation-tracing';
 import { operationsPlugin } from './operations.plugin';
 import { instrumentRedis } from './redis.instrumentation';
 import { LoggedResetObserver } from './reset.observer';
@@ -31,10 +31,15 @@ export interface Observability {
 
 /**
  * Logs, metrics and probes for one app: instruments its Redis client; observes resets through `resets`.
- * `traced`: traces are exported (src/observability/tracing.ts), so subscriptions get spans too.
+ * `tracing`: traces are exported (src/observability/tracing.ts), so subscriptions get spans too.
  */
-export function createObservability(parts: { redis: RedisClient; keys: RedisKeys; logger: Logger; traced: boolean }): Observability {
-  const { redis, keys, logger, traced } = parts;
+export function createObservability(parts: {
+  redis: RedisClient;
+  keys: RedisKeys;
+  logger: Logger;
+  tracing: OperationTracing | undefined;
+}): Observability {
+  const { redis, keys, logger, tracing } = parts;
   const metrics = new Metrics();
   const subscriptions = subscriptionsObserver(logger, metrics);
   instrumentRedis(redis, metrics);
@@ -43,7 +48,7 @@ export function createObservability(parts: { redis: RedisClient; keys: RedisKeys
     httpLogging: httpLogging(logger, (log) => new LoggedResetObserver(log, metrics)),
     routes: healthRoutes(redis, keys.workflowIndex, metrics, logger),
     apolloPlugin: operationsPlugin(logger, metrics),
-    subscriptions: traced ? withSubscriptionSpans(subscriptions) : subscriptions,
+    subscriptions: tracing ? tracing.withSubscriptionSpans(subscriptions) : subscriptions,
     resets: new LoggedResetObserver(logger, metrics),
   };
 }

@@ -2,7 +2,15 @@ import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Span } 
 import type { RequestContext } from '../graphql/context';
 import type { SubscriptionObserver } from '../http/graphql-ws';
 import { subOf } from './operations.plugin';
-import { tracer } from './tracing';
+
+/** The tracer of our own spans (operations, subscriptions); the provider is tracing.ts's. */
+const TRACER_NAME = 'wave-control-api';
+
+/** What the server wraps when traces are on (src/observability/tracing.ts hands these out). */
+export interface OperationTracing {
+  withOperationSpans: typeof withOperationSpans;
+  withSubscriptionSpans: typeof withSubscriptionSpans;
+}
 
 /** What an operation's span says of it: never its document, variables or data. */
 export interface TracedOperation {
@@ -29,7 +37,7 @@ function startOperationSpan(operation: TracedOperation): Span {
   if (operation.subject) attributes[ATTR_ENDUSER_ID] = operation.subject;
   // "query Dashboard", as the conventions name a GraphQL span; "query" for an anonymous one.
   const name = operation.name ? `${operation.type} ${operation.name}` : operation.type;
-  return tracer().startSpan(name, { kind: SpanKind.INTERNAL, attributes });
+  return trace.getTracer(TRACER_NAME).startSpan(name, { kind: SpanKind.INTERNAL, attributes });
 }
 
 /** Records the error codes an operation answered with (the messages stay in the answer). */

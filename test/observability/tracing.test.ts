@@ -3,7 +3,7 @@ import type Redis from 'ioredis';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { issueToken } from '../../src/auth/tokens';
-import { tracingRequested } from '../../src/observability/tracing';
+import { tracingRequested } from '../../src/observability/tracing-requested';
 import { eventually } from '../helpers/eventually';
 import { OtlpReceiver, type ReceivedSpan } from '../helpers/otlp-receiver';
 import { RedisServer } from '../helpers/redis-server';
