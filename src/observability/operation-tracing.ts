@@ -1,4 +1,5 @@
 import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { ErrorCode } from '../error-codes';
 import type { RequestContext } from '../graphql/context';
 import type { SubscriptionObserver } from '../http/graphql-ws';
 import { subOf } from './operations.plugin';
@@ -42,7 +43,7 @@ function startOperationSpan(operation: TracedOperation): Span {
 
 /** Records the error codes an operation answered with (the messages stay in the answer). */
 function endOperationSpan(span: Span, errors: readonly { extensions?: Record<string, unknown> }[] | undefined): void {
-  const codes = [...new Set((errors ?? []).map((error) => String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR')))];
+  const codes = [...new Set((errors ?? []).map((error) => String(error.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR)))];
   if (codes.length > 0) {
     span.setAttribute(ATTR_ERROR_CODES, codes);
     span.setStatus({ code: SpanStatusCode.ERROR, message: codes.join(',') });
@@ -65,7 +66,7 @@ export async function traceOperation<Result extends { errors?: readonly { extens
     return result;
   } catch (error) {
     span.recordException(error instanceof Error ? { name: error.name, message: 'execution failed' } : 'execution failed');
-    endOperationSpan(span, [{ extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
+    endOperationSpan(span, [{ extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }]);
     throw error;
   }
 }
