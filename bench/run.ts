@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   for (const [name, benchmark] of Object.entries(BENCHMARKS)) {
     if (only && !only.includes(name)) continue;
     log(`${name}…`);
-    figures.push(...(await benchmark({ quick, log })));
+    figures.push(...(await benchmark({ quick, log, argument })));
   }
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`;
   console.log(

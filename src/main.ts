@@ -1,3 +1,5 @@
+// First: see src/instrumentation.ts.
+import { tracing } from './instrumentation';
 import 'reflect-metadata';
 import { constants } from 'node:os';
 import { DEVELOPMENT_TOKEN_LIFETIME, developmentSigning } from './auth/development-token';
@@ -37,7 +39,7 @@ async function main(): Promise<void> {
     { ...config.auth, secret },
     { onKeySetUnavailable: (reason) => logger.warn({ reason }, 'JWKS unavailable: tokens it signs are refused') },
   );
-  const app = await createApp({ config, redis, tokens, logger, developmentToken });
+  const app = await createApp({ config, redis, tokens, logger, developmentToken, traced: tracing !== undefined });
   // Before the server says it listens: a signal that comes right after must find its handler.
   let stopping = false;
   const shutdown = async (signal: NodeJS.Signals): Promise<void> => {
@@ -50,13 +52,15 @@ async function main(): Promise<void> {
     logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down');
     await app.stop();
     await closeRedis(redis);
+    // The spans of the last requests, sent before the process goes.
+    await tracing?.shutdown();
     logger.info('stopped');
     process.exit(0);
   };
   process.on('SIGTERM', (signal) => void shutdown(signal));
   process.on('SIGINT', (signal) => void shutdown(signal));
   const url = await app.listen(config.port);
-  logger.info({ url, redis: config.redisTarget?.kind ?? 'embedded' }, 'WAVE control API listening');
+  logger.info({ url, redis: config.redisTarget?.kind ?? 'embedded', tracing: tracing !== undefined }, 'WAVE control API listening');
   if (config.nodeEnv !== 'production') process.stdout.write(developmentBanner(config, url, developmentToken));
 }
 

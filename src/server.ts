@@ -15,7 +15,7 @@ import type { TokenVerifier } from './auth/tokens';
 import type { Config } from './config';
 import { createRequestContext, type RequestContext, type Services } from './graphql/context';
 import { createErrorFormatter } from './graphql/errors';
-import { jitGateway } from './graphql/execution/jit-gateway';
+import { executingGateway, graphqlJsExecutor, jitExecutor } from './graphql/execution/jit-gateway';
 import { recordRootFieldOutcomes, refusalStatusPlugin } from './graphql/refusal-status.plugin';
 import { ResetBudgets } from './graphql/reset.budgets';
 import { buildExecutableSchema } from './graphql/schema';
@@ -30,6 +30,7 @@ import { ideRouter } from './http/ide';
 import { admitTrustedDocuments, trustedDocumentsPolicy } from './http/trusted-documents';
 import { routeTrustedGateway } from './http/trusted-gateway';
 import { createObservability } from './observability';
+import { withOperationSpans } from './observability/operation-tracing';
 import { requestScopeOf } from './observability/request-scope';
 import type { RedisClient } from './redis/client';
 import { RedisKeys } from './redis/keys';
@@ -49,6 +50,8 @@ export interface AppDependencies {
   logger: Logger;
   /** The token main.ts prints in development; the IDE pre-fills it. Never set in production. */
   developmentToken?: string;
+  /** Traces are exported (main.ts started them): operations and subscriptions get spans of their own. */
+  traced?: boolean;
 }
 
 export interface App {
@@ -67,9 +70,9 @@ export interface App {
   stop(): Promise<void>;
 }
 
-export async function createApp({ config, redis, tokens, logger, developmentToken }: AppDependencies): Promise<App> {
+export async function createApp({ config, redis, tokens, logger, developmentToken, traced = false }: AppDependencies): Promise<App> {
   const keys = new RedisKeys(config.keyPrefix);
-  const observability = createObservability({ redis, keys, logger });
+  const observability = createObservability({ redis, keys, logger, traced });
   const domain = createWorkflowServices(redis, keys, {
     maxGate: config.maxGate,
     requireConfirmation: config.reset.requireConfirmation,
@@ -106,6 +109,8 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
    * sent is never served from that cache to a client. The gateway may read `_service` (to compose) even
    * with introspection off, and gets its refusals with status 200 (refusalStatusPlugin).
    */
+  // One per Apollo server: each keeps its own compiled documents.
+  const executorOf = () => (config.http.executor === 'jit' ? jitExecutor(executedSchema) : graphqlJsExecutor(executedSchema));
   const newApolloServer = ({
     maxTokens,
     validationRules,
@@ -116,8 +121,9 @@ export async function createApp({ config, redis, tokens, logger, developmentToke
     forGateway: boolean;
   }) =>
     new ApolloServer<RequestContext>({
-      // The gateway interface is how Apollo lets jit execute (src/graphql/execution/jit-gateway.ts).
-      ...(config.http.executor === 'jit' ? { gateway: jitGateway(executedSchema) } : { schema: executedSchema }),
+      // The gateway interface is how Apollo lets jit execute (src/graphql/execution/jit-gateway.ts) and
+      // how an operation's span wraps its execution.
+      gateway: executingGateway(executedSchema, traced ? withOperationSpans(executorOf()) : executorOf()),
       formatError,
       // Not even in development: a stack tells an attacker more than it tells us (the log has it).
       includeStacktraceInErrorResponses: false,

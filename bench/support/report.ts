@@ -10,6 +10,8 @@ export interface Figure {
 export interface BenchOptions {
   quick: boolean;
   log: (message: string) => void;
+  /** The value given on the command line as `--<name> <value>`, for a benchmark's own settings. */
+  argument: (name: string) => string | undefined;
 }
 
 export type Benchmark = (options: BenchOptions) => Promise<Figure[]>;

@@ -9,6 +9,9 @@ const LISTENING_URL = /"url":"(http:\/\/[^"]+)"/;
 
 /** An HTTP server in a process of its own, as in production: the bench's load never shares its event loop. */
 export class ServedProcess {
+  /** Why it ended, once it has: read before /proc, so a crash under load says what it was. */
+  private ended?: string;
+
   private constructor(
     private readonly child: ChildProcess,
     /** Where it answers GraphQL. */
@@ -20,9 +23,9 @@ export class ServedProcess {
     return ServedProcess.start([join(ROOT, 'dist', 'main.js')], env);
   }
 
-  /** bench/support/bare-dashboard.ts, the limit for this stack. */
-  static bareDashboard(redisUrl: string): Promise<ServedProcess> {
-    return ServedProcess.start(['-r', 'ts-node/register/transpile-only', join(__dirname, 'bare-dashboard.ts')], { REDIS_URL: redisUrl });
+  /** A hand-written reference handler: bench/support/bare-dashboard.ts or tight-dashboard.ts (`env` its settings). */
+  static handWritten(module: 'bare-dashboard' | 'tight-dashboard', env: NodeJS.ProcessEnv): Promise<ServedProcess> {
+    return ServedProcess.start(['-r', 'ts-node/register/transpile-only', join(__dirname, `${module}.ts`)], env);
   }
 
   private static async start(args: string[], env: NodeJS.ProcessEnv): Promise<ServedProcess> {
@@ -45,12 +48,21 @@ export class ServedProcess {
     child.stdout!.resume();
     child.stderr!.resume();
     child.removeAllListeners('exit');
-    return new ServedProcess(child, url);
+    const served = new ServedProcess(child, url);
+    // Its stderr is still collected in `output` (an out-of-memory report, say).
+    child.once('exit', (code, signal) => (served.ended = `${args.join(' ')} exited (${signal ?? code}): ${output.slice(-2000)}`));
+    return served;
+  }
+
+  /** /proc/<pid>/<file>, failing with why the process ended if it has. */
+  private proc(file: string): string {
+    if (this.ended) throw new Error(this.ended);
+    return readFileSync(`/proc/${this.child.pid}/${file}`, 'utf8');
   }
 
   /** Resident set size now and at its peak (VmRSS, VmHWM), in bytes, from /proc (Linux). */
   memory(): { resident: number; peak: number } {
-    const status = readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
+    const status = this.proc('status');
     const kib = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN) * 1024;
     return { resident: kib('VmRSS'), peak: kib('VmHWM') };
   }
@@ -61,7 +73,7 @@ export class ServedProcess {
    * moves when other processes take the machine's cores.
    */
   cpuMilliseconds(): number {
-    const fields = readFileSync(`/proc/${this.child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const fields = this.proc('stat').split(') ')[1].split(' ');
     // Counted from the state, the field after the command name: utime and stime are the 12th and 13th.
     return (Number(fields[11]) + Number(fields[12])) * 10;
   }

@@ -2,17 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import { PROBE_PATHS, pathOf } from './probe-paths';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id';
 import type { ResetObserver } from '../workflows/reset-observer';
 import { requestScopeOf, setRequestScope } from './request-scope';
 import { GATEWAY_SECRET_HEADER } from '../http/trusted-gateway';
-
-/** Probes and scrapes: answered every few seconds, they would drown the access log. */
-export const PROBE_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
-
-function pathOf(url: string | undefined): string {
-  return (url ?? '').split('?')[0];
-}
 
 /**
  * pino-http for every request: a request id (the caller's `x-request-id` when well-formed, else a UUID,
@@ -46,7 +40,7 @@ export function httpLogging(logger: Logger, observeResets: (log: Logger) => Rese
   });
   return (req, res, next) => {
     middleware(req, res);
-    setRequestScope(req, { log: req.log, operationsLogged: 0, resets: observeResets(req.log) });
+    setRequestScope(req, { requestId: String(req.id), log: req.log, operationsLogged: 0, resets: observeResets(req.log) });
     next();
   };
 }

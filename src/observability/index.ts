@@ -9,6 +9,7 @@ import type { ResetObserver } from '../workflows/reset-observer';
 import { healthRoutes } from './health.routes';
 import { httpLogging } from './http-logging';
 import { Metrics } from './metrics';
+import { withSubscriptionSpans } from './operation-tracing';
 import { operationsPlugin } from './operations.plugin';
 import { instrumentRedis } from './redis.instrumentation';
 import { LoggedResetObserver } from './reset.observer';
@@ -28,17 +29,21 @@ export interface Observability {
   resets: ResetObserver;
 }
 
-/** Logs, metrics and probes for one app: instruments its Redis client; observes resets through `resets`. */
-export function createObservability(parts: { redis: RedisClient; keys: RedisKeys; logger: Logger }): Observability {
-  const { redis, keys, logger } = parts;
+/**
+ * Logs, metrics and probes for one app: instruments its Redis client; observes resets through `resets`.
+ * `traced`: traces are exported (src/observability/tracing.ts), so subscriptions get spans too.
+ */
+export function createObservability(parts: { redis: RedisClient; keys: RedisKeys; logger: Logger; traced: boolean }): Observability {
+  const { redis, keys, logger, traced } = parts;
   const metrics = new Metrics();
+  const subscriptions = subscriptionsObserver(logger, metrics);
   instrumentRedis(redis, metrics);
   return {
     metrics,
     httpLogging: httpLogging(logger, (log) => new LoggedResetObserver(log, metrics)),
     routes: healthRoutes(redis, keys.workflowIndex, metrics, logger),
     apolloPlugin: operationsPlugin(logger, metrics),
-    subscriptions: subscriptionsObserver(logger, metrics),
+    subscriptions: traced ? withSubscriptionSpans(subscriptions) : subscriptions,
     resets: new LoggedResetObserver(logger, metrics),
   };
 }

@@ -8,6 +8,8 @@ import type { ResetObserver } from '../workflows/reset-observer';
  * promise of every request.
  */
 export interface RequestScope {
+  /** The request's id (`x-request-id`), for what is not a log line (a trace's span). */
+  requestId: string;
   /** The request's logger: every line it writes carries the request id. */
   log: Logger;
   /** Operations logged for this request; when there are some, the HTTP access line would only repeat them. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Cluster, Redis } from 'ioredis';
 import { assembleScript } from './script-loader';
@@ -31,9 +32,33 @@ type ScriptClient = Redis | Cluster;
 
 /** Defines every script on the client as a command (EVALSHA, falling back to EVAL), its includes assembled. */
 export function defineScripts(redis: ScriptClient): void {
-  for (const [name, script] of Object.entries(SCRIPTS)) {
-    redis.defineCommand(name, { numberOfKeys: script.numberOfKeys, lua: assembleScript(join(SCRIPT_DIR, script.file)) });
+  for (const [name, lua] of assembledScripts()) {
+    redis.defineCommand(name, { numberOfKeys: SCRIPTS[name].numberOfKeys, lua });
   }
+}
+
+let assembled: Map<ScriptName, string> | undefined;
+let namesByDigest: Map<string, ScriptName> | undefined;
+
+/** Every script's source with its includes, read once per process. */
+function assembledScripts(): Map<ScriptName, string> {
+  assembled ??= new Map((Object.keys(SCRIPTS) as ScriptName[]).map((name) => [name, assembleScript(join(SCRIPT_DIR, SCRIPTS[name].file))]));
+  return assembled;
+}
+
+/**
+ * The script an EVALSHA's digest (or an EVAL's source, ioredis's fallback) runs, for traces and
+ * metrics to name it; undefined for any other script.
+ */
+export function scriptNameOf(digestOrSource: string): ScriptName | undefined {
+  if (!namesByDigest) {
+    namesByDigest = new Map();
+    for (const [name, lua] of assembledScripts()) {
+      namesByDigest.set(createHash('sha1').update(lua).digest('hex'), name);
+      namesByDigest.set(lua, name);
+    }
+  }
+  return namesByDigest.get(digestOrSource);
 }
 
 /** Whether defineScripts has run on this client (a readiness check). */

@@ -46,8 +46,10 @@ const COERCED_VARIABLE = new GraphQLScalarType({ name: 'VariableCoercedByGraphQL
 /** What a document's operation runs on: its compiled query, or graphql-js. */
 type Plan = { engine: 'jit'; query: CompiledQuery } | { engine: 'graphql-js' };
 
-export function jitGateway(schema: GraphQLSchema): GatewayInterface {
-  const executor = jitExecutor(schema);
+export type { GatewayExecutor };
+
+/** Apollo's gateway interface over our own schema, executing with `executor`. */
+export function executingGateway(schema: GraphQLSchema, executor: GatewayExecutor): GatewayInterface {
   return {
     onSchemaLoadOrUpdate(callback) {
       // The schema never changes: Apollo hears of it once, as it would of a static `schema`. The SDL
@@ -61,7 +63,21 @@ export function jitGateway(schema: GraphQLSchema): GatewayInterface {
   };
 }
 
-function jitExecutor(schema: GraphQLSchema): GatewayExecutor {
+/** graphql-js, as Apollo calls it without a gateway: the operation name the client sent. */
+export function graphqlJsExecutor(schema: GraphQLSchema): GatewayExecutor {
+  return async (request) =>
+    execute({
+      schema,
+      document: request.document,
+      contextValue: request.context,
+      variableValues: request.request.variables ?? {},
+      operationName: request.request.operationName,
+    });
+}
+
+/** graphql-jit for queries, graphql-js for the rest (see the module's comment). */
+export function jitExecutor(schema: GraphQLSchema): GatewayExecutor {
+  const onGraphQLJs = graphqlJsExecutor(schema);
   // The same types (and so resolvers, @auth and @rateLimit wrappers) plus the pass-through variable type.
   const config = schema.toConfig();
   const jitSchema = new GraphQLSchema({ ...config, types: [...config.types, COERCED_VARIABLE] });
@@ -85,13 +101,10 @@ function jitExecutor(schema: GraphQLSchema): GatewayExecutor {
   return async (request) => {
     const { document, operation, context } = request;
     const rawVariables = request.request.variables ?? {};
-    // As Apollo calls graphql-js without a gateway: the operation name the client sent.
-    const onGraphQLJs = () =>
-      execute({ schema, document, contextValue: context, variableValues: rawVariables, operationName: request.request.operationName });
     // Apollo resolved the operation before executing; without one, graphql-js reports why.
-    if (!operation) return onGraphQLJs();
+    if (!operation) return onGraphQLJs(request);
     const plan = planOf(request, operation);
-    if (plan.engine === 'graphql-js') return onGraphQLJs();
+    if (plan.engine === 'graphql-js') return onGraphQLJs(request);
     // graphql-js's own coercion, with graphql-js's limit on reported errors (as `execute` calls it).
     const variables = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables, { maxErrors: 50 });
     if (variables.errors) return { errors: variables.errors };

@@ -3,7 +3,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { GraphQLError } from 'graphql';
 import { compileQuery } from 'graphql-jit';
-import { jitGateway, MAX_COMPILED_QUERIES } from '../../../src/graphql/execution/jit-gateway';
+import { executingGateway, jitExecutor, MAX_COMPILED_QUERIES } from '../../../src/graphql/execution/jit-gateway';
 
 jest.mock('graphql-jit', () => {
   const actual = jest.requireActual<typeof import('graphql-jit')>('graphql-jit');
@@ -41,7 +41,7 @@ function newServer() {
   });
   const formatted: unknown[] = [];
   const server = new ApolloServer({
-    gateway: jitGateway(schema),
+    gateway: executingGateway(schema, jitExecutor(schema)),
     formatError: (formattedError, error) => {
       formatted.push(unwrapResolverError(error));
       return formattedError;
