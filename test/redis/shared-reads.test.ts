@@ -7,6 +7,19 @@ import { RedisServer } from '../helpers/redis-server';
 /** Lets the batch of reads issued so far go out: its setImmediate was queued before this one. */
 const afterBatchSent = () => new Promise((resolve) => setImmediate(resolve));
 
+/** Two sessions at once: one reads the hash `wave:workflow:a`, the other that hash and the length of `wave:queue:x`. */
+const readTogether = (reads: SharedReads) =>
+  Promise.all([
+    reads.read([['hgetall', 'wave:workflow:a']], reads.session()),
+    reads.read(
+      [
+        ['hgetall', 'wave:workflow:a'],
+        ['llen', 'wave:queue:x'],
+      ],
+      reads.session(),
+    ),
+  ]);
+
 const valueOf = ([error, value]: ReadReply) => {
   if (error) throw error;
   return value;
@@ -46,16 +59,7 @@ describe.each(['ioredis-mock', 'redis-server'] as const)('shared reads on %s', (
 
   it('sends identical reads of concurrent sessions once, and gives each the same answer', async () => {
     await writer.hset('wave:workflow:a', { phase: 'running' });
-    const [one, other] = await Promise.all([
-      reads.read([['hgetall', 'wave:workflow:a']], reads.session()),
-      reads.read(
-        [
-          ['hgetall', 'wave:workflow:a'],
-          ['llen', 'wave:queue:x'],
-        ],
-        reads.session(),
-      ),
-    ]);
+    const [one, other] = await readTogether(reads);
     expect(one.map(valueOf)).toEqual([{ phase: 'running' }]);
     expect(other.map(valueOf)).toEqual([{ phase: 'running' }, 0]);
     expect(watch.sent).toBe(1);
@@ -141,16 +145,7 @@ describe('shared reads counted by redis-server', () => {
     await redis.rpush('wave:queue:x', 't1');
     await redis.config('RESETSTAT');
     const reads = new SharedReads(redis);
-    const [one, other] = await Promise.all([
-      reads.read([['hgetall', 'wave:workflow:a']], reads.session()),
-      reads.read(
-        [
-          ['hgetall', 'wave:workflow:a'],
-          ['llen', 'wave:queue:x'],
-        ],
-        reads.session(),
-      ),
-    ]);
+    const [one, other] = await readTogether(reads);
     for (const [error] of [one[0], other[0]]) expect(error?.message).toMatch(/^WRONGTYPE/);
     expect(valueOf(other[1])).toBe(1);
     expect(await calls('hgetall')).toBe(1);
