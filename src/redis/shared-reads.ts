@@ -96,10 +96,22 @@ export class SharedReads {
   }
 
   private async sendAlone(commands: readonly ReadCommand[]): Promise<ReadReply[]> {
+    // A lone command goes as itself, so the latency metric names it rather than a pipeline of one.
+    if (commands.length === 1) return [await this.sendOne(commands[0])];
     const pipeline = this.redis.pipeline();
     for (const [name, ...args] of commands) {
       (pipeline[name] as unknown as (...args: Array<string | number>) => unknown).apply(pipeline, args);
     }
     return ((await pipeline.exec()) ?? []) as ReadReply[];
+  }
+
+  private async sendOne([name, ...args]: ReadCommand): Promise<ReadReply> {
+    const send = this.redis[name] as unknown as (...args: Array<string | number>) => Promise<unknown>;
+    try {
+      return [null, await send.apply(this.redis, args)];
+    } catch (error) {
+      if (!(error instanceof Error) || error.name !== 'ReplyError') throw error;
+      return [error, null];
+    }
   }
 }

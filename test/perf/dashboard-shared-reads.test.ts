@@ -1,7 +1,7 @@
 import { print } from 'graphql';
 import type Redis from 'ioredis';
 import { DashboardDocument } from '../../generated/operations';
-import { PipelineWatch } from '../helpers/pipeline-watch';
+import { ReadWatch } from '../helpers/read-watch';
 import { RedisServer } from '../helpers/redis-server';
 import { TestApp } from '../helpers/app';
 import { seedDashboard } from './dashboard-seed';
@@ -14,13 +14,13 @@ describe('concurrent dashboard requests against a real redis-server', () => {
   let server: RedisServer;
   let admin: Redis;
   let app: TestApp;
-  let watch: PipelineWatch;
+  let watch: ReadWatch;
 
   beforeAll(async () => {
     server = await RedisServer.start();
     admin = server.client();
     app = await TestApp.start(server.url);
-    watch = new PipelineWatch(app.redis);
+    watch = new ReadWatch(app.redis);
   });
 
   beforeEach(async () => {

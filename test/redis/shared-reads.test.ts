@@ -1,7 +1,7 @@
 import { loadConfig } from '../../src/config';
 import { connectRedis, createEmbeddedRedis, type RedisClient } from '../../src/redis/client';
 import { type ReadReply, SharedReads } from '../../src/redis/shared-reads';
-import { PipelineWatch } from '../helpers/pipeline-watch';
+import { ReadWatch } from '../helpers/read-watch';
 import { RedisServer } from '../helpers/redis-server';
 
 /** Lets the batch of reads issued so far go out: its setImmediate was queued before this one. */
@@ -29,7 +29,7 @@ describe.each(['ioredis-mock', 'redis-server'] as const)('shared reads on %s', (
   let server: RedisServer | undefined;
   let redis: RedisClient;
   let writer: RedisClient;
-  let watch: PipelineWatch;
+  let watch: ReadWatch;
   let reads: SharedReads;
 
   beforeAll(async () => {
@@ -42,7 +42,7 @@ describe.each(['ioredis-mock', 'redis-server'] as const)('shared reads on %s', (
       // ioredis-mock instances share one keyspace: a second one writes as another process would.
       writer = createEmbeddedRedis();
     }
-    watch = new PipelineWatch(redis);
+    watch = new ReadWatch(redis);
   });
 
   beforeEach(async () => {
@@ -151,12 +151,19 @@ describe('shared reads counted by redis-server', () => {
     expect(await calls('hgetall')).toBe(1);
   });
 
+  it("gives every sharer a lone read's error as its reply", async () => {
+    await redis.set('wave:workflow:a', 'not a hash');
+    const reads = new SharedReads(redis);
+    const replies = await Promise.all([1, 2].map(() => reads.read([['hgetall', 'wave:workflow:a']], reads.session())));
+    for (const [[error, value]] of replies) expect([error?.message.slice(0, 9), value]).toEqual(['WRONGTYPE', null]);
+  });
+
   it('gives every sharer of a round trip whose connection is lost its error', async () => {
     const lost = connectRedis(server.url, loadConfig({}).redis);
     const reads = new SharedReads(lost);
     await lost.ping();
     const sharers = [1, 2].map(() => reads.read([['get', 'wave:result:t1']], reads.session()));
     lost.disconnect();
-    for (const [[error]] of await Promise.all(sharers)) expect(error?.message).toBe('Connection is closed.');
+    for (const sharer of sharers) await expect(sharer).rejects.toThrow('Connection is closed.');
   });
 });
