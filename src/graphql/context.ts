@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Authentication } from '../auth/identity';
 import type { RequestScope } from '../observability/request-scope';
+import type { ReadSession } from '../redis/shared-reads';
 import type { WorkflowHealth } from '../workflows/stuck.types';
 import type { WorkflowServices } from '../workflows/workflow-services';
 import type { Domain, Task, Workflow } from '../workflows/workflow.types';
@@ -16,6 +17,8 @@ export interface RequestContext extends Services {
   auth: Authentication;
   /** Client address, the rate-limit identity of anonymous callers. */
   clientIp: string;
+  /** Begun with the request: its reads share concurrent requests' identical ones sent after it began. */
+  readSession: ReadSession;
   /** Batches the tasks of every workflow a request touches into a constant number of Redis round trips. */
   tasksOfWorkflow: DataLoader<string, Task[]>;
   /** Batches the stuck diagnosis of every workflow a request touches the same way, reading tasks through tasksOfWorkflow. */
@@ -26,11 +29,15 @@ export interface RequestContext extends Services {
   scope?: RequestScope;
 }
 
-/** A request's context with its own DataLoaders: nothing is batched or cached across requests. */
+/**
+ * A request's context with its own DataLoaders: nothing is cached across requests, and its reads share
+ * only commands sent after it began (redis/shared-reads.ts).
+ */
 export function createRequestContext(services: Services, auth: Authentication, clientIp: string, scope?: RequestScope): RequestContext {
   const { workflows, stuck } = services;
+  const readSession = workflows.readSession();
   const tasksOfWorkflow = new DataLoader(async (threadIds: readonly string[]) => {
-    const tasks = await workflows.getTasksOfWorkflows(threadIds);
+    const tasks = await workflows.getTasksOfWorkflows(threadIds, readSession);
     return threadIds.map((threadId) => tasks.get(threadId) ?? []);
   });
   // The health's tasks come from the same loader, so a request asking for both reads them once.
@@ -44,6 +51,7 @@ export function createRequestContext(services: Services, auth: Authentication, c
     ...services,
     auth,
     clientIp,
+    readSession,
     scope,
     tasksOfWorkflow,
     healthOfWorkflow: new DataLoader(

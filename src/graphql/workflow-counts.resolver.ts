@@ -16,7 +16,7 @@ export class WorkflowCountsResolver {
     @Args(() => WorkflowCountsArgs) { newest }: WorkflowCountsArgs,
     @Ctx() ctx: RequestContext,
   ): Promise<WorkflowCountsType> {
-    const { total, workflows } = await ctx.workflows.newestWorkflows(newest);
+    const { total, workflows } = await ctx.workflows.newestWorkflows(newest, ctx.readSession);
     const byPhase = PHASES.map((phase) => ({ phase, count: workflows.filter((workflow) => workflow.phase === phase).length }));
     return { total, counted: workflows.length, byPhase, workflows };
   }

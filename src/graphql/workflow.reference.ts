@@ -13,5 +13,5 @@ export interface WorkflowReference {
  * the service validates the threadId, which arrives untyped (`_Any`).
  */
 export function resolveWorkflowReference(reference: WorkflowReference, context: RequestContext): Promise<Workflow | null> {
-  return context.workflows.getWorkflow(reference.threadId);
+  return context.workflows.getWorkflow(reference.threadId, context.readSession);
 }

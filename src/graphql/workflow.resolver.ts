@@ -10,13 +10,13 @@ export class WorkflowResolver {
   @Query(() => WorkflowType, { nullable: true, description: 'One workflow, or null when no record exists.' })
   @Directive('@auth(requires: VIEWER)')
   async workflow(@Arg('threadId', () => ID) threadId: string, @Ctx() ctx: RequestContext): Promise<WorkflowType | null> {
-    return ctx.workflows.getWorkflow(threadId);
+    return ctx.workflows.getWorkflow(threadId, ctx.readSession);
   }
 
   @Query(() => WorkflowConnection, { description: 'Workflows in creation order, a page at a time.' })
   @Directive('@auth(requires: VIEWER)')
   async workflows(@Args(() => WorkflowsArgs) args: WorkflowsArgs, @Ctx() ctx: RequestContext): Promise<WorkflowConnection> {
-    const page = await ctx.workflows.listWorkflows(args);
+    const page = await ctx.workflows.listWorkflows(args, ctx.readSession);
     return {
       edges: page.nodes.map(({ workflow, cursor }) => ({ cursor, node: workflow })),
       nodes: page.nodes.map(({ workflow }) => workflow),
@@ -27,7 +27,7 @@ export class WorkflowResolver {
   @Query(() => [QueueLengthType], { description: 'How many task ids wait in each domain queue.' })
   @Directive('@auth(requires: VIEWER)')
   async queues(@Ctx() ctx: RequestContext): Promise<QueueLengthType[]> {
-    return ctx.workflows.queueLengths();
+    return ctx.workflows.queueLengths(ctx.readSession);
   }
 
   @FieldResolver(() => [TaskType], { description: "The workflow's indexed tasks, with their results." })

@@ -5,7 +5,8 @@ import type { RedisClient } from '../redis/client';
 import { isWrongType } from '../redis/errors';
 import type { RedisKeys } from '../redis/keys';
 import { OldestQueuedOutcome, runOldestQueued } from '../redis/commands/oldest-queued';
-import { execValues } from '../redis/pipeline';
+import { valuesOf } from '../redis/pipeline';
+import { type ReadCommand, type ReadSession, SharedReads } from '../redis/shared-reads';
 import { decodeCursor, encodeCursor, isAfterIn, type IndexPosition } from './workflow.cursor';
 import { byEnqueueTime, parseTimestamp, toTask, toWorkflow } from './workflow.records';
 import { validateFirst, validateId, validateThreadId } from './workflow.validation';
@@ -37,22 +38,38 @@ interface IndexEntry extends IndexPosition {
   hash?: Record<string, string>;
 }
 
-/** Reads workflows, their tasks and the queues: one workflow, a page of the index, the tasks of many. */
+/**
+ * Reads workflows, their tasks and the queues: one workflow, a page of the index, the tasks of many.
+ * Given a read session (a query's, see readSession), a read is shared with concurrent queries'
+ * identical ones (redis/shared-reads.ts); without one (a mutation's own reads) it is sent alone.
+ */
 export class WorkflowReads {
   /** Index members already reported as malformed: each is logged once per process, not on every page. */
   private readonly reportedMalformed = new Set<string>();
+  private readonly reads: SharedReads;
 
   constructor(
     private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     private readonly options: WorkflowReadsOptions = {},
-  ) {}
+  ) {
+    this.reads = new SharedReads(redis);
+  }
 
-  async getWorkflow(threadId: string): Promise<Workflow | null> {
+  /** Starts a query's reads: it sees every write acknowledged before this call. */
+  readSession(): ReadSession {
+    return this.reads.session();
+  }
+
+  async getWorkflow(threadId: string, session?: ReadSession): Promise<Workflow | null> {
     validateThreadId(threadId);
     // A failed read must fail the call: read as "no record" it would tell an operator the workflow is gone.
-    const [hash, score] = await execValues<Record<string, string> | string | null>(
-      this.redis.pipeline().hgetall(this.keys.workflow(threadId)).zscore(this.keys.workflowIndex, threadId),
+    const [hash, score] = await this.readValues<Record<string, string> | string | null>(
+      [
+        ['hgetall', this.keys.workflow(threadId)],
+        ['zscore', this.keys.workflowIndex, threadId],
+      ],
+      session,
     );
     return toWorkflow(threadId, hash as Record<string, string>, score as string | null);
   }
@@ -63,7 +80,7 @@ export class WorkflowReads {
    * alone are read); the page may then hold fewer than `first` and `endCursor` continues from the
    * last entry examined.
    */
-  async listWorkflows(options: ListWorkflowsOptions): Promise<WorkflowPage> {
+  async listWorkflows(options: ListWorkflowsOptions, session?: ReadSession): Promise<WorkflowPage> {
     const { first, phase } = options;
     const order = options.order ?? 'oldest_first';
     const prefix = options.threadIdPrefix || null;
@@ -83,7 +100,7 @@ export class WorkflowReads {
     while (nodes.length < first && examined < budget && hasMore) {
       const filtered = phase || prefix;
       const wanted = filtered ? Math.min(prefix && !phase ? PREFIX_BATCH : FILTER_BATCH, budget - examined) : first - nodes.length;
-      const { entries, more } = await this.readIndexAfter(position, wanted, order, prefix);
+      const { entries, more } = await this.readIndexAfter(position, wanted, order, prefix, session);
       let consumed = 0;
       for (const entry of entries) {
         consumed += 1;
@@ -102,18 +119,23 @@ export class WorkflowReads {
    * The tasks of many workflows in two round trips, whatever their number. A request reads them
    * through its own DataLoader (graphql/context.ts), so its tasks and health share one read.
    */
-  async getTasksOfWorkflows(threadIds: readonly string[]): Promise<Map<string, Task[]>> {
+  async getTasksOfWorkflows(threadIds: readonly string[], session?: ReadSession): Promise<Map<string, Task[]>> {
     const unique = [...new Set(threadIds)];
     const tasksByWorkflow = new Map<string, Task[]>(unique.map((threadId) => [threadId, []]));
     if (unique.length === 0) return tasksByWorkflow;
-    const indexes = this.redis.pipeline();
-    for (const threadId of unique) indexes.smembers(this.keys.workflowTasks(threadId));
-    const memberLists = await execValues<string[]>(indexes);
+    const memberLists = await this.readValues<string[]>(
+      unique.map((threadId) => ['smembers', this.keys.workflowTasks(threadId)]),
+      session,
+    );
     const owned = unique.flatMap((threadId, i) => (memberLists[i] ?? []).map((taskId) => ({ threadId, taskId })));
     if (owned.length === 0) return tasksByWorkflow;
-    const records = this.redis.pipeline();
-    for (const { taskId } of owned) records.hgetall(this.keys.task(taskId)).get(this.keys.result(taskId));
-    const values = await execValues<unknown>(records);
+    const values = await this.readValues<unknown>(
+      owned.flatMap(({ taskId }): ReadCommand[] => [
+        ['hgetall', this.keys.task(taskId)],
+        ['get', this.keys.result(taskId)],
+      ]),
+      session,
+    );
     owned.forEach(({ threadId, taskId }, i) => {
       const task = toTask(taskId, values[2 * i] as Record<string, string>, values[2 * i + 1] as string | null);
       // An index member owned by another workflow (or by none) is not this one's, as the reset reads it.
@@ -123,10 +145,11 @@ export class WorkflowReads {
     return tasksByWorkflow;
   }
 
-  async queueLengths(): Promise<QueueLength[]> {
-    const pipeline = this.redis.pipeline();
-    for (const domain of DOMAINS) pipeline.llen(this.keys.queue(domain));
-    const lengths = await execValues<number>(pipeline);
+  async queueLengths(session?: ReadSession): Promise<QueueLength[]> {
+    const lengths = await this.readValues<number>(
+      DOMAINS.map((domain) => ['llen', this.keys.queue(domain)]),
+      session,
+    );
     return DOMAINS.map((domain, i) => ({ domain, length: Number(lengths[i] ?? 0) }));
   }
 
@@ -134,13 +157,13 @@ export class WorkflowReads {
    * The `count` newest workflows and how many the index holds in all: a bounded read for an
    * overview's counts (one ZCARD, one ZREVRANGE, one HGETALL each).
    */
-  async newestWorkflows(count: number): Promise<{ total: number; workflows: Workflow[] }> {
+  async newestWorkflows(count: number, session?: ReadSession): Promise<{ total: number; workflows: Workflow[] }> {
     if (!Number.isSafeInteger(count) || count < 1 || count > MAX_COUNTED_WORKFLOWS) {
       throw new WorkflowError(ErrorCode.BAD_USER_INPUT, `newest must be an integer from 1 to ${MAX_COUNTED_WORKFLOWS}`, 'newest');
     }
-    const [total, { entries }] = await Promise.all([
-      this.redis.zcard(this.keys.workflowIndex),
-      this.readIndexAfter(null, count, 'newest_first', null),
+    const [[total], { entries }] = await Promise.all([
+      this.readValues<number>([['zcard', this.keys.workflowIndex]], session),
+      this.readIndexAfter(null, count, 'newest_first', null, session),
     ]);
     const workflows = entries.flatMap((entry) => toWorkflow(entry.threadId, entry.hash, String(entry.score)) ?? []);
     return { total, workflows };
@@ -176,6 +199,7 @@ export class WorkflowReads {
     count: number,
     order: IndexOrder,
     prefix: string | null,
+    session: ReadSession | undefined,
   ): Promise<{ entries: IndexEntry[]; more: boolean }> {
     const entries: IndexEntry[] = [];
     const from = position ? String(position.score) : order === 'oldest_first' ? '-inf' : '+inf';
@@ -186,10 +210,14 @@ export class WorkflowReads {
     const batch = position ? ids + 1 : ids;
     for (let offset = 0; entries.length < ids; offset += batch) {
       const key = this.keys.workflowIndex;
-      const raw =
-        order === 'oldest_first'
-          ? await this.redis.zrangebyscore(key, from, '+inf', 'WITHSCORES', 'LIMIT', offset, batch)
-          : await this.redis.zrevrangebyscore(key, from, '-inf', 'WITHSCORES', 'LIMIT', offset, batch);
+      const [raw] = await this.readValues<string[]>(
+        [
+          order === 'oldest_first'
+            ? ['zrangebyscore', key, from, '+inf', 'WITHSCORES', 'LIMIT', offset, batch]
+            : ['zrevrangebyscore', key, from, '-inf', 'WITHSCORES', 'LIMIT', offset, batch],
+        ],
+        session,
+      );
       for (let i = 0; i + 1 < raw.length; i += 2) {
         const entry = { threadId: raw[i], score: Number(raw[i + 1]) };
         if (!position || isAfterIn(order, entry, position)) entries.push(entry);
@@ -200,9 +228,10 @@ export class WorkflowReads {
     entries.length = Math.min(entries.length, count);
     const wanted = prefix ? entries.filter((entry) => entry.threadId.startsWith(prefix)) : entries;
     if (wanted.length > 0) {
-      const pipeline = this.redis.pipeline();
-      for (const entry of wanted) pipeline.hgetall(this.keys.workflow(entry.threadId));
-      const replies = (await pipeline.exec()) ?? [];
+      const replies = await this.reads.read(
+        wanted.map((entry) => ['hgetall', this.keys.workflow(entry.threadId)]),
+        session,
+      );
       wanted.forEach((entry, i) => {
         const [error, hash] = replies[i] ?? [];
         if (error && !isWrongType(error)) throw error;
@@ -212,6 +241,10 @@ export class WorkflowReads {
       });
     }
     return { entries, more };
+  }
+
+  private async readValues<T>(commands: readonly ReadCommand[], session: ReadSession | undefined): Promise<T[]> {
+    return valuesOf<T>(await this.reads.read(commands, session));
   }
 
   private reportMalformed(threadId: string): void {
