@@ -333,7 +333,7 @@ const CASES = [...documentCases(), ...readmeCases(), ...placementCases(), ...EDG
 const isMutation = (testCase: Case) => /^\s*mutation\b/.test(testCase.query) || /\bmutation \w+/.test(testCase.query);
 
 describe('query executors: graphql-jit answers exactly as graphql-js', () => {
-  const fixture = useTestApps({ jit: { GRAPHQL_EXECUTOR: 'jit' }, graphqlJs: { GRAPHQL_EXECUTOR: 'graphql-js' } });
+  // Before the apps are built: their services keep a reference to Date.now from their construction.
   beforeAll(() => {
     jest.useFakeTimers({
       now: NOW,
@@ -354,6 +354,7 @@ describe('query executors: graphql-jit answers exactly as graphql-js', () => {
   afterAll(() => {
     jest.useRealTimers();
   });
+  const fixture = useTestApps({ jit: { GRAPHQL_EXECUTOR: 'jit' }, graphqlJs: { GRAPHQL_EXECUTOR: 'graphql-js' } });
   beforeEach(async () => {
     await seedDemoWorkflows(fixture.redis as never, keys, NOW);
   });
