@@ -14,7 +14,7 @@ export interface OperationTracing {
 }
 
 /** What an operation's span says of it: never its document, variables or data. */
-export interface TracedOperation {
+interface TracedOperation {
   type: 'query' | 'mutation' | 'subscription';
   name: string | null | undefined;
   /** The HTTP request's id (`x-request-id`), as its log lines carry it. */
@@ -28,8 +28,8 @@ const ATTR_OPERATION_TYPE = 'graphql.operation.type';
 const ATTR_OPERATION_NAME = 'graphql.operation.name';
 /** The caller, as the (incubating) general conventions name it. */
 const ATTR_ENDUSER_ID = 'enduser.id';
-export const ATTR_REQUEST_ID = 'wave.request.id';
-export const ATTR_ERROR_CODES = 'wave.graphql.error_codes';
+const ATTR_REQUEST_ID = 'wave.request.id';
+const ATTR_ERROR_CODES = 'wave.graphql.error_codes';
 
 function startOperationSpan(operation: TracedOperation): Span {
   const attributes: Attributes = { [ATTR_OPERATION_TYPE]: operation.type };
@@ -55,7 +55,7 @@ function endOperationSpan(span: Span, errors: readonly { extensions?: Record<str
  * Runs an operation's execution inside its span, so the resolvers' Redis commands and scripts are its
  * children (the active context follows the execution's promises).
  */
-export async function traceOperation<Result extends { errors?: readonly { extensions?: Record<string, unknown> }[] }>(
+async function traceOperation<Result extends { errors?: readonly { extensions?: Record<string, unknown> }[] }>(
   operation: TracedOperation,
   execute: () => Promise<Result>,
 ): Promise<Result> {

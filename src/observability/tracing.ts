@@ -23,7 +23,7 @@ import { withOperationSpans, withSubscriptionSpans, type OperationTracing } from
 import { PROBE_PATHS, pathOf } from './probe-paths';
 
 /** The service's name in traces unless OTEL_SERVICE_NAME says otherwise. */
-export const DEFAULT_SERVICE_NAME = 'wave-control-api';
+const DEFAULT_SERVICE_NAME = 'wave-control-api';
 
 export interface Tracing extends OperationTracing {
   /** Exports the spans still buffered, then stops: called once on shutdown, after the server stopped. */
